@@ -1,0 +1,1 @@
+"""Verhalenbank pipeline: turns issue-form submissions into story pages."""
