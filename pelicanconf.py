@@ -1,0 +1,131 @@
+"""Pelican settings for development; also the single source of the call's settings."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+# --- The site ---------------------------------------------------------------------------------
+SITENAME = "Verhalenbank"
+SITESUBTITLE = "Verhalen over co-creatie die werkt"
+SITEURL = ""
+AUTHOR = "De redactie"
+TIMEZONE = "Europe/Amsterdam"
+DEFAULT_LANG = "nl"
+DEFAULT_DATE_FORMAT = "%-d %B %Y"
+
+PATH = "content"
+THEME = "theme"
+OUTPUT_PATH = "output"
+
+# --- The call for stories: change these (and the issue form) for next year's call ----------------
+CALL_TIMEZONE = ZoneInfo(TIMEZONE)
+# Last moment a submission counts as on time: end of Sunday 2 September 2012, Amsterdam time.
+CALL_DEADLINE = datetime(2012, 9, 2, 23, 59, 59, tzinfo=CALL_TIMEZONE)
+EVENT_NAME = "The Next Cocreator"
+EVENT_DATE = date(2012, 9, 21)
+SPOTLIGHT_MINUTES = 5
+SHORTLIST_SIZE = 3
+# The build's clock; None means now. Tests and reproducible builds pin it.
+BUILD_TIME = None
+
+# Where stories are submitted (GitHub issues) and the issue form that defines the fields.
+SUBMISSION_REPO = "verhalenbank/verhalenbank"
+SUBMISSION_FORM = ".github/ISSUE_TEMPLATE/verhaal.yml"
+SUBMISSION_FORM_URL = f"https://github.com/{SUBMISSION_REPO}/issues/new?template=verhaal.yml"
+# Label names: the labels are the submission's state.
+LABELS = {
+    "submission": "verhaal",
+    "approved": "goedgekeurd",
+    "shortlist": "shortlist",
+    "rejected": "afgewezen",
+    "spam": "spam",
+    "withdrawn": "ingetrokken",
+    "late": "te-laat",
+    "incomplete": "onvolledig",
+}
+STORIES_DIR = "verhalen"
+
+# --- Content and URLs -------------------------------------------------------------------------
+ARTICLE_PATHS = ["posts", STORIES_DIR]
+PAGE_PATHS = ["pages"]
+STATIC_PATHS = ["images", "extra"]
+EXTRA_PATH_METADATA = {
+    "extra/robots.txt": {"path": "robots.txt"},
+    "extra/favicon.svg": {"path": "favicon.svg"},
+}
+USE_FOLDER_AS_CATEGORY = False
+DEFAULT_CATEGORY = "blog"
+# Stories get their category and slug from their path (content/verhalen/<number>.md) alone.
+PATH_METADATA = rf"(?P<category>{STORIES_DIR})/(?P<slug>\d+)\.md"
+
+ARTICLE_URL = "{category}/{slug}/"
+ARTICLE_SAVE_AS = "{category}/{slug}/index.html"
+PAGE_URL = "{slug}/"
+PAGE_SAVE_AS = "{slug}/index.html"
+CATEGORY_URL = "{slug}/"
+CATEGORY_SAVE_AS = "{slug}/index.html"
+DRAFT_URL = ""
+DRAFT_SAVE_AS = ""
+DRAFT_PAGE_SAVE_AS = ""
+# Pages nobody reads cost build time and files: no per-author, per-tag or archive pages.
+AUTHOR_SAVE_AS = ""
+AUTHORS_SAVE_AS = ""
+TAG_SAVE_AS = ""
+TAGS_SAVE_AS = ""
+CATEGORIES_SAVE_AS = ""
+ARCHIVES_SAVE_AS = ""
+DIRECT_TEMPLATES = ["index", "404", "zoeken"]
+ZOEKEN_SAVE_AS = "zoeken/index.html"
+ZOEKEN_URL = "zoeken/"
+
+DEFAULT_PAGINATION = 12
+PAGINATED_TEMPLATES = {"index": 10, "category": 12}
+PAGINATION_PATTERNS = [
+    (1, "{url}", "{save_as}"),
+    (2, "{base_name}/pagina/{number}/", "{base_name}/pagina/{number}/index.html"),
+]
+
+# --- Feeds ------------------------------------------------------------------------------------
+FEED_DOMAIN = SITEURL
+FEED_ALL_ATOM = None
+FEED_ALL_RSS = None
+CATEGORY_FEED_ATOM = "feeds/{slug}.atom.xml"
+CATEGORY_FEED_RSS = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+TRANSLATION_FEED_ATOM = None
+TAG_FEED_ATOM = None
+FEED_MAX_ITEMS = 20
+
+# --- Reading and rendering --------------------------------------------------------------------
+# No attr_list or md_in_html: submitted text must not set attributes or switch on raw blocks.
+MARKDOWN = {
+    "extension_configs": {
+        "markdown.extensions.fenced_code": {},
+        "markdown.extensions.tables": {},
+        "markdown.extensions.footnotes": {},
+        "markdown.extensions.sane_lists": {},
+        "markdown.extensions.smarty": {"smart_angled_quotes": False},
+    },
+    "output_format": "html5",
+}
+TYPOGRIFY = False
+# Autoescape everything; templates mark sanitised HTML as safe on purpose.
+JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}
+
+# Installed namespace plugins load themselves unless PLUGINS is explicit.
+PLUGIN_PATHS = ["plugins"]
+PLUGINS = [
+    "pelican.plugins.yaml_metadata",
+    "pelican.plugins.sitemap",
+    "story_safety",
+    "verhalen",
+]
+SITEMAP = {"format": "xml", "exclude": ["404.html", "zoeken/"]}
+
+CACHE_CONTENT = True
+LOAD_CONTENT_CACHE = True
+CACHE_PATH = "cache"
+DELETE_OUTPUT_DIRECTORY = True
+RELATIVE_URLS = False
