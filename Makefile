@@ -8,6 +8,7 @@ NPM_STAMP := node_modules/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 JOBS ?= 2
+export TITLE
 
 .DEFAULT_GOAL := help
 .PHONY: help site serve test lint format post bench clean
@@ -46,8 +47,8 @@ format: $(STAMP) ## apply ruff's formatting and safe fixes
 	$(VENV)/bin/ruff format .
 
 post: $(STAMP) ## start a new post: make post TITLE="Mijn titel"
-	@test -n "$(TITLE)" || { echo 'Usage: make post TITLE="Mijn titel"'; exit 2; }
-	$(PY) -m pipeline new-post "$(TITLE)"
+	@test -n "$$TITLE" || { echo 'Usage: make post TITLE="Mijn titel"'; exit 2; }
+	$(PY) scripts/new_post.py --title "$$TITLE"
 
 bench: $(STAMP) $(NPM_STAMP) ## run the benchmarks and write bench/RESULTS.md
 	$(PY) -m bench
