@@ -80,14 +80,16 @@ ZOEKEN_SAVE_AS = "zoeken/index.html"
 ZOEKEN_URL = "zoeken/"
 
 DEFAULT_PAGINATION = 12
-PAGINATED_TEMPLATES = {"index": 10, "category": 12}
+# The home page shows the latest posts and stories; the full lists are the paginated categories.
+PAGINATED_TEMPLATES = {"category": 12}
 PAGINATION_PATTERNS = [
     (1, "{url}", "{save_as}"),
     (2, "{base_name}/pagina/{number}/", "{base_name}/pagina/{number}/index.html"),
 ]
 
 # --- Feeds ------------------------------------------------------------------------------------
-FEED_DOMAIN = SITEURL
+# Feeds need absolute links; in development they point at `make serve` (publishconf overrides).
+FEED_DOMAIN = "http://127.0.0.1:8000"
 FEED_ALL_ATOM = None
 FEED_ALL_RSS = None
 CATEGORY_FEED_ATOM = "feeds/{slug}.atom.xml"

@@ -1,0 +1,35 @@
+"""Dates in Dutch for readers, with Babel so no system locale is needed."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from babel.dates import format_date
+
+# Babel patterns: "2 september 2012" and "zondag 2 september 2012".
+DATE_PATTERN = "d MMMM y"
+DATE_WITH_DAY_PATTERN = "EEEE d MMMM y"
+
+
+def dutch_date(value: date | datetime, locale: str = "nl") -> str:
+    """A date as readers write it: "2 september 2012"."""
+    return format_date(value, DATE_PATTERN, locale=locale)
+
+
+def dutch_date_with_day(value: date | datetime, locale: str = "nl") -> str:
+    """A date with its weekday: "zondag 2 september 2012"."""
+    return format_date(value, DATE_WITH_DAY_PATTERN, locale=locale)
+
+
+def iso_date(value: date | datetime) -> str:
+    """The machine-readable form for a <time datetime> attribute."""
+    return value.isoformat()
+
+
+def days_phrase(days: int) -> str:
+    """How long the call still runs, in plain Dutch."""
+    if days <= 0:
+        return "vandaag is de laatste dag"
+    if days == 1:
+        return "nog 1 dag"
+    return f"nog {days} dagen"
