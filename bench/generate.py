@@ -5,13 +5,16 @@ from __future__ import annotations
 import base64
 import random
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
+from typing import Any, TypeAlias
 
 from bench import corpus
 from pipeline.form import Field, Form
 from pipeline.settings import Config, Labels
 
+# An item of GitHub's issues list, as its JSON decodes.
+IssueJSON: TypeAlias = dict[str, Any]
 # What GitHub writes for an empty input, textarea or dropdown in an issue-form body.
 NO_RESPONSE = "_No response_"
 # Reactions counted as votes (DESIGN.md section 6) and the ones that are not.
@@ -63,7 +66,7 @@ class Story:
     votes: Mapping[str, int] = field(default_factory=dict)
 
 
-def generate_issues(count: int, seed: int, form: Form, call: Call) -> list[dict[str, object]]:
+def generate_issues(count: int, seed: int, form: Form, call: Call) -> list[IssueJSON]:
     """N issues-list items (newest first, like GitHub lists them), deterministic from seed."""
     rng = random.Random(f"{seed}:{count}")
     fields = form.fields
@@ -71,6 +74,15 @@ def generate_issues(count: int, seed: int, form: Form, call: Call) -> list[dict[
     picks = _pick_shortlist(rng, stories, call.config.shortlist_size)
     issues = [_issue(story, fields, call, shortlisted=story.number in picks) for story in stories]
     return sorted(issues, key=lambda item: (item["created_at"], item["number"]), reverse=True)
+
+
+def new_issue(number: int, seed: int, form: Form, call: Call) -> IssueJSON:
+    """One more approved story, submitted just before the deadline: the "one new story"."""
+    rng = random.Random(f"{seed}:new:{number}")
+    story = _story(rng, number, form, call, kind="approved")
+    moment = call.config.call_deadline.astimezone(UTC).replace(microsecond=0)
+    story = replace(story, created=moment - timedelta(minutes=5), updated=moment)
+    return _issue(story, form.fields, call, shortlisted=False)
 
 
 def render_body(fields: Sequence[Field], answers: Mapping[str, str | tuple[bool, ...]]) -> str:
@@ -99,9 +111,12 @@ def _section(form_field: Field, answer: str | tuple[bool, ...]) -> str:
     return f"### {form_field.label}\n\n{text}"
 
 
-def _story(rng: random.Random, number: int, form: Form, call: Call) -> Story:
+def _story(
+    rng: random.Random, number: int, form: Form, call: Call, kind: str | None = None
+) -> Story:
     fields = form.fields
-    kind = rng.choices(list(KIND_WEIGHTS), weights=list(KIND_WEIGHTS.values()))[0]
+    drawn = rng.choices(list(KIND_WEIGHTS), weights=list(KIND_WEIGHTS.values()))[0]
+    kind = kind or drawn
     sectors = _options(fields, "sector") or tuple(corpus.ORGANISATIONS)
     sector = rng.choice(sectors)
     slots = _slots(rng, sector)
@@ -258,7 +273,7 @@ def _labels_for(kind: str, shortlisted: bool, labels: Labels) -> list[str]:
     return names
 
 
-def _issue(story: Story, fields: Sequence[Field], call: Call, *, shortlisted: bool) -> dict:
+def _issue(story: Story, fields: Sequence[Field], call: Call, *, shortlisted: bool) -> IssueJSON:
     """One issue exactly as an item of `GET /repos/{owner}/{repo}/issues`."""
     repo_api = f"{call.api_url}/repos/{call.repo}"
     issue_api = f"{repo_api}/issues/{story.number}"

@@ -12,11 +12,11 @@ from pathlib import Path
 
 @dataclass(frozen=True)
 class Measurement:
-    """What one run cost: seconds of wall and CPU time, peak resident memory in MiB."""
+    """What one run cost: seconds of wall and CPU time, peak resident memory in MB (10^6 B)."""
 
     wall: float
     cpu: float
-    peak_mib: float
+    peak_mb: float
 
 
 class CommandFailed(RuntimeError):
@@ -51,4 +51,4 @@ def run_measured(
         tail = log.read_text(encoding="utf-8", errors="replace")[-2000:]
         raise CommandFailed(f"{' '.join(command)} exited {process.returncode}:\n{tail}")
     # Linux reports ru_maxrss in KiB.
-    return Measurement(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
+    return Measurement(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024 / 1e6)
