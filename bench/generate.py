@@ -36,6 +36,8 @@ CALL_OPEN_DAYS = 120
 LATE_DAYS = 10
 # Story length (approach and impact together) in words, as the benchmark brief asks.
 MIN_WORDS, MAX_WORDS = 300, 800
+# The longest sentence or list in the corpus: each of the two answers may end that much later.
+OVERSHOOT = 40
 
 
 @dataclass(frozen=True)
@@ -152,7 +154,7 @@ def _slots(rng: random.Random, sector: str) -> dict[str, str]:
 def _answers(
     rng: random.Random, fields: Sequence[Field], sector: str, slots: Mapping[str, str]
 ) -> dict[str, str | tuple[bool, ...]]:
-    words = rng.randint(MIN_WORDS, MAX_WORDS)
+    words = rng.randint(MIN_WORDS, MAX_WORDS - 2 * OVERSHOOT)
     approach_words = int(words * rng.uniform(0.5, 0.7))
     organisation = rng.choice(corpus.ORGANISATIONS.get(sector, corpus.ORGANISATIONS["Anders"]))
     answers: dict[str, str | tuple[bool, ...]] = {
@@ -198,23 +200,26 @@ def _text(
     *,
     with_list: bool,
 ) -> str:
-    """Paragraphs of sentences (and now and then a short list) of about `words` words."""
+    """Paragraphs of sentences (now and then a short list): at least `words` words, and at most
+    one sentence more."""
     paragraphs: list[str] = []
     deck: list[str] = []
     total = 0
     while total < words:
         if with_list and paragraphs and rng.random() < 0.12:
             block = _bullets(rng)
+            total += len(block.split())
         else:
-            picked = []
+            picked: list[str] = []
             for _ in range(rng.randint(3, 6)):
                 # Draw without repeats until every sentence was used once, like a shuffled deck.
                 deck = deck or rng.sample(sentences, k=len(sentences))
-                picked.append(deck.pop())
-            block = " ".join(_capitalised(s.format(**slots)) for s in picked)
-        block = _capitalised(block)
+                picked.append(_capitalised(deck.pop().format(**slots)))
+                total += len(picked[-1].split())
+                if total >= words:
+                    break
+            block = " ".join(picked)
         paragraphs.append(block)
-        total += len(block.split())
     return "\n\n".join(paragraphs)
 
 
