@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 
 from babel.dates import format_date
 
@@ -11,14 +11,25 @@ DATE_PATTERN = "d MMMM y"
 DATE_WITH_DAY_PATTERN = "EEEE d MMMM y"
 
 
-def dutch_date(value: date | datetime, locale: str = "nl") -> str:
+def local_day(value: date | datetime, tz: tzinfo | None = None) -> date:
+    """The calendar day of a date or time; an aware time counts in the site's time zone."""
+    if isinstance(value, datetime):
+        if tz is not None and value.tzinfo is not None:
+            value = value.astimezone(tz)
+        return value.date()
+    return value
+
+
+def dutch_date(value: date | datetime, locale: str = "nl", tz: tzinfo | None = None) -> str:
     """A date as readers write it: "2 september 2012"."""
-    return format_date(value, DATE_PATTERN, locale=locale)
+    return format_date(local_day(value, tz), DATE_PATTERN, locale=locale)
 
 
-def dutch_date_with_day(value: date | datetime, locale: str = "nl") -> str:
+def dutch_date_with_day(
+    value: date | datetime, locale: str = "nl", tz: tzinfo | None = None
+) -> str:
     """A date with its weekday: "zondag 2 september 2012"."""
-    return format_date(value, DATE_WITH_DAY_PATTERN, locale=locale)
+    return format_date(local_day(value, tz), DATE_WITH_DAY_PATTERN, locale=locale)
 
 
 def iso_date(value: date | datetime) -> str:

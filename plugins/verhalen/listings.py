@@ -9,6 +9,10 @@ from typing import Any
 
 # Headings are left out of an excerpt: a story starts with "## Onze aanpak".
 HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+# Elements that separate words; inline elements (strong, a, em) do not.
+BLOCK_TAGS = HEADING_TAGS | frozenset(
+    {"p", "li", "ul", "ol", "div", "br", "blockquote", "pre", "table", "tr", "td", "th", "hr"}
+)
 # Runs of whitespace, collapsed to one space in an excerpt.
 WHITESPACE_RE = re.compile(r"\s+")
 
@@ -69,12 +73,16 @@ class _TextCollector(HTMLParser):
         self._heading_depth = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in BLOCK_TAGS:
+            self.parts.append(" ")
         if tag in HEADING_TAGS:
             self._heading_depth += 1
 
     def handle_endtag(self, tag: str) -> None:
         if tag in HEADING_TAGS and self._heading_depth:
             self._heading_depth -= 1
+        if tag in BLOCK_TAGS:
+            self.parts.append(" ")
 
     def handle_data(self, data: str) -> None:
         if not self._heading_depth:
@@ -86,7 +94,7 @@ def plain_excerpt(html: str, max_words: int = 30) -> str:
     collector = _TextCollector()
     collector.feed(str(html))
     collector.close()
-    words = WHITESPACE_RE.sub(" ", " ".join(collector.parts)).strip().split(" ")
+    words = WHITESPACE_RE.sub(" ", "".join(collector.parts)).strip().split(" ")
     words = [w for w in words if w]
     if len(words) <= max_words:
         return " ".join(words)

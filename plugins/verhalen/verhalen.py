@@ -25,16 +25,18 @@ def compute_call(config: dict[str, Any]) -> CallStatus | None:
     if deadline is None:
         logger.warning("CALL_DEADLINE is not set: the call status is left out")
         return None
-    now = parse_build_time(settings.get(config, "BUILD_TIME"), ZoneInfo(config["TIMEZONE"]))
+    tz = ZoneInfo(settings.get(config, "TIMEZONE"))
+    now = parse_build_time(settings.get(config, "BUILD_TIME"), tz)
     return call_status(deadline, now)
 
 
 def template_filters(config: dict[str, Any]) -> dict[str, Any]:
     """The Jinja filters the theme uses, bound to this site's settings."""
     locale = settings.get(config, "DATE_LOCALE")
+    tz = ZoneInfo(settings.get(config, "TIMEZONE"))
     return {
-        "dutch_date": partial(dutch_date, locale=locale),
-        "dutch_date_with_day": partial(dutch_date_with_day, locale=locale),
+        "dutch_date": partial(dutch_date, locale=locale, tz=tz),
+        "dutch_date_with_day": partial(dutch_date_with_day, locale=locale, tz=tz),
         "iso_date": iso_date,
         "days_left_phrase": days_phrase,
         "excerpt": plain_excerpt,
