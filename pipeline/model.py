@@ -1,0 +1,146 @@
+"""An issue as the pipeline sees it, built from GitHub's issue JSON (REST list or webhook)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+# Reactions that count as a vote (GitHub's reaction rollup keys).
+VOTE_REACTIONS = ("+1", "heart", "hooray", "rocket")
+# author_association values of people with write access to the repository.
+MAINTAINER_ASSOCIATIONS = frozenset({"OWNER", "MEMBER", "COLLABORATOR"})
+
+
+class IssueDataError(ValueError):
+    """An issue object lacks a field the pipeline needs or has one of the wrong type."""
+
+
+@dataclass(frozen=True)
+class Issue:
+    """The parts of a GitHub issue the pipeline uses.
+
+    `deleted` marks an issue that left the repository (webhook action `deleted` or
+    `transferred`). Commands from comments (such as `/intrekken`) are applied by the caller
+    as labels, e.g. `dataclasses.replace(issue, labels=issue.labels | {"ingetrokken"})`.
+    """
+
+    number: int
+    title: str
+    body: str
+    author: str
+    author_association: str
+    state: str
+    state_reason: str | None
+    labels: frozenset[str]
+    created_at: datetime
+    updated_at: datetime
+    html_url: str
+    votes: int
+    is_pull_request: bool = False
+    comments: int = 0
+    deleted: bool = False
+
+    @property
+    def closed_as_not_planned(self) -> bool:
+        """True when the issue was closed as "not planned" (the author's way to withdraw)."""
+        return self.state == "closed" and self.state_reason == "not_planned"
+
+
+def parse_timestamp(value: object, key: str = "timestamp") -> datetime:
+    """GitHub's ISO 8601 timestamp ("2012-08-01T10:00:00Z") as an aware datetime."""
+    if isinstance(value, datetime):
+        parsed = value
+    elif isinstance(value, str):
+        try:
+            parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError as error:
+            raise IssueDataError(f"{key} is geen tijdstip: {value!r}") from error
+    else:
+        raise IssueDataError(f"{key} ontbreekt of is geen tijdstip: {value!r}")
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
+
+
+def count_votes(reactions: object) -> int:
+    """Sum of the positive reactions in GitHub's reaction rollup."""
+    if not isinstance(reactions, Mapping):
+        return 0
+    total = 0
+    for key in VOTE_REACTIONS:
+        value = reactions.get(key, 0)
+        if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+            total += value
+    return total
+
+
+def _label_names(labels: object) -> frozenset[str]:
+    if not isinstance(labels, list):
+        return frozenset()
+    names = set()
+    for label in labels:
+        if isinstance(label, Mapping) and isinstance(label.get("name"), str):
+            names.add(label["name"])
+        elif isinstance(label, str):
+            names.add(label)
+    return frozenset(names)
+
+
+def _text(data: Mapping[str, Any], key: str) -> str:
+    value = data.get(key)
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise IssueDataError(f"{key} is geen tekst: {value!r}")
+    return value
+
+
+def issue_from_json(data: Mapping[str, Any]) -> Issue:
+    """Build an Issue from one item of `GET /repos/{owner}/{repo}/issues` or a webhook's `issue`."""
+    if not isinstance(data, Mapping):
+        raise IssueDataError(f"issue is geen object: {type(data).__name__}")
+    number = data.get("number")
+    if not isinstance(number, int) or isinstance(number, bool) or number <= 0:
+        raise IssueDataError(f"issue zonder geldig nummer: {number!r}")
+    user = data.get("user")
+    login = user.get("login") if isinstance(user, Mapping) else None
+    html_url = _text(data, "html_url")
+    comments = data.get("comments", 0)
+    return Issue(
+        number=number,
+        title=_text(data, "title"),
+        body=_text(data, "body"),
+        author=login if isinstance(login, str) and login else "ghost",
+        author_association=_text(data, "author_association") or "NONE",
+        state=_text(data, "state") or "open",
+        state_reason=data.get("state_reason")
+        if isinstance(data.get("state_reason"), str)
+        else None,
+        labels=_label_names(data.get("labels")),
+        created_at=parse_timestamp(data.get("created_at"), "created_at"),
+        updated_at=parse_timestamp(data.get("updated_at") or data.get("created_at"), "updated_at"),
+        html_url=html_url,
+        votes=count_votes(data.get("reactions")),
+        is_pull_request="/pull/" in html_url or "pull_request" in data,
+        comments=comments if isinstance(comments, int) and not isinstance(comments, bool) else 0,
+    )
+
+
+@dataclass(frozen=True)
+class Submission:
+    """A valid submission: the story as it may be published (privacy-scrubbed, trimmed)."""
+
+    number: int
+    title: str
+    author: str
+    organisation: str
+    municipality: str
+    sector: str
+    participants: int | None
+    approach: str
+    impact: str
+    links: str
+    created_at: datetime
+    updated_at: datetime
+    issue_url: str
+    votes: int

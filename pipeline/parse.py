@@ -1,0 +1,122 @@
+"""Parse an issue-form body (the `### <label>` sections GitHub writes) against the form."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+from pipeline.form import Field, Form
+
+# A section heading as GitHub writes it: "### <label>" (trailing spaces tolerated).
+HEADING = re.compile(r"^###[ \t]+(?P<label>.*?)[ \t]*$")
+# One checkbox line: "- [X] <option label>" or "- [ ] <option label>".
+CHECKBOX = re.compile(r"^[ \t]*[-*][ \t]+\[(?P<mark>[ xX])\][ \t]+(?P<label>.*?)[ \t]*$")
+# A whole answer that is one fenced code block, as GitHub writes a textarea with `render:`.
+FENCED = re.compile(r"\A(?P<fence>`{3,}|~{3,})[^\n`]*\n(?P<code>.*?)\n?(?P=fence)[ \t]*\Z", re.S)
+# What GitHub writes for an empty input, textarea or dropdown.
+NO_RESPONSE = "_No response_"
+
+
+@dataclass(frozen=True)
+class Answers:
+    """The answers found in a body, keyed by field id, and what did not fit the form.
+
+    `values` holds the text of every field that has a section (checkbox fields included, as
+    their raw lines); `checked` the ticked options of each checkbox field; `missing` the ids of
+    fields without a section; `unknown` the `###` headings that match no form label (they stay
+    part of the answer they appear in); `preamble` any text before the first section.
+    """
+
+    values: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    checked: Mapping[str, frozenset[str]] = field(default_factory=lambda: MappingProxyType({}))
+    missing: tuple[str, ...] = ()
+    unknown: tuple[str, ...] = ()
+    preamble: str = ""
+
+    def text(self, field_id: str) -> str:
+        """The answer of a field, "" when empty or absent."""
+        return self.values.get(field_id, "")
+
+
+def _trim_blank_lines(lines: list[str]) -> str:
+    start, end = 0, len(lines)
+    while start < end and not lines[start].strip():
+        start += 1
+    while end > start and not lines[end - 1].strip():
+        end -= 1
+    return "\n".join(
+        line.rstrip() if i == end - 1 else line for i, line in enumerate(lines[start:end], start)
+    )
+
+
+def _clean_answer(raw: str, form_field: Field) -> str:
+    if raw.strip() == NO_RESPONSE:
+        return ""
+    if form_field.render:
+        match = FENCED.match(raw)
+        if match:
+            return match.group("code")
+    return raw
+
+
+def _checked(raw: str, form_field: Field) -> frozenset[str]:
+    options = set(form_field.options)
+    ticked = set()
+    for line in raw.splitlines():
+        match = CHECKBOX.match(line)
+        if match and match.group("mark") in "xX" and match.group("label") in options:
+            ticked.add(match.group("label"))
+    return frozenset(ticked)
+
+
+def _section_starts(lines: list[str], form: Form) -> list[tuple[int, Field]]:
+    """Line numbers of the headings that open a section: form labels in form order only."""
+    order = {form_field.id: position for position, form_field in enumerate(form.fields)}
+    by_label = form.labels_by_text
+    starts: list[tuple[int, Field]] = []
+    last = -1
+    for number, line in enumerate(lines):
+        match = HEADING.match(line)
+        if not match or (number > 0 and lines[number - 1].strip()):
+            continue
+        form_field = by_label.get(match.group("label"))
+        if form_field is not None and order[form_field.id] > last:
+            starts.append((number, form_field))
+            last = order[form_field.id]
+    return starts
+
+
+def _unknown_headings(lines: list[str], form: Form) -> tuple[str, ...]:
+    labels = form.labels_by_text
+    found = []
+    for number, line in enumerate(lines):
+        match = HEADING.match(line)
+        if match and (number == 0 or not lines[number - 1].strip()):
+            label = match.group("label")
+            if label not in labels and label not in found:
+                found.append(label)
+    return tuple(found)
+
+
+def parse_body(body: str | None, form: Form) -> Answers:
+    """Split a body into answers per field of the form (pure, never raises on odd input)."""
+    lines = (body or "").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    starts = _section_starts(lines, form)
+    values: dict[str, str] = {}
+    checked: dict[str, frozenset[str]] = {}
+    bounds = [number for number, _ in starts] + [len(lines)]
+    for (number, form_field), end in zip(starts, bounds[1:], strict=True):
+        raw = _trim_blank_lines(lines[number + 1 : end])
+        values[form_field.id] = _clean_answer(raw, form_field)
+        if form_field.type == "checkboxes":
+            checked[form_field.id] = _checked(raw, form_field)
+    preamble = _trim_blank_lines(lines[: bounds[0]]) if starts else _trim_blank_lines(lines)
+    return Answers(
+        values=MappingProxyType(values),
+        checked=MappingProxyType(checked),
+        missing=tuple(f.id for f in form.fields if f.id not in values),
+        unknown=_unknown_headings(lines, form),
+        preamble=preamble,
+    )

@@ -1,0 +1,263 @@
+"""Plan a sync as data: which files to write or delete and what to tell each issue."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from pipeline.form import Form
+from pipeline.model import Issue, Submission, parse_timestamp
+from pipeline.parse import parse_body
+from pipeline.render import (
+    Entry,
+    choose_picks,
+    is_hand_edited,
+    rank,
+    render_shortlist,
+    render_story,
+    restamp,
+    split_story,
+)
+from pipeline.settings import SHORTLIST_PATH, Config
+from pipeline.state import State, decide, is_late, wanted_labels
+from pipeline.validate import Problem, build_submission, problems_of
+
+# A story file name: the issue number alone.
+STORY_FILE = re.compile(r"(?P<number>[1-9]\d{0,9})\.md")
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What the sync decided for one issue; the GitHub side turns it into a comment and labels.
+
+    `url` is the story's public URL while it is on the site. `labels_add` and `labels_remove`
+    are the pipeline-managed labels (`te-laat`, `onvolledig`) to set or clear on the issue.
+    """
+
+    number: int
+    state: State
+    problems: tuple[Problem, ...] = ()
+    submission: Submission | None = None
+    url: str | None = None
+    late: bool = False
+    labels_add: frozenset[str] = frozenset()
+    labels_remove: frozenset[str] = frozenset()
+    hand_edited: bool = False
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Everything a sync will change, as data. Paths are relative to the content folder."""
+
+    writes: Mapping[Path, str] = field(default_factory=lambda: MappingProxyType({}))
+    deletes: tuple[Path, ...] = ()
+    decisions: tuple[Decision, ...] = ()
+    skipped: tuple[Path, ...] = ()
+    report: tuple[str, ...] = ()
+
+    @property
+    def changes_files(self) -> bool:
+        """True when applying the plan writes or deletes anything."""
+        return bool(self.writes or self.deletes)
+
+    def decision(self, number: int) -> Decision:
+        """The decision for one issue number (KeyError when there is none)."""
+        for decision in self.decisions:
+            if decision.number == number:
+                return decision
+        raise KeyError(number)
+
+    def describe(self) -> str:
+        """The plan as readable lines (what --dry-run prints)."""
+        lines = [f"schrijven: {path.as_posix()}" for path in sorted(self.writes)]
+        lines += [f"verwijderen: {path.as_posix()}" for path in self.deletes]
+        lines += [f"overgeslagen (met de hand bewerkt): {path.as_posix()}" for path in self.skipped]
+        for decision in self.decisions:
+            extra = f" ({len(decision.problems)} problemen)" if decision.problems else ""
+            lines.append(f"issue #{decision.number}: {decision.state.value}{extra}")
+        lines += self.report
+        if not self.changes_files:
+            lines.append("geen bestanden te wijzigen")
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class _Existing:
+    """A story file already in the content folder."""
+
+    number: int
+    path: Path
+    text: str
+    metadata: Mapping[str, Any]
+    hand_edited: bool
+
+    def entry(self) -> Entry | None:
+        """Ranking data from the file's front matter (None when unreadable)."""
+        try:
+            return Entry(
+                number=self.number,
+                votes=int(self.metadata.get("votes", 0)),
+                created_at=parse_timestamp(self.metadata.get("date"), "date"),
+                late=bool(self.metadata.get("late", False)),
+            )
+        except (TypeError, ValueError):
+            return None
+
+
+def _existing_stories(
+    files: Mapping[Path, str], config: Config
+) -> tuple[dict[int, _Existing], list[str]]:
+    stories: dict[int, _Existing] = {}
+    report: list[str] = []
+    for path, text in sorted(files.items()):
+        if path.parent != Path(config.stories_dir):
+            continue
+        match = STORY_FILE.fullmatch(path.name)
+        if not match:
+            report.append(f"onbekend bestand blijft staan: {path.as_posix()}")
+            continue
+        try:
+            metadata, _ = split_story(text)
+        except Exception:  # unreadable front matter: treat as hand-edited and report
+            metadata = {}
+        number = int(match.group("number"))
+        stories[number] = _Existing(number, path, text, metadata, is_hand_edited(text))
+    return stories, report
+
+
+def _latest(issues: Iterable[Issue]) -> list[Issue]:
+    """One issue per number (the most recently updated), in number order."""
+    by_number: dict[int, Issue] = {}
+    for issue in issues:
+        known = by_number.get(issue.number)
+        if known is None or issue.updated_at >= known.updated_at:
+            by_number[issue.number] = issue
+    return [by_number[number] for number in sorted(by_number)]
+
+
+def _decide(issue: Issue, form: Form, config: Config, time_limit: float | None) -> Decision:
+    state = decide(issue, (), config)
+    problems: tuple[Problem, ...] = ()
+    submission = None
+    if state not in (State.IGNORED, State.WITHDRAWN, State.REJECTED):
+        answers = parse_body(issue.body, form)
+        kwargs = {} if time_limit is None else {"time_limit": time_limit}
+        problems = tuple(problems_of(issue, answers, form, config, **kwargs))
+        state = decide(issue, problems, config)
+        if state.on_site:
+            submission = build_submission(issue, answers, form)
+    late = is_late(issue, config)
+    wanted = wanted_labels(state, late, config)
+    managed = config.labels.managed
+    return Decision(
+        number=issue.number,
+        state=state,
+        problems=problems,
+        submission=submission,
+        url=config.story_url(issue.number) if state.on_site else None,
+        late=late,
+        labels_add=wanted - issue.labels,
+        labels_remove=(issue.labels & managed) - wanted
+        if state is not State.IGNORED
+        else frozenset(),
+    )
+
+
+def plan_sync(
+    issues: Iterable[Issue],
+    existing_files: Mapping[Path, str],
+    form: Form,
+    config: Config,
+    *,
+    complete: bool,
+    time_limit: float | None = None,
+) -> Plan:
+    """Plan the content changes for these issues (pure).
+
+    existing_files maps paths relative to the content folder (the story files and the
+    shortlist page) to their text. complete=True: `issues` is every issue, so story files of
+    issues not in it are deleted. complete=False: only changed issues are given; the other
+    stories keep their files, and their votes and flags come from those files.
+    """
+    stories, report = _existing_stories(existing_files, config)
+    decisions = [_decide(issue, form, config, time_limit) for issue in _latest(issues)]
+    given = {decision.number for decision in decisions}
+
+    entries = [
+        Entry(d.number, d.submission.votes, d.submission.created_at, d.late)
+        for d in decisions
+        if d.submission is not None
+    ]
+    chosen = {d.number for d in decisions if d.state is State.SHORTLISTED}
+    unchanged = {} if complete else {n: s for n, s in stories.items() if n not in given}
+    for number, story in unchanged.items():
+        entry = story.entry()
+        if entry is not None:
+            entries.append(entry)
+            if story.metadata.get("shortlisted") is True:
+                chosen.add(number)
+    ranking = rank(entries)
+    picks = choose_picks(ranking, chosen, config.shortlist_size)
+
+    writes: dict[Path, str] = {}
+    deletes: list[Path] = []
+    skipped: list[Path] = []
+    final: list[Decision] = []
+    for decision in decisions:
+        path = config.story_path(decision.number)
+        story = stories.get(decision.number)
+        if decision.state is State.SHORTLISTED and decision.number not in picks:
+            report.append(
+                f"issue #{decision.number}: niet op de shortlist, er zijn al "
+                f"{config.shortlist_size} keuzes met meer stemmen"
+            )
+            decision = replace(decision, state=State.PUBLISHED)
+        if decision.submission is None:
+            if story is not None:
+                deletes.append(path)
+                if story.hand_edited:
+                    report.append(
+                        f"issue #{decision.number}: met de hand bewerkt bestand toch "
+                        f"verwijderd ({decision.state.value})"
+                    )
+        elif story is not None and story.hand_edited:
+            skipped.append(path)
+            report.append(
+                f"issue #{decision.number}: {path.as_posix()} is met de hand bewerkt "
+                "en blijft zoals het is"
+            )
+            decision = replace(decision, hand_edited=True)
+        else:
+            text = render_story(
+                decision.submission,
+                shortlisted=decision.number in picks,
+                late=decision.late,
+                timezone=config.timezone,
+            )
+            if story is None or story.text != text:
+                writes[path] = text
+        final.append(decision)
+
+    for number, story in sorted(stories.items()):
+        if number in given:
+            continue
+        if complete:
+            deletes.append(story.path)
+            report.append(f"issue #{number} bestaat niet meer: {story.path.as_posix()} verwijderd")
+        elif not story.hand_edited and story.metadata.get("shortlisted") is not (number in picks):
+            writes[story.path] = restamp(story.text, shortlisted=number in picks)
+
+    shortlist = render_shortlist(picks, ranking)
+    if existing_files.get(SHORTLIST_PATH) != shortlist:
+        writes[SHORTLIST_PATH] = shortlist
+    return Plan(
+        writes=MappingProxyType(writes),
+        deletes=tuple(deletes),
+        decisions=tuple(final),
+        skipped=tuple(skipped),
+        report=tuple(report),
+    )

@@ -1,0 +1,150 @@
+"""Render story content files and the shortlist page; rank stories by votes (all pure)."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+from typing import Any
+
+import frontmatter
+
+from pipeline.model import Submission
+
+# The keys of a story's front matter, in the order they are written: nothing else, ever.
+STORY_KEYS = (
+    "title",
+    "date",
+    "modified",
+    "author",
+    "organisation",
+    "municipality",
+    "sector",
+    "participants",
+    "issue",
+    "issue_url",
+    "votes",
+    "shortlisted",
+    "late",
+    "source_hash",
+)
+SHORTLIST_KEYS = ("title", "slug", "template", "picks", "ranking", "provisional")
+HASH_PREFIX = "sha256:"
+# One YAML line per key: no folding of long values.
+_YAML_OPTIONS: dict[str, Any] = {"sort_keys": False, "width": 1_000_000}
+
+SHORTLIST_INTRO = (
+    "De redactie kiest uit alle ingezonden verhalen de verhalen met de meeste impact. "
+    "Hun makers krijgen een plek in de schijnwerpers op het podium. "
+    "Zolang de redactie nog niet gekozen heeft, zie je hier een voorlopige ranglijst op "
+    "basis van de stemmen van lezers."
+)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What ranking needs of a story: its number, votes, submission time and flags."""
+
+    number: int
+    votes: int
+    created_at: datetime
+    late: bool = False
+
+
+def story_body(submission: Submission) -> str:
+    """The Markdown body of a story file: approach, impact and, when given, links."""
+    parts = ["## Onze aanpak", submission.approach, "## Wat het opleverde", submission.impact]
+    if submission.links:
+        parts += ["## Meer lezen", submission.links]
+    return "\n\n".join(parts)
+
+
+def _dump(metadata: Mapping[str, Any], body: str) -> str:
+    return frontmatter.dumps(frontmatter.Post(body, **metadata), **_YAML_OPTIONS) + "\n"
+
+
+def source_hash(metadata: Mapping[str, Any], body: str) -> str:
+    """Hash of the rendered file without its `source_hash` key, as written in it."""
+    rest = {key: value for key, value in metadata.items() if key != "source_hash"}
+    return HASH_PREFIX + hashlib.sha256(_dump(rest, body).encode("utf-8")).hexdigest()
+
+
+def story_metadata(
+    submission: Submission, *, shortlisted: bool, late: bool, timezone: tzinfo
+) -> dict[str, Any]:
+    """The front matter of a story without its hash, in STORY_KEYS order."""
+    return {
+        "title": submission.title,
+        "date": submission.created_at.astimezone(timezone).isoformat(),
+        "modified": submission.updated_at.astimezone(timezone).isoformat(),
+        "author": submission.author,
+        "organisation": submission.organisation,
+        "municipality": submission.municipality,
+        "sector": submission.sector,
+        "participants": submission.participants,
+        "issue": submission.number,
+        "issue_url": submission.issue_url,
+        "votes": submission.votes,
+        "shortlisted": shortlisted,
+        "late": late,
+    }
+
+
+def render_story(submission: Submission, *, shortlisted: bool, late: bool, timezone: tzinfo) -> str:
+    """The complete text of content/<stories>/<number>.md (deterministic bytes)."""
+    metadata = story_metadata(submission, shortlisted=shortlisted, late=late, timezone=timezone)
+    body = story_body(submission)
+    metadata["source_hash"] = source_hash(metadata, body)
+    return _dump(metadata, body)
+
+
+def split_story(text: str) -> tuple[dict[str, Any], str]:
+    """Front matter and body of a story file (python-frontmatter, safe YAML loading)."""
+    post = frontmatter.loads(text)
+    return dict(post.metadata), post.content
+
+
+def is_hand_edited(text: str) -> bool:
+    """True when the file no longer matches its own source hash (someone edited it)."""
+    try:
+        metadata, body = split_story(text)
+    except Exception:  # a broken file is an edited file: never overwrite it silently
+        return True
+    stored = metadata.get("source_hash")
+    return not isinstance(stored, str) or stored != source_hash(metadata, body)
+
+
+def restamp(text: str, **changes: Any) -> str:
+    """A story file's text with some front-matter values changed and its hash renewed."""
+    metadata, body = split_story(text)
+    metadata.update(changes)
+    metadata.pop("source_hash", None)
+    metadata["source_hash"] = source_hash(metadata, body)
+    return _dump(metadata, body)
+
+
+def rank(entries: Iterable[Entry]) -> list[int]:
+    """Eligible (on-time) story numbers by votes, most first; ties: earlier submission first."""
+    eligible = [entry for entry in entries if not entry.late]
+    eligible.sort(key=lambda entry: (-entry.votes, entry.created_at, entry.number))
+    return [entry.number for entry in eligible]
+
+
+def choose_picks(ranking: Sequence[int], chosen: Iterable[int], size: int) -> list[int]:
+    """The editors' picks (eligible, labelled), in ranking order, at most `size`."""
+    chosen = set(chosen)
+    return [number for number in ranking if number in chosen][:size]
+
+
+def render_shortlist(picks: Sequence[int], ranking: Sequence[int]) -> str:
+    """The complete text of content/pages/shortlist.md."""
+    metadata = {
+        "title": "Shortlist",
+        "slug": "shortlist",
+        "template": "shortlist",
+        "picks": [int(number) for number in picks],
+        "ranking": [int(number) for number in ranking],
+        "provisional": not picks,
+    }
+    return _dump(metadata, SHORTLIST_INTRO)

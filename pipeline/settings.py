@@ -1,0 +1,153 @@
+"""The pipeline's view of the site settings, read from pelicanconf.py (the one place for them)."""
+
+from __future__ import annotations
+
+import runpy
+import sys
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, tzinfo
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+# Label roles the pipeline needs; pelicanconf.LABELS maps each role to the label's name.
+LABEL_ROLES = frozenset(
+    {"submission", "approved", "shortlist", "rejected", "spam", "withdrawn", "late", "incomplete"}
+)
+# Where the pipeline writes the shortlist page, relative to the content folder.
+SHORTLIST_PATH = Path("pages/shortlist.md")
+
+
+class SettingsError(Exception):
+    """The settings file is missing, broken or lacks a setting the pipeline needs."""
+
+
+@dataclass(frozen=True)
+class Labels:
+    """Names of the labels that carry a submission's state."""
+
+    submission: str
+    approved: str
+    shortlist: str
+    rejected: str
+    spam: str
+    withdrawn: str
+    late: str
+    incomplete: str
+
+    @classmethod
+    def from_mapping(cls, labels: Mapping[str, str]) -> Labels:
+        """Build from pelicanconf's LABELS dict (role -> name)."""
+        missing = sorted(LABEL_ROLES - set(labels))
+        if missing:
+            raise SettingsError(f"LABELS mist de rol(len): {', '.join(missing)}")
+        return cls(**{role: str(labels[role]) for role in LABEL_ROLES})
+
+    @property
+    def managed(self) -> frozenset[str]:
+        """Labels the pipeline itself sets and removes."""
+        return frozenset({self.late, self.incomplete})
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything the pipeline takes from the site settings."""
+
+    root: Path
+    settings_file: Path
+    content: Path
+    call_deadline: datetime
+    shortlist_size: int
+    labels: Labels
+    form_path: Path
+    submission_repo: str
+    submission_form_url: str
+    stories_dir: str
+    siteurl: str
+    article_url: str
+    timezone: tzinfo
+    markdown: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+
+    def story_path(self, number: int) -> Path:
+        """Path of a story's file relative to the content folder: from the number alone."""
+        return Path(self.stories_dir) / f"{int(number)}.md"
+
+    def story_url(self, number: int) -> str:
+        """Public URL of a published story."""
+        path = self.article_url.format(category=self.stories_dir, slug=int(number))
+        return f"{self.siteurl.rstrip('/')}/{path}"
+
+
+@contextmanager
+def _importable(root: Path) -> Iterator[None]:
+    """Let a settings file import its siblings (publishconf.py imports pelicanconf)."""
+    sys.path.insert(0, str(root))
+    try:
+        yield
+    finally:
+        sys.path.remove(str(root))
+        sys.modules.pop("pelicanconf", None)
+
+
+def read_settings_file(path: Path) -> dict[str, Any]:
+    """Run a Pelican settings file and return its upper-case names."""
+    if not path.is_file():
+        raise SettingsError(f"instellingenbestand niet gevonden: {path}")
+    try:
+        with _importable(path.parent):
+            namespace = runpy.run_path(str(path))
+    except Exception as error:
+        raise SettingsError(f"instellingenbestand {path} is kapot: {error}") from error
+    return {key: value for key, value in namespace.items() if key.isupper()}
+
+
+def _require(settings: Mapping[str, Any], key: str, kind: type | tuple[type, ...]) -> Any:
+    value = settings.get(key)
+    if not isinstance(value, kind):
+        raise SettingsError(f"instelling {key} ontbreekt of heeft een verkeerd type: {value!r}")
+    return value
+
+
+def config_from_settings(root: Path, settings_file: Path, settings: Mapping[str, Any]) -> Config:
+    """Build a Config from a settings mapping (pure; tests pass overrides here)."""
+    deadline = _require(settings, "CALL_DEADLINE", datetime)
+    if deadline.tzinfo is None:
+        raise SettingsError("CALL_DEADLINE moet een tijdzone hebben")
+    size = _require(settings, "SHORTLIST_SIZE", int)
+    if size < 0:
+        raise SettingsError(f"SHORTLIST_SIZE mag niet negatief zijn: {size!r}")
+    stories_dir = _require(settings, "STORIES_DIR", str)
+    if not stories_dir or "/" in stories_dir or stories_dir.startswith("."):
+        raise SettingsError(f"STORIES_DIR moet een gewone mapnaam zijn: {stories_dir!r}")
+    content = root / _require(settings, "PATH", str)
+    markdown = settings.get("MARKDOWN", {})
+    try:
+        timezone = ZoneInfo(str(settings.get("TIMEZONE", "UTC")))
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise SettingsError(f"TIMEZONE is onbekend: {settings.get('TIMEZONE')!r}") from error
+    return Config(
+        root=root,
+        settings_file=settings_file,
+        content=content,
+        call_deadline=deadline,
+        shortlist_size=size,
+        labels=Labels.from_mapping(_require(settings, "LABELS", Mapping)),
+        form_path=root / _require(settings, "SUBMISSION_FORM", str),
+        submission_repo=_require(settings, "SUBMISSION_REPO", str),
+        submission_form_url=str(settings.get("SUBMISSION_FORM_URL", "")),
+        stories_dir=stories_dir,
+        siteurl=str(settings.get("SITEURL", "")),
+        article_url=str(settings.get("ARTICLE_URL", "{category}/{slug}/")),
+        timezone=timezone,
+        markdown=MappingProxyType(dict(markdown)),
+    )
+
+
+def load_config(root: Path, settings_file: str | Path = "pelicanconf.py") -> Config:
+    """Read the settings file (relative to root) into a Config."""
+    root = root.resolve()
+    path = root / settings_file
+    return config_from_settings(root, path, read_settings_file(path))

@@ -1,0 +1,85 @@
+"""Decide a submission's state from its labels, open/closed state, dates and problems.
+
+Precedence, first matching row wins (labels by role; names come from pelicanconf.LABELS):
+
+| # | condition                                                        | state       |
+|---|------------------------------------------------------------------|-------------|
+| 1 | a pull request, or no `submission` label (`verhaal`)             | IGNORED     |
+| 2 | deleted/transferred, closed as not planned, or label `withdrawn` | WITHDRAWN   |
+| 3 | label `rejected` (`afgewezen`) or `spam`                         | REJECTED    |
+| 4 | the answers have problems                                        | INCOMPLETE  |
+| 5 | label `approved` + `shortlist`, created on time                  | SHORTLISTED |
+| 6 | label `approved` (also when late: late stories may be published) | PUBLISHED   |
+| 7 | created after CALL_DEADLINE                                      | LATE        |
+| 8 | otherwise                                                        | PENDING     |
+
+So withdrawal, rejection and spam win over approval, and an approved story that is edited into
+an invalid one leaves the site until it is fixed. Closing an issue as completed changes nothing.
+`late` is also a flag of its own (`is_late`): a published late story is never shortlist-eligible.
+The labels `te-laat` and `onvolledig` are outputs of the pipeline, never inputs.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Sequence
+
+from pipeline.model import Issue
+from pipeline.settings import Config
+
+
+class State(enum.StrEnum):
+    """Where a submission stands; the value is the Dutch word shown in reports."""
+
+    IGNORED = "genegeerd"
+    WITHDRAWN = "ingetrokken"
+    REJECTED = "afgewezen"
+    INCOMPLETE = "onvolledig"
+    PENDING = "in behandeling"
+    LATE = "te laat"
+    PUBLISHED = "gepubliceerd"
+    SHORTLISTED = "shortlist"
+
+    @property
+    def on_site(self) -> bool:
+        """True for the states whose story has a page on the site."""
+        return self in ON_SITE
+
+
+ON_SITE = frozenset({State.PUBLISHED, State.SHORTLISTED})
+
+
+def is_late(issue: Issue, config: Config) -> bool:
+    """True when the issue was created after the call's deadline."""
+    return issue.created_at > config.call_deadline
+
+
+def decide(issue: Issue, problems: Sequence[object], config: Config) -> State:
+    """The state of one issue (pure; see the module docstring for the precedence)."""
+    labels = config.labels
+    if issue.is_pull_request or labels.submission not in issue.labels:
+        return State.IGNORED
+    if issue.deleted or issue.closed_as_not_planned or labels.withdrawn in issue.labels:
+        return State.WITHDRAWN
+    if labels.rejected in issue.labels or labels.spam in issue.labels:
+        return State.REJECTED
+    if problems:
+        return State.INCOMPLETE
+    late = is_late(issue, config)
+    if labels.approved in issue.labels:
+        if labels.shortlist in issue.labels and not late:
+            return State.SHORTLISTED
+        return State.PUBLISHED
+    return State.LATE if late else State.PENDING
+
+
+def wanted_labels(state: State, late: bool, config: Config) -> frozenset[str]:
+    """The pipeline-managed labels (`te-laat`, `onvolledig`) the issue should carry."""
+    if state is State.IGNORED:
+        return frozenset()
+    wanted = set()
+    if late:
+        wanted.add(config.labels.late)
+    if state is State.INCOMPLETE:
+        wanted.add(config.labels.incomplete)
+    return frozenset(wanted)

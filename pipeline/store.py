@@ -1,0 +1,110 @@
+"""The content store: read the story files and carry out a plan with atomic writes."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+
+from pipeline.plan import Plan
+from pipeline.settings import SHORTLIST_PATH, Config
+
+# Temp files start with "." so that Pelican ignores them should one ever be left behind.
+TEMP_PREFIX = ".pipeline-"
+TEMP_SUFFIX = ".tmp"
+
+
+class StoreError(Exception):
+    """The content folder cannot be read or written."""
+
+
+def read_existing(content: Path, config: Config) -> dict[Path, str]:
+    """The pipeline's files in the content folder: story files and the shortlist page."""
+    files: dict[Path, str] = {}
+    stories = content / config.stories_dir
+    candidates = sorted(stories.glob("*.md")) if stories.is_dir() else []
+    if (content / SHORTLIST_PATH).is_file():
+        candidates.append(content / SHORTLIST_PATH)
+    for path in candidates:
+        if path.name.startswith(".") or not path.is_file():
+            continue
+        try:
+            files[path.relative_to(content)] = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise StoreError(f"{path} is niet te lezen: {error}") from error
+    return files
+
+
+def _inside(content: Path, relative: Path) -> Path:
+    """The absolute path of a plan path, refusing anything that leaves the content folder."""
+    if relative.is_absolute() or ".." in relative.parts:
+        raise StoreError(f"pad buiten de contentmap geweigerd: {relative}")
+    return content / relative
+
+
+def _fsync_directory(directory: Path) -> None:
+    with contextlib.suppress(OSError):  # not every file system lets a directory be synced
+        descriptor = os.open(directory, os.O_RDONLY)
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
+
+
+def atomic_write(path: Path, text: str) -> None:
+    """Write text to path so that readers see the old or the new file, never half of one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor, temp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=path.parent)
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(text.encode("utf-8"))
+            handle.flush()
+            os.fsync(handle.fileno())
+        Path(temp).replace(path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            Path(temp).unlink()
+        raise
+    _fsync_directory(path.parent)
+
+
+def remove_leftovers(content: Path, config: Config) -> list[Path]:
+    """Delete temp files an interrupted sync left behind; return what was removed."""
+    removed = []
+    for folder in (content / config.stories_dir, content / SHORTLIST_PATH.parent):
+        if folder.is_dir():
+            for temp in folder.glob(f"{TEMP_PREFIX}*{TEMP_SUFFIX}"):
+                temp.unlink(missing_ok=True)
+                removed.append(temp)
+    return removed
+
+
+def _unchanged(path: Path, text: str) -> bool:
+    try:
+        return path.read_bytes() == text.encode("utf-8")
+    except FileNotFoundError:
+        return False
+
+
+def apply_plan(plan: Plan, content: Path, config: Config) -> list[Path]:
+    """Carry out the plan's writes and deletes; return the paths (relative) that changed.
+
+    A file whose bytes already match is not touched, so a second run changes nothing.
+    """
+    remove_leftovers(content, config)
+    changed: list[Path] = []
+    try:
+        for relative, text in sorted(plan.writes.items()):
+            path = _inside(content, relative)
+            if not _unchanged(path, text):
+                atomic_write(path, text)
+                changed.append(relative)
+        for relative in plan.deletes:
+            path = _inside(content, relative)
+            if path.is_file():
+                path.unlink()
+                changed.append(relative)
+    except OSError as error:
+        raise StoreError(f"schrijven in {content} mislukt: {error}") from error
+    return changed

@@ -1,0 +1,257 @@
+"""Validate parsed answers into a Submission or a list of problems in plain Dutch."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import TypeAlias
+
+from pipeline.form import Field, Form
+from pipeline.markdown_guard import DEFAULT_TIME_LIMIT, converts_in_time
+from pipeline.model import Issue, Submission
+from pipeline.parse import Answers
+from pipeline.privacy import scrub
+from pipeline.render import story_body
+from pipeline.settings import Config
+
+# (field id, Dutch message); field id is a form field's id, "title" or "body".
+Problem: TypeAlias = tuple[str, str]
+
+MAX_TITLE = 200
+MAX_ONE_LINE = 200
+MAX_BODY = 20_000
+MAX_PARTICIPANTS = 10_000_000
+# Fields whose answer must be a whole number.
+NUMBER_FIELDS = frozenset({"participants"})
+# The fields a story is made of (ids of the form; a contract with the form file).
+STORY_FIELDS = (
+    "name",
+    "organisation",
+    "municipality",
+    "sector",
+    "approach",
+    "impact",
+    "participants",
+    "links",
+)
+
+# Control characters (C0 except tab/newline/carriage return, DEL, C1) and bidi embeddings,
+# overrides and isolates: never wanted in any answer.
+FORBIDDEN_ANYWHERE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# In one-line fields also: line breaks, zero-width and direction marks, BOM, line separators.
+FORBIDDEN_ONE_LINE = re.compile(
+    r"[\x00-\x1f\x7f-\x9f\u061c\u200b\u200e\u200f\u2028\u2029\u202a-\u202e\u2060"
+    r"\u2066-\u2069\ufeff]"
+)
+# A whole number, optionally with thousands separators: 45, 1200, 1.200, 1 200.
+WHOLE_NUMBER = re.compile(r"\d{1,3}(?:[. ]\d{3})+|\d+")
+
+
+def display_title(title: str, form: Form) -> str:
+    """The issue title without the form's title prefix, stripped."""
+    prefix = form.title_prefix.strip()
+    title = title.strip()
+    if prefix and title.lower().startswith(prefix.lower()):
+        title = title[len(prefix) :]
+    return title.strip()
+
+
+def _dutch_number(number: int) -> str:
+    return f"{number:,}".replace(",", ".")
+
+
+def _quoted(form_field: Field) -> str:
+    return f"“{form_field.label}”"
+
+
+def _validate_recognised(answers: Answers, form: Form) -> Iterator[Problem]:
+    if len(answers.missing) == len(form.fields):
+        yield (
+            "body",
+            "We herkennen het formulier niet in je issue. Maak je verhaal met het formulier "
+            "“Deel jouw verhaal”, of zet de kopjes van het formulier terug.",
+        )
+
+
+def _validate_title(issue: Issue, form: Form) -> Iterator[Problem]:
+    title = display_title(issue.title, form)
+    if not title:
+        yield ("title", "Je verhaal heeft nog geen titel. Bewerk het issue en vul een titel in.")
+    elif len(title) > MAX_TITLE:
+        yield (
+            "title",
+            f"De titel is {len(title)} tekens lang. Maak hem korter: hoogstens {MAX_TITLE} tekens.",
+        )
+    if FORBIDDEN_ONE_LINE.search(title):
+        yield (
+            "title",
+            "De titel bevat onzichtbare tekens of tekens die de leesrichting omdraaien. "
+            "Typ de titel opnieuw, zonder die tekens.",
+        )
+
+
+def _validate_size(issue: Issue) -> Iterator[Problem]:
+    if len(issue.body) > MAX_BODY:
+        yield (
+            "body",
+            f"Je verhaal is {_dutch_number(len(issue.body))} tekens lang; er passen er hoogstens "
+            f"{_dutch_number(MAX_BODY)}. Maak het korter.",
+        )
+
+
+def _validate_required(answers: Answers, form: Form) -> Iterator[Problem]:
+    for form_field in form.fields:
+        if form_field.type == "checkboxes":
+            ticked = answers.checked.get(form_field.id, frozenset())
+            for option in form_field.required_options:
+                if option not in ticked:
+                    yield (
+                        form_field.id,
+                        f"Zet bij {_quoted(form_field)} een vinkje bij “{option.rstrip('.')}”. "
+                        "Zonder die toestemming kunnen we je verhaal niet plaatsen.",
+                    )
+        elif form_field.required and not answers.text(form_field.id).strip():
+            yield (
+                form_field.id,
+                f"{_quoted(form_field)} is verplicht maar nog leeg. "
+                "Bewerk het issue en vul het in.",
+            )
+
+
+def _validate_options(answers: Answers, form: Form) -> Iterator[Problem]:
+    for form_field in form.fields:
+        value = answers.text(form_field.id).strip()
+        if form_field.type != "dropdown" or not value:
+            continue
+        chosen = [part.strip() for part in value.split(", ")] if form_field.multiple else [value]
+        if any(choice not in form_field.options for choice in chosen):
+            yield (
+                form_field.id,
+                f"Kies bij {_quoted(form_field)} een van deze mogelijkheden: "
+                f"{', '.join(form_field.options)}.",
+            )
+
+
+def _validate_characters(answers: Answers, form: Form) -> Iterator[Problem]:
+    for form_field in form.fields:
+        value = answers.text(form_field.id)
+        if form_field.one_line:
+            value = value.strip()
+            if "\n" in value:
+                yield (form_field.id, f"Vul bij {_quoted(form_field)} maar één regel in.")
+            elif FORBIDDEN_ONE_LINE.search(value):
+                yield (
+                    form_field.id,
+                    f"{_quoted(form_field)} bevat onzichtbare tekens of tekens die de "
+                    "leesrichting omdraaien. Typ het opnieuw, zonder die tekens.",
+                )
+            if len(value) > MAX_ONE_LINE:
+                yield (
+                    form_field.id,
+                    f"{_quoted(form_field)} is te lang ({len(value)} tekens). "
+                    f"Houd het bij hoogstens {MAX_ONE_LINE} tekens.",
+                )
+        elif FORBIDDEN_ANYWHERE.search(value):
+            yield (
+                form_field.id,
+                f"{_quoted(form_field)} bevat onzichtbare stuurtekens of tekens die de "
+                "leesrichting omdraaien. Haal ze weg, bijvoorbeeld door de tekst opnieuw te typen.",
+            )
+
+
+def parse_number(value: str) -> int | None:
+    """A whole number written as 45, 1200, 1.200 or 1 200; None otherwise."""
+    value = value.strip()
+    if not WHOLE_NUMBER.fullmatch(value):
+        return None
+    return int(value.replace(".", "").replace(" ", ""))
+
+
+def _validate_numbers(answers: Answers, form: Form) -> Iterator[Problem]:
+    for field_id in sorted(NUMBER_FIELDS):
+        if not form.has(field_id):
+            continue
+        value = answers.text(field_id).strip()
+        if not value:
+            continue
+        number = parse_number(value)
+        if number is None or number > MAX_PARTICIPANTS:
+            yield (
+                field_id,
+                f"Vul bij {_quoted(form.field(field_id))} alleen een getal in, bijvoorbeeld 45, "
+                "of laat het leeg.",
+            )
+
+
+def _validate_markdown(body: str, config: Config, limit: float) -> Iterator[Problem]:
+    if not converts_in_time(body, config.markdown, limit):
+        yield (
+            "body",
+            "Je tekst is zo ingewikkeld opgemaakt dat we hem niet snel kunnen verwerken "
+            "(bijvoorbeeld door heel veel haakjes [ ] of ( ) achter elkaar). "
+            "Maak de opmaak eenvoudiger.",
+        )
+
+
+def _answer(answers: Answers, form: Form, field_id: str) -> str:
+    return answers.text(field_id).strip() if form.has(field_id) else ""
+
+
+def build_submission(issue: Issue, answers: Answers, form: Form) -> Submission:
+    """The publishable story from answers that passed validation (privacy-scrubbed)."""
+    name = _answer(answers, form, "name")
+    participants = _answer(answers, form, "participants")
+    return Submission(
+        number=issue.number,
+        title=scrub(display_title(issue.title, form)),
+        author=scrub(name) if name else issue.author,
+        organisation=scrub(_answer(answers, form, "organisation")),
+        municipality=scrub(_answer(answers, form, "municipality")),
+        sector=_answer(answers, form, "sector"),
+        participants=parse_number(participants) if participants else None,
+        approach=scrub(_answer(answers, form, "approach")),
+        impact=scrub(_answer(answers, form, "impact")),
+        links=scrub(_answer(answers, form, "links")),
+        created_at=issue.created_at,
+        updated_at=issue.updated_at,
+        issue_url=issue.html_url,
+        votes=issue.votes,
+    )
+
+
+def problems_of(
+    issue: Issue,
+    answers: Answers,
+    form: Form,
+    config: Config,
+    *,
+    time_limit: float = DEFAULT_TIME_LIMIT,
+) -> list[Problem]:
+    """Every problem of a submission, in a stable order (empty when it is valid)."""
+    unrecognised = list(_validate_recognised(answers, form))
+    problems = [*_validate_title(issue, form), *_validate_size(issue)]
+    if unrecognised:
+        return problems + unrecognised
+    problems += [
+        *_validate_required(answers, form),
+        *_validate_options(answers, form),
+        *_validate_characters(answers, form),
+        *_validate_numbers(answers, form),
+    ]
+    if not problems:
+        submission = build_submission(issue, answers, form)
+        problems += _validate_markdown(story_body(submission), config, time_limit)
+    return problems
+
+
+def validate(
+    issue: Issue,
+    answers: Answers,
+    form: Form,
+    config: Config,
+    *,
+    time_limit: float = DEFAULT_TIME_LIMIT,
+) -> Submission | list[Problem]:
+    """A Submission when the answers pass every check, else the list of problems."""
+    problems = problems_of(issue, answers, form, config, time_limit=time_limit)
+    return problems if problems else build_submission(issue, answers, form)
