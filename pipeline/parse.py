@@ -15,6 +15,8 @@ HEADING = re.compile(r"^###[ \t]+(?P<label>.*?)[ \t]*$")
 CHECKBOX = re.compile(r"^[ \t]*[-*][ \t]+\[(?P<mark>[ xX])\][ \t]+(?P<label>.*?)[ \t]*$")
 # A whole answer that is one fenced code block, as GitHub writes a textarea with `render:`.
 FENCED = re.compile(r"\A(?P<fence>`{3,}|~{3,})[^\n`]*\n(?P<code>.*?)\n?(?P=fence)[ \t]*\Z", re.S)
+# A line that opens or closes a fenced code block (a `###` line inside one is code, not a heading).
+FENCE = re.compile(r"^ {0,3}(?P<fence>`{3,}|~{3,})")
 # What GitHub writes for an empty input, textarea or dropdown.
 NO_RESPONSE = "_No response_"
 
@@ -71,17 +73,41 @@ def _checked(raw: str, form_field: Field) -> frozenset[str]:
     return frozenset(ticked)
 
 
+def _closes(line: str, fence: str) -> bool:
+    """True when line closes a code block opened with fence (same character, at least as long)."""
+    match = FENCE.match(line)
+    return bool(
+        match and match.group("fence").startswith(fence) and not line.strip().strip(fence[0])
+    )
+
+
+def _headings(lines: list[str]) -> list[tuple[int, str]]:
+    """(line number, label) of every `### ` line after a blank line and outside code fences."""
+    found = []
+    fence = ""
+    for number, line in enumerate(lines):
+        if fence:
+            if _closes(line, fence):
+                fence = ""
+            continue
+        opening = FENCE.match(line)
+        if opening:
+            fence = opening.group("fence")
+            continue
+        match = HEADING.match(line)
+        if match and (number == 0 or not lines[number - 1].strip()):
+            found.append((number, match.group("label")))
+    return found
+
+
 def _section_starts(lines: list[str], form: Form) -> list[tuple[int, Field]]:
     """Line numbers of the headings that open a section: form labels in form order only."""
     order = {form_field.id: position for position, form_field in enumerate(form.fields)}
     by_label = form.labels_by_text
     starts: list[tuple[int, Field]] = []
     last = -1
-    for number, line in enumerate(lines):
-        match = HEADING.match(line)
-        if not match or (number > 0 and lines[number - 1].strip()):
-            continue
-        form_field = by_label.get(match.group("label"))
+    for number, label in _headings(lines):
+        form_field = by_label.get(label)
         if form_field is not None and order[form_field.id] > last:
             starts.append((number, form_field))
             last = order[form_field.id]
@@ -90,13 +116,10 @@ def _section_starts(lines: list[str], form: Form) -> list[tuple[int, Field]]:
 
 def _unknown_headings(lines: list[str], form: Form) -> tuple[str, ...]:
     labels = form.labels_by_text
-    found = []
-    for number, line in enumerate(lines):
-        match = HEADING.match(line)
-        if match and (number == 0 or not lines[number - 1].strip()):
-            label = match.group("label")
-            if label not in labels and label not in found:
-                found.append(label)
+    found: list[str] = []
+    for _, label in _headings(lines):
+        if label not in labels and label not in found:
+            found.append(label)
     return tuple(found)
 
 

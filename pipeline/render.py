@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
@@ -31,6 +32,10 @@ STORY_KEYS = (
 )
 SHORTLIST_KEYS = ("title", "slug", "template", "picks", "ranking", "provisional")
 HASH_PREFIX = "sha256:"
+# A line of the links answer that is a bare web address, optionally as a list item.
+BARE_URL_LINE = re.compile(
+    r"^(?P<lead>[ \t]*(?:[-*+][ \t]+|\d{1,3}[.)][ \t]+)?)(?P<url>https?://[^\s<>]+)[ \t]*$"
+)
 # One YAML line per key: no folding of long values.
 _YAML_OPTIONS: dict[str, Any] = {"sort_keys": False, "width": 1_000_000}
 
@@ -52,11 +57,16 @@ class Entry:
     late: bool = False
 
 
+def linkify(links: str) -> str:
+    """Turn lines that are a bare web address into Markdown autolinks (<https://…>)."""
+    return "\n".join(BARE_URL_LINE.sub(r"\g<lead><\g<url>>", line) for line in links.split("\n"))
+
+
 def story_body(submission: Submission) -> str:
     """The Markdown body of a story file: approach, impact and, when given, links."""
     parts = ["## Onze aanpak", submission.approach, "## Wat het opleverde", submission.impact]
     if submission.links:
-        parts += ["## Meer lezen", submission.links]
+        parts += ["## Meer lezen", linkify(submission.links)]
     return "\n\n".join(parts)
 
 

@@ -1,0 +1,105 @@
+"""Helpers for the pipeline tests: the real form and config, issue bodies and issue objects."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from pipeline.form import Form, load_form
+from pipeline.settings import Config, load_config
+from tests.support import ROOT
+
+CONFIG: Config = load_config(ROOT)
+FORM: Form = load_form(CONFIG.form_path)
+REPO_URL = "https://github.com/verhalenbank/verhalenbank"
+BEFORE_DEADLINE = "2012-08-01T10:00:00Z"
+AFTER_DEADLINE = "2012-09-03T08:00:00Z"
+
+# Answers of a valid submission, by field id; checkboxes as one bool per option.
+VALID: dict[str, str | tuple[bool, ...]] = {
+    "name": "Anna de Vries",
+    "organisation": "Buurtzorg Oost",
+    "municipality": "Zwolle",
+    "sector": "Zorg",
+    "approach": "We gingen met bewoners om tafel.\n\n- eerst luisteren\n- dan samen kiezen",
+    "impact": "Twaalf mantelzorgers hebben nu een vast aanspreekpunt.",
+    "participants": "45",
+    "links": "https://example.org/verslag",
+    "consent": (True, True),
+}
+
+
+def form_body(answers: Mapping[str, Any] = VALID, form: Form = FORM) -> str:
+    """An issue body exactly as GitHub writes it for a form submission."""
+    sections = []
+    for field in form.fields:
+        value = answers.get(field.id)
+        if field.type == "checkboxes":
+            ticked = value if value is not None else (False,) * len(field.options)
+            text = "\n".join(
+                f"- [{'X' if on else ' '}] {option}"
+                for option, on in zip(field.options, ticked, strict=True)
+            )
+        else:
+            text = value or "_No response_"
+        sections.append(f"### {field.label}\n\n{text}")
+    return "\n\n".join(sections)
+
+
+def answers_with(**changes: Any) -> dict[str, Any]:
+    """VALID with some answers changed."""
+    return {**VALID, **changes}
+
+
+def reactions(plus: int = 0, heart: int = 0, hooray: int = 0, rocket: int = 0) -> dict[str, Any]:
+    """GitHub's reaction rollup, with some reactions that are not votes."""
+    return {
+        "url": "https://api.github.com/repos/verhalenbank/verhalenbank/issues/1/reactions",
+        "total_count": plus + heart + hooray + rocket + 3,
+        "+1": plus,
+        "-1": 1,
+        "laugh": 1,
+        "hooray": hooray,
+        "confused": 0,
+        "heart": heart,
+        "rocket": rocket,
+        "eyes": 1,
+    }
+
+
+def issue_json(
+    number: int = 1,
+    *,
+    title: str = "[Verhaal] Samen aan tafel",
+    answers: Mapping[str, Any] | None = None,
+    body: str | None = None,
+    labels: Sequence[str] = ("verhaal",),
+    created: str = BEFORE_DEADLINE,
+    updated: str | None = None,
+    votes: int = 0,
+    state: str = "open",
+    state_reason: str | None = None,
+    login: str = "anna-dv",
+    association: str = "NONE",
+) -> dict[str, Any]:
+    """One issue object in the shape of `GET /repos/{owner}/{repo}/issues`."""
+    return {
+        "url": f"https://api.github.com/repos/verhalenbank/verhalenbank/issues/{number}",
+        "html_url": f"{REPO_URL}/issues/{number}",
+        "id": 1000 + number,
+        "node_id": f"I_{number}",
+        "number": number,
+        "title": title,
+        "user": {"login": login, "id": 42, "type": "User", "site_admin": False},
+        "labels": [{"id": i, "name": name, "color": "ededed"} for i, name in enumerate(labels)],
+        "state": state,
+        "state_reason": state_reason,
+        "locked": False,
+        "comments": 0,
+        "created_at": created,
+        "updated_at": updated or created,
+        "closed_at": None,
+        "author_association": association,
+        "body": form_body(answers if answers is not None else VALID) if body is None else body,
+        "reactions": reactions(plus=votes),
+    }
