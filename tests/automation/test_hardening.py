@@ -30,7 +30,7 @@ CI = "ci.yml"
 
 # Least privilege, job by job: any change here is deliberate and reviewed.
 EXPECTED_PERMISSIONS = {
-    (SUBMISSIONS, "sync"): {"contents": "write", "issues": "write"},
+    (SUBMISSIONS, "sync"): {"contents": "write", "issues": "write", "pages": "read"},
     (SUBMISSIONS, "deploy"): {"contents": "read", "pages": "write", "id-token": "write"},
     (DEPLOY, "build"): {"contents": "read", "pages": "read"},
     (DEPLOY, "deploy"): {"pages": "write", "id-token": "write"},
@@ -186,7 +186,8 @@ def test_sync_step_runs_the_pipeline_with_the_token_in_its_env_only() -> None:
     workflow = WORKFLOWS[SUBMISSIONS]
     step = workflow.step("sync")
     assert 'python -m pipeline sync "${args[@]}"' in step["run"]
-    assert 'args=(--repo "$GITHUB_REPOSITORY" --commit --push)' in step["run"]
+    assert '--repo "$GITHUB_REPOSITORY" --settings publishconf.py --commit --push' in step["run"]
+    assert step["env"]["SITEURL"] == "${{ steps.pages.outputs.base_url }}"
     assert step["env"]["GITHUB_TOKEN"] in {"${{ github.token }}", "${{ secrets.GITHUB_TOKEN }}"}
     assert step["shell"] == "bash"
     token_users = [
