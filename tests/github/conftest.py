@@ -1,0 +1,36 @@
+"""Fixtures for the GitHub integration tests: a fake GitHub over real HTTP and a PyGithub client."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from github import Auth, Github, GithubRetry
+
+from tests.github.fakegithub import TOKEN, FakeGitHub
+
+
+@pytest.fixture
+def github() -> Iterator[FakeGitHub]:
+    """A fresh fake GitHub; the test fails if any answer strayed from the OpenAPI description."""
+    server = FakeGitHub().start()
+    yield server
+    server.stop()
+    assert server.schema_errors == []
+
+
+@pytest.fixture
+def client(github: FakeGitHub) -> Iterator[Github]:
+    """Lazy PyGithub pointed at the fake server, without waits and with a small, quick retry."""
+    retry = GithubRetry(total=3, backoff_factor=0, secondary_rate_wait=1, max_rate_limit_wait=5)
+    gh = Github(
+        auth=Auth.Token(TOKEN),
+        base_url=github.url,
+        per_page=100,
+        seconds_between_requests=0,
+        seconds_between_writes=0,
+        retry=retry,
+        lazy=True,
+    )
+    yield gh
+    gh.close()
