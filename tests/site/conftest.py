@@ -9,17 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import ROOT, build_site, copy_content
+from tests.support import build_site, copy_content
 
 FIXTURES = Path(__file__).parent / "fixtures"
 # The clock for builds that need an open call: a month before the deadline.
 OPEN_TIME = "2012-08-01T12:00:00+02:00"
-# Until plugins/story_safety/ exists, build with the other plugins only.
-PLUGINS_WITHOUT_STORY_SAFETY = [
-    "pelican.plugins.yaml_metadata",
-    "pelican.plugins.sitemap",
-    "verhalen",
-]
 
 
 @dataclass(frozen=True)
@@ -41,13 +35,6 @@ class Site:
         return self.file(path).read_text(encoding="utf-8")
 
 
-def plugin_overrides() -> dict[str, object]:
-    """Build settings that keep builds working while the story_safety plugin is not there yet."""
-    if (ROOT / "plugins" / "story_safety").is_dir():
-        return {}
-    return {"PLUGINS": PLUGINS_WITHOUT_STORY_SAFETY}
-
-
 def add_fixture(content: Path, fixture: str, destination: str) -> None:
     """Copy a file from tests/site/fixtures into the content copy."""
     target = content / destination
@@ -64,7 +51,7 @@ def build(root: Path, extra: dict[str, str] | None = None, **overrides: object) 
     for fixture, destination in (extra or {}).items():
         add_fixture(content, fixture, destination)
     output = root / "output"
-    build_site(content, output, **{**plugin_overrides(), **overrides})
+    build_site(content, output, **overrides)
     return Site(content=content, output=output)
 
 
