@@ -42,3 +42,8 @@ def test_call_page_status(
     # The facts stay on the page either way.
     assert "zondag 2 september 2012" in call_page
     assert "The Next Cocreator" in call_page
+
+
+def test_unreadable_build_time_fails_the_build(site_builder: Callable[..., Site]) -> None:
+    with pytest.raises(AssertionError, match="ValueError: BUILD_TIME is not an ISO 8601"):
+        site_builder(BUILD_TIME="morgen")

@@ -111,6 +111,11 @@ def test_navigation_marks_current_page(base_site: Site) -> None:
     assert '<a href="/blog/" aria-current="page">Blog</a>' in base_site.text(LAUNCH_POST)
 
 
+def test_no_shortlist_link_without_shortlist_page(base_site: Site) -> None:
+    assert not base_site.file("/shortlist/").exists()
+    assert 'href="/shortlist/"' not in base_site.text("/")
+
+
 def test_empty_story_index_invites_stories(base_site: Site) -> None:
     html = base_site.text("/verhalen/")
     assert "<h1>Verhalen</h1>" in html
