@@ -25,7 +25,7 @@ def test_ordinary_text_converts_in_time() -> None:
 def test_slow_text_is_stopped_at_the_limit(text: str) -> None:
     started = time.perf_counter()
     assert not converts_in_time(text, CONFIG.markdown, 0.3)
-    assert time.perf_counter() - started < 1.5
+    assert time.perf_counter() - started < 5  # CPU-time limit; wall time depends on load
 
 
 def test_off_the_main_thread_a_child_process_is_used() -> None:
@@ -41,5 +41,5 @@ def test_off_the_main_thread_a_child_process_is_used() -> None:
     thread.start()
     thread.join(timeout=30)
     assert results["slow"] is False
-    assert results["seconds"] < 5
+    assert results["seconds"] < 10
     assert results["normal"] is True
