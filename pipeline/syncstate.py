@@ -1,0 +1,104 @@
+"""The incremental-sync state file: the last seen update time and what each issue was told."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from pipeline.store import TEMP_PREFIX, TEMP_SUFFIX, atomic_write
+
+# A dotfile in the content folder: committed with the stories, ignored by Pelican.
+STATE_NAME = ".sync-state.json"
+VERSION = 1
+
+
+@dataclass(frozen=True)
+class IssueRecord:
+    """What the pipeline last told one issue: its state, the status text's hash, the comment."""
+
+    state: str
+    fingerprint: str
+    comment: int | None = None
+
+
+@dataclass(frozen=True)
+class SyncState:
+    """`last_seen` is GitHub's `updated_at` to list from next time (None: list everything)."""
+
+    last_seen: datetime | None = None
+    issues: Mapping[int, IssueRecord] = field(default_factory=lambda: MappingProxyType({}))
+
+
+def _timestamp(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def to_json(state: SyncState) -> str:
+    """The file's text: stable key order, so an unchanged state is an unchanged file (pure)."""
+    data: dict[str, Any] = {
+        "version": VERSION,
+        "last_seen": None if state.last_seen is None else _timestamp(state.last_seen),
+        "issues": {
+            str(number): {
+                "state": record.state,
+                "fingerprint": record.fingerprint,
+                "comment": record.comment,
+            }
+            for number, record in sorted(state.issues.items())
+        },
+    }
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def _record(data: Any) -> IssueRecord:
+    comment = data.get("comment")
+    if not isinstance(data.get("state"), str) or not isinstance(data.get("fingerprint"), str):
+        raise ValueError("record without state or fingerprint")
+    if comment is not None and (not isinstance(comment, int) or isinstance(comment, bool)):
+        raise ValueError("comment id is not a number")
+    return IssueRecord(data["state"], data["fingerprint"], comment)
+
+
+def from_json(text: str) -> SyncState:
+    """Parse the file's text (pure); ValueError when it is not a state of this version."""
+    data = json.loads(text)
+    if not isinstance(data, dict) or data.get("version") != VERSION:
+        raise ValueError("not a sync state of this version")
+    last_seen = data.get("last_seen")
+    moment = None
+    if last_seen is not None:
+        moment = datetime.fromisoformat(str(last_seen).replace("Z", "+00:00"))
+        if moment.tzinfo is None:
+            raise ValueError("last_seen without a time zone")
+    issues = data.get("issues", {})
+    if not isinstance(issues, dict):
+        raise ValueError("issues is not an object")
+    records = {int(number): _record(record) for number, record in issues.items()}
+    return SyncState(moment, MappingProxyType(records))
+
+
+def load(path: Path) -> SyncState:
+    """The saved state; an absent or unreadable file is an empty state (the next sync is full)."""
+    try:
+        return from_json(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError, AttributeError, TypeError):
+        return SyncState()
+
+
+def save(path: Path, state: SyncState) -> bool:
+    """Write the state atomically when it differs from the file; True when it was written."""
+    for leftover in path.parent.glob(f"{TEMP_PREFIX}*{TEMP_SUFFIX}"):
+        leftover.unlink(missing_ok=True)  # from a sync that was killed while writing
+    text = to_json(state)
+    try:
+        if path.read_text(encoding="utf-8") == text:
+            return False
+    except (OSError, UnicodeDecodeError):
+        pass
+    atomic_write(path, text)
+    return True
