@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import os
+import json
 import subprocess
-import time
+import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,25 +30,20 @@ def run_measured(
     log: Path,
     env: Mapping[str, str] | None = None,
 ) -> Measurement:
-    """Run command, its output going to log, and return what the process (tree) cost.
-
-    os.wait4 returns the resource usage of exactly this child (with the children it waited
-    for), the same accounting as getrusage(RUSAGE_CHILDREN) in a fresh parent.
-    """
+    """Run command through bench.probe, its output going to log; return what it cost."""
+    report = log.with_suffix(".cost.json")
+    probe = [sys.executable, "-m", "bench.probe", str(report), "--", *command]
     with log.open("w", encoding="utf-8") as out:
-        start = time.perf_counter()
-        process = subprocess.Popen(
-            list(command),
+        result = subprocess.run(
+            probe,
             cwd=cwd,
             env=dict(env) if env is not None else None,
             stdout=out,
             stderr=subprocess.STDOUT,
+            check=False,
         )
-        _, status, usage = os.wait4(process.pid, 0)
-        wall = time.perf_counter() - start
-        process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode != 0:
+    if result.returncode != 0:
         tail = log.read_text(encoding="utf-8", errors="replace")[-2000:]
-        raise CommandFailed(f"{' '.join(command)} exited {process.returncode}:\n{tail}")
-    # Linux reports ru_maxrss in KiB.
-    return Measurement(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024 / 1e6)
+        raise CommandFailed(f"{' '.join(command)} exited {result.returncode}:\n{tail}")
+    cost = json.loads(report.read_text(encoding="utf-8"))
+    return Measurement(cost["wall"], cost["cpu"], cost["peak_mb"])
