@@ -69,6 +69,8 @@ class Config:
     siteurl: str
     article_url: str
     timezone: tzinfo
+    author_slug_substitutions: tuple[tuple[str, str], ...] = ()
+    slugify_use_unicode: bool = False
     markdown: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
 
     def story_path(self, number: int) -> Path:
@@ -111,6 +113,17 @@ def _require(settings: Mapping[str, Any], key: str, kind: type | tuple[type, ...
     return value
 
 
+def _author_slug_substitutions(settings: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
+    """The substitutions Pelican applies when it makes an author's slug."""
+    from pelican.settings import DEFAULT_CONFIG
+
+    subs = settings.get(
+        "AUTHOR_REGEX_SUBSTITUTIONS",
+        settings.get("SLUG_REGEX_SUBSTITUTIONS", DEFAULT_CONFIG["SLUG_REGEX_SUBSTITUTIONS"]),
+    )
+    return tuple((str(pattern), str(replacement)) for pattern, replacement in subs)
+
+
 def config_from_settings(root: Path, settings_file: Path, settings: Mapping[str, Any]) -> Config:
     """Build a Config from a settings mapping (pure; tests pass overrides here)."""
     deadline = _require(settings, "CALL_DEADLINE", datetime)
@@ -142,6 +155,8 @@ def config_from_settings(root: Path, settings_file: Path, settings: Mapping[str,
         siteurl=str(settings.get("SITEURL", "")),
         article_url=str(settings.get("ARTICLE_URL", "{category}/{slug}/")),
         timezone=timezone,
+        author_slug_substitutions=_author_slug_substitutions(settings),
+        slugify_use_unicode=bool(settings.get("SLUGIFY_USE_UNICODE", False)),
         markdown=MappingProxyType(dict(markdown)),
     )
 

@@ -6,6 +6,8 @@ import re
 from collections.abc import Iterator
 from typing import TypeAlias
 
+from pelican.utils import slugify
+
 from pipeline.form import Field, Form
 from pipeline.markdown_guard import DEFAULT_TIME_LIMIT, converts_in_time
 from pipeline.model import Issue, Submission
@@ -159,6 +161,25 @@ def _validate_characters(answers: Answers, form: Form) -> Iterator[Problem]:
             )
 
 
+def _validate_display_name(answers: Answers, form: Form, config: Config) -> Iterator[Problem]:
+    # Pelican makes a slug of the author name (HTML tags stripped) and warns on an empty one,
+    # which fails a strict build: the name must keep a letter or digit after that.
+    name = answers.text("name").strip()
+    if not form.has("name") or not name:
+        return
+    slug = slugify(
+        name,
+        regex_subs=[list(pair) for pair in config.author_slug_substitutions],
+        use_unicode=config.slugify_use_unicode,
+    )
+    if not slug.strip("-"):
+        yield (
+            "name",
+            f"{_quoted(form.field('name'))} moet minstens één letter of cijfer bevatten "
+            "(HTML-code telt niet mee).",
+        )
+
+
 def parse_number(value: str) -> int | None:
     """A whole number written as 45, 1200, 1.200 or 1 200; None otherwise."""
     value = value.strip()
@@ -236,6 +257,7 @@ def problems_of(
         *_validate_required(answers, form),
         *_validate_options(answers, form),
         *_validate_characters(answers, form),
+        *_validate_display_name(answers, form, config),
         *_validate_numbers(answers, form),
     ]
     if not problems:

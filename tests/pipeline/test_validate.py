@@ -119,6 +119,11 @@ CASES = [
         ],
     ),
     (
+        "name-without-letters",
+        {"answers": answers_with(name="🙂 <b>~</b>")},
+        [("name", "“Naam” moet minstens één letter of cijfer bevatten (HTML-code telt niet mee).")],
+    ),
+    (
         "nul-in-approach",
         {"answers": answers_with(approach="Samen\x00 doen")},
         [
