@@ -1,0 +1,94 @@
+"""Fixtures for the browser tests: two built sites on 127.0.0.1 and one headless Chromium."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, sync_playwright
+
+from tests.browser.pages import Target, resolve_targets
+from tests.browser.server import StaticHost, serve
+from tests.browser.sitebuild import build_reader_site
+from tests.browser.watch import Watch
+from tests.support import ROOT
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+# Test artifacts (screenshots, the weight report): outside git, kept after the run.
+ARTIFACTS = ROOT / "test-artifacts"
+WIDTHS = {"375": {"width": 375, "height": 812}, "1280": {"width": 1280, "height": 800}}
+SCHEMES = ("light", "dark")
+
+
+@dataclass(frozen=True)
+class ReaderSites:
+    """The same submissions built twice: with the editors' shortlist, and before it."""
+
+    decided: StaticHost
+    provisional: StaticHost
+
+
+@pytest.fixture(scope="session")
+def reader_sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ReaderSites]:
+    """Both sites built, indexed for search and served on free ports of 127.0.0.1."""
+    root = tmp_path_factory.mktemp("lezer")
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        decided_job = pool.submit(build_reader_site, root / "gekozen", decided=True)
+        provisional_job = pool.submit(build_reader_site, root / "voorlopig", decided=False)
+        decided_output, provisional_output = decided_job.result(), provisional_job.result()
+    with serve(decided_output) as decided, serve(provisional_output) as provisional:
+        yield ReaderSites(decided=decided, provisional=provisional)
+
+
+@pytest.fixture(scope="session")
+def targets(reader_sites: ReaderSites) -> dict[str, Target]:
+    """Every page type, resolved on the built sites."""
+    return resolve_targets(reader_sites.decided, reader_sites.provisional)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """One headless Debian Chromium for the whole session."""
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    """The folder for screenshots and reports."""
+    (ARTIFACTS / "screenshots").mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS
+
+
+@dataclass(frozen=True)
+class Watched:
+    """A fresh browser context and what it has seen go wrong."""
+
+    context: BrowserContext
+    watch: Watch
+
+
+@pytest.fixture
+def watched(browser: Browser) -> Iterator[Watched]:
+    """A fresh context (empty cache) with other hosts blocked and errors recorded."""
+    context = browser.new_context(viewport=WIDTHS["1280"])
+    try:
+        yield Watched(context=context, watch=Watch().attach(context))
+    finally:
+        context.close()

@@ -1,0 +1,82 @@
+"""Measure in the browser: what a page loads (weight) and what axe-core finds (violations)."""
+
+from __future__ import annotations
+
+import urllib.request
+from typing import Any
+from urllib.parse import urlsplit
+
+from playwright.sync_api import Page, Request
+
+from tests.browser.server import StaticHost
+from tests.browser.watch import leaves_local_host
+from tests.browser.weights import PageWeight, Transfer
+from tests.support import NODE_MODULES
+
+AXE = NODE_MODULES / "axe-core" / "axe.min.js"
+AXE_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa")
+# The icons a page declares; a headless browser may not fetch them, a real one does.
+DECLARED_ICONS_JS = """() => Array.from(document.querySelectorAll('link[rel~="icon"]'),
+  (link) => link.href)"""
+
+
+def collect_requests(page: Page) -> list[Request]:
+    """Start recording every request of a page that finishes; returns the live list."""
+    finished: list[Request] = []
+    page.on("requestfinished", lambda request: finished.append(request))
+    return finished
+
+
+def transfer_of(host: StaticHost, url: str, kind: str, *, by_browser: bool = True) -> Transfer:
+    """The bytes the host sent for a URL: gzip-encoded body and headers, from its own log."""
+    served = host.sent(urlsplit(url).path)
+    return Transfer(served.path, kind, served.wire_bytes, served.header_bytes, by_browser)
+
+
+def fetch(url: str) -> None:
+    """Fetch a URL as a browser would (gzip accepted), so the host logs what it sends."""
+    request = urllib.request.Request(url, headers={"Accept-Encoding": "gzip"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        response.read()
+
+
+def weigh(
+    page: Page, host: StaticHost, path: str, page_type: str, *, budgeted: bool = True
+) -> PageWeight:
+    """Load a page until the network is idle and weigh everything it loaded, icon included.
+
+    The browser tells which requests a page made; the host's log tells the bytes it sent.
+    A declared icon the browser did not fetch is fetched here: a reader's browser would.
+    """
+    finished = collect_requests(page)
+    page.goto(host.url(path), wait_until="networkidle")
+    loaded = [r for r in finished if not leaves_local_host(r.url)]
+    transfers = [transfer_of(host, r.url, r.resource_type) for r in loaded]
+    requested = {r.url for r in loaded}
+    for icon in page.evaluate(DECLARED_ICONS_JS):
+        if icon not in requested and not leaves_local_host(icon):
+            fetch(icon)
+            transfers.append(transfer_of(host, icon, "icon", by_browser=False))
+    return PageWeight(page_type, path, tuple(transfers), budgeted=budgeted)
+
+
+def axe_violations(page: Page) -> list[dict[str, Any]]:
+    """Run axe-core on the page as it is now, for WCAG 2.0 and 2.1, levels A and AA."""
+    page.add_script_tag(path=AXE)
+    results = page.evaluate(
+        "(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}})", list(AXE_TAGS)
+    )
+    return results["violations"]
+
+
+def describe_violations(violations: list[dict[str, Any]]) -> str:
+    """Violations in detail: rule, impact, help, and each offending element."""
+    lines = []
+    for v in violations:
+        lines.append(f"{v['id']} ({v.get('impact')}): {v['help']} <{v['helpUrl']}>")
+        for node in v["nodes"]:
+            lines.append(f"  {' '.join(map(str, node['target']))}: {node['html'][:200]}")
+            summary = (node.get("failureSummary") or "").replace("\n", " / ")
+            if summary:
+                lines.append(f"    {summary[:400]}")
+    return "\n".join(lines)

@@ -1,0 +1,52 @@
+"""axe-core finds no WCAG 2.1 A/AA violation on any page type, narrow and wide, light and dark."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page
+
+from tests.browser.conftest import SCHEMES, WIDTHS
+from tests.browser.measure import axe_violations, describe_violations
+from tests.browser.pages import PAGE_TYPES, SEARCH_PAGE, Target
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+
+
+@pytest.fixture(scope="module")
+def page(browser: Browser) -> Iterator[Page]:
+    """One tab for all page types: the viewport and colour scheme change per test."""
+    context = browser.new_context()
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
+def show(page: Page, target: Target, width: str, scheme: str) -> None:
+    """Open a page type at a width and in a colour scheme, and wait until it is ready."""
+    page.set_viewport_size(WIDTHS[width])
+    page.emulate_media(color_scheme=scheme)
+    ready = "networkidle" if target.name == SEARCH_PAGE else "load"
+    response = page.goto(target.url, wait_until=ready)
+    assert response is not None
+    assert response.status == target.status
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+@pytest.mark.parametrize("width", list(WIDTHS))
+@pytest.mark.parametrize("page_type", PAGE_TYPES)
+def test_no_axe_violations(
+    page: Page,
+    targets: dict[str, Target],
+    artifacts: Path,
+    page_type: str,
+    width: str,
+    scheme: str,
+) -> None:
+    show(page, targets[page_type], width, scheme)
+    shot = artifacts / "screenshots" / f"{page_type}-{width}-{scheme}.png"
+    page.screenshot(path=shot, full_page=True)
+    violations = axe_violations(page)
+    assert violations == [], f"{page_type} {width}px {scheme}:\n{describe_violations(violations)}"

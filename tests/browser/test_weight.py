@@ -1,0 +1,79 @@
+"""Page weight and requests per page type at load, within budget; every page loads cleanly."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser
+
+from tests.browser.measure import weigh
+from tests.browser.pages import PAGE_TYPES, SEARCH_PAGE, Target
+from tests.browser.watch import Watch
+from tests.browser.weights import PageWeight, over_budget, render_json, render_markdown
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+
+# The icon every page declares (base.html).
+ICON = "/favicon.svg"
+BUDGETED = [name for name in PAGE_TYPES if name != SEARCH_PAGE]
+
+
+@dataclass(frozen=True)
+class Load:
+    """One page type loaded in a fresh context: its weight and what went wrong."""
+
+    weight: PageWeight
+    problems: tuple[str, ...]
+
+
+def load(browser: Browser, target: Target) -> Load:
+    """Load a page type with an empty cache, weigh it and collect its problems."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    try:
+        watch = Watch().attach(context)
+        watch.expect(target.url, target.status)
+        page = context.new_page()
+        budgeted = target.name != SEARCH_PAGE
+        weight = weigh(page, target.host, target.path, target.name, budgeted=budgeted)
+        return Load(weight, tuple(watch.problems()))
+    finally:
+        context.close()
+
+
+@pytest.fixture(scope="module")
+def loads(browser: Browser, targets: dict[str, Target], artifacts: Path) -> dict[str, Load]:
+    """Every page type loaded once; the weight report is written before any assertion."""
+    found = {name: load(browser, target) for name, target in targets.items()}
+    weights = [entry.weight for entry in found.values()]
+    (artifacts / "page-weights.md").write_text(render_markdown(weights), encoding="utf-8")
+    (artifacts / "page-weights.json").write_text(render_json(weights), encoding="utf-8")
+    return found
+
+
+@pytest.mark.parametrize("page_type", BUDGETED)
+def test_page_is_within_budget(loads: dict[str, Load], page_type: str) -> None:
+    weight = loads[page_type].weight
+    assert over_budget(weight) == [], render_markdown([weight])
+
+
+@pytest.mark.parametrize("page_type", PAGE_TYPES)
+def test_page_loads_without_errors_or_other_hosts(loads: dict[str, Load], page_type: str) -> None:
+    assert loads[page_type].problems == ()
+
+
+@pytest.mark.parametrize("page_type", BUDGETED)
+def test_search_code_loads_only_on_the_search_page(loads: dict[str, Load], page_type: str) -> None:
+    paths = [t.path for t in loads[page_type].weight.transfers]
+    assert not [p for p in paths if p.startswith("/pagefind/")], paths
+
+
+def test_search_page_loads_search_code(loads: dict[str, Load]) -> None:
+    paths = [t.path for t in loads[SEARCH_PAGE].weight.transfers]
+    assert any(p.startswith("/pagefind/") for p in paths), paths
+
+
+def test_every_page_counts_its_icon(loads: dict[str, Load]) -> None:
+    without = [n for n, e in loads.items() if ICON not in {t.path for t in e.weight.transfers}]
+    assert without == []
