@@ -156,8 +156,8 @@ def findings(output: Path) -> dict[str, Counter[str]]:
                 url = INVISIBLE.sub("", html.unescape(value))
                 if attribute in URL_ATTRIBUTES and DANGEROUS_SCHEME.match(url):
                     found["dangerous_urls"][f"{name}: {tag} {attribute}={value}"] += 1
-                if tag == "meta" and attribute == "content" and "url=" in value.lower():
-                    found["dangerous_urls"][f"{name}: meta refresh {value}"] += 1
+            if tag == "meta" and ("http-equiv", "refresh") in {(a, v.lower()) for a, v in attrs}:
+                found["dangerous_urls"][f"{name}: meta refresh {attrs}"] += 1
         for text in page.script_text:
             found["scripts"][text.strip()] += 1
     return found
