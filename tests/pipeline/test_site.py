@@ -1,0 +1,150 @@
+"""The sample submissions through sync and a real Pelican build; withdrawal leaves no trace."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pipeline.model import issue_from_json
+from pipeline.plan import plan_sync
+from pipeline.store import apply_plan, read_existing
+from tests.pipeline.helpers import CONFIG, FORM
+from tests.support import ROOT, build_site, copy_content, output_files
+
+EXAMPLES: list[dict[str, Any]] = json.loads((ROOT / "examples" / "issues.json").read_text("utf-8"))
+OPEN_TIME = "2012-08-01T12:00:00+02:00"
+PUBLISHED = range(1, 8)
+# What identifies stories 1 (shortlisted) and 3 (published) anywhere in the output.
+TRACES = {
+    1: ("/verhalen/1/", "de zorgtafel in Kampen", "Marloes Bakker", re.escape("issues/1") + r"\b"),
+    3: ("/verhalen/3/", "eigen schoolplein", "Ineke Smit", re.escape("issues/3") + r"\b"),
+}
+
+
+@dataclass(frozen=True)
+class Build:
+    content: Path
+    output: Path
+
+
+def sync(content: Path, issues: list[dict[str, Any]]) -> None:
+    plan = plan_sync(
+        [issue_from_json(data) for data in issues],
+        read_existing(content, CONFIG),
+        FORM,
+        CONFIG,
+        complete=True,
+    )
+    apply_plan(plan, content, CONFIG)
+
+
+def fresh_content(root: Path) -> Path:
+    content = copy_content(root / "content")
+    shutil.rmtree(content / "verhalen", ignore_errors=True)
+    (content / "pages" / "shortlist.md").unlink(missing_ok=True)
+    return content
+
+
+def withdrawn(data: dict[str, Any]) -> dict[str, Any]:
+    if data["number"] == 1:
+        return {**data, "state": "closed", "state_reason": "not_planned"}
+    if data["number"] == 3:
+        return {**data, "labels": [*data["labels"], {"name": "ingetrokken"}]}
+    return data
+
+
+@pytest.fixture(scope="module")
+def sites(tmp_path_factory: pytest.TempPathFactory) -> tuple[Build, Build]:
+    """The examples built, then the same content after stories 1 and 3 were withdrawn."""
+    root = tmp_path_factory.mktemp("examples")
+    content = fresh_content(root)
+    sync(content, EXAMPLES)
+    before = Build(content, root / "before")
+    build_site(content, before.output, BUILD_TIME=OPEN_TIME)
+    sync(content, [withdrawn(data) for data in EXAMPLES])
+    after = Build(content, root / "after")
+    build_site(content, after.output, BUILD_TIME=OPEN_TIME)
+    return before, after
+
+
+def texts(output: Path) -> dict[str, str]:
+    return {
+        p.relative_to(output).as_posix(): p.read_text(encoding="utf-8", errors="replace")
+        for p in output.rglob("*")
+        if p.is_file() and p.suffix in {".html", ".xml", ".txt", ".json"}
+    }
+
+
+def test_published_examples_have_pages_and_others_do_not(sites: tuple[Build, Build]) -> None:
+    before, _ = sites
+    files = output_files(before.output)
+    assert {f"verhalen/{n}/index.html" for n in PUBLISHED} <= files
+    assert not any(re.fullmatch(r"verhalen/(8|9|10|11|12)/index\.html", f) for f in files)
+    assert "shortlist/index.html" in files
+    assert "Voorbeeld: de zorgtafel in Kampen" in (
+        before.output / "shortlist/index.html"
+    ).read_text(encoding="utf-8")
+
+
+def test_pages_show_display_names_never_logins(sites: tuple[Build, Build]) -> None:
+    before, _ = sites
+    story = (before.output / "verhalen/2/index.html").read_text(encoding="utf-8")
+    assert "Youssef el Amrani (voorbeeld)" in story
+    for name, text in texts(before.output).items():
+        assert "voorbeeld-youssef" not in text, name
+
+
+def test_withdrawal_removes_every_trace(sites: tuple[Build, Build]) -> None:
+    before, after = sites
+    gone = {"verhalen/1/index.html", "verhalen/3/index.html"}
+    assert output_files(after.output) == output_files(before.output) - gone
+    assert not (after.content / "verhalen" / "1.md").exists()
+    assert not (after.content / "verhalen" / "3.md").exists()
+    for number, traces in TRACES.items():
+        for trace in traces:
+            pattern = trace if trace.endswith(r"\b") else re.escape(trace)
+            seen = {name for name, text in texts(before.output).items() if re.search(pattern, text)}
+            # the trace was there: index, feed, sitemap (and shortlist for the pick) showed it
+            if trace.startswith("/verhalen/"):
+                where = {"verhalen/index.html", "feeds/verhalen.atom.xml", "sitemap.xml"}
+                assert where | ({"shortlist/index.html"} if number == 1 else set()) <= seen
+            assert seen, (number, trace)
+            left = [name for name, text in texts(after.output).items() if re.search(pattern, text)]
+            assert left == [], (number, trace)
+
+
+def test_site_command_builds_from_a_working_copy(tmp_path: Path) -> None:
+    root = tmp_path / "project"
+    root.mkdir()
+    for name in ("pelicanconf.py", "publishconf.py"):
+        shutil.copy2(ROOT / name, root / name)
+    for name in ("theme", "plugins", "examples", ".github/ISSUE_TEMPLATE"):
+        shutil.copytree(ROOT / name, root / name, ignore=shutil.ignore_patterns("__pycache__"))
+    fresh_content(root)
+    env = {k: v for k, v in os.environ.items() if k not in {"GITHUB_TOKEN", "GITHUB_REPOSITORY"}}
+    result = subprocess.run(
+        [sys.executable, "-m", "pipeline", "site"],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "voorbeeldinzendingen uit examples/issues.json" in result.stdout
+    assert (root / "output" / "verhalen" / "1" / "index.html").is_file()
+    assert (root / "output" / "shortlist" / "index.html").is_file()
+    assert (root / "output" / "pagefind" / "pagefind.js").is_file()
+    assert (root / ".build" / "content" / "verhalen" / "1.md").is_file()
+    # the sample stories never land in content/
+    assert not (root / "content" / "verhalen").exists()
+    assert not (root / "content" / "pages" / "shortlist.md").exists()
