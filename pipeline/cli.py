@@ -7,8 +7,12 @@ Hooks for the online side (modules of their own, imported only when used):
 - `pipeline.github.open_source(args, config) -> sources.Source` for `--repo` (token from
   GITHUB_TOKEN, API base from GITHUB_API_URL; honours args.full and args.no_feedback);
 - `pipeline.github.run_labels(args, config) -> int` for the `labels` command;
-- `pipeline.gitops.commit_changes(repo: Path, paths: list[Path], message: str, *, push: bool)`
-  for `--commit` / `--push` (paths are absolute; deleted files included).
+- `pipeline.gitops.publish(content, gitops.tracked(content, config), run, push_changes=...)`
+  for `--commit` / `--push`: runs the sync, makes one commit, pushes; after a rejected push it
+  resets to the remote and runs the sync again.
+
+A sync talks to GitHub first (fetch, then feedback) and only then writes files, so a failed
+API call leaves content/ and git untouched.
 """
 
 from __future__ import annotations
@@ -74,9 +78,17 @@ def _plan(args: argparse.Namespace, config: Config, source: Source, content: Pat
     )
 
 
-def _commit_message(plan: Plan, changed: Sequence[Path]) -> str:
-    deleted = sum(1 for path in changed if path in plan.deletes)
-    return f"Verhalen bijgewerkt: {len(changed) - deleted} geschreven, {deleted} verwijderd"
+def _sync_once(args: argparse.Namespace, config: Config, source: Source, content: Path) -> None:
+    """One sync: plan, tell the issues (GitHub), write the files, remember the state."""
+    plan = _plan(args, config, source, content)
+    if not args.no_feedback:
+        source.feedback(plan)
+    changed = apply_plan(plan, content, config)
+    for path in changed:
+        print(f"{'verwijderd' if path in plan.deletes else 'geschreven'}: {path.as_posix()}")
+    for line in plan.report:
+        print(line)
+    source.finish(plan)
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
@@ -84,25 +96,25 @@ def cmd_sync(args: argparse.Namespace) -> int:
     config = _config(args)
     content = _content(args, config)
     source = _open_source(args, config)
-    plan = _plan(args, config, source, content)
     if args.dry_run:
-        print(plan.describe())
+        print(_plan(args, config, source, content).describe())
         return EXIT_OK
-    changed = apply_plan(plan, content, config)
-    for path in changed:
-        print(f"{'verwijderd' if path in plan.deletes else 'geschreven'}: {path.as_posix()}")
-    for line in plan.report:
-        print(line)
-    if changed and (args.commit or args.push):
-        _online("gitops").commit_changes(
-            config.root,
-            [content / path for path in changed],
-            _commit_message(plan, changed),
-            push=args.push,
+    if not (args.commit or args.push):
+        _sync_once(args, config, source, content)
+        return EXIT_OK
+    gitops = _online("gitops")
+    try:
+        published = gitops.publish(
+            content,
+            gitops.tracked(content, config),
+            lambda: _sync_once(args, config, source, content),
+            push_changes=args.push,
         )
-    if not args.no_feedback:
-        source.feedback(plan)
-    source.finish(plan)
+    except gitops.GitOpsError as error:
+        raise CliError(str(error)) from error
+    print(f"commit: {published.message}" if published.commit else "niets te committen")
+    if published.pushed:
+        print("gepusht")
     return EXIT_OK
 
 

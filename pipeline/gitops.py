@@ -118,12 +118,15 @@ class Published:
     runs: int
 
 
-def open_repo(root: Path) -> Repo:
-    """The git repository that holds the content folder."""
+def open_repo(path: Path) -> Repo:
+    """The git repository that holds path (which need not exist yet)."""
+    start = path.resolve()
+    while not start.exists() and start != start.parent:
+        start = start.parent
     try:
-        return Repo(root, search_parent_directories=True)
+        return Repo(start, search_parent_directories=True)
     except (InvalidGitRepositoryError, NoSuchPathError) as error:
-        raise GitOpsError(f"{root} is geen git-repository") from error
+        raise GitOpsError(f"{path} ligt niet in een git-repository") from error
 
 
 @contextlib.contextmanager
@@ -226,7 +229,7 @@ def _one_line(error: Exception) -> str:
 
 
 def publish(
-    root: Path,
+    where: Path,
     files: Tracked,
     run: Callable[[], None],
     *,
@@ -235,10 +238,11 @@ def publish(
 ) -> Published:
     """Run the sync, commit its files, and push; on a rejected push reset and run it again.
 
-    `run` writes the sync's files into the working tree. After a rejected push the clone is
-    reset to the remote and `run` starts over from there, at most `attempts` times in all.
+    `where` is any path inside the repository (the content folder). `run` writes the sync's
+    files into the working tree. After a rejected push the clone is reset to the remote and
+    `run` starts over from there, at most `attempts` times in all.
     """
-    repo = open_repo(root)
+    repo = open_repo(where)
     with _exclusive(repo):
         branch = _branch(repo) if push_changes else ""
         for attempt in range(1, attempts + 1):

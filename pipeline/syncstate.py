@@ -19,11 +19,16 @@ VERSION = 1
 
 @dataclass(frozen=True)
 class IssueRecord:
-    """What the pipeline last told one issue: its state, the status text's hash, the comment."""
+    """What the pipeline last told one issue: its state, the status text's hash, the comment.
+
+    `comments` is the issue's comment count as last seen (our own comment included): while it
+    stays the same, the issue has no new comment, so no command to look for.
+    """
 
     state: str
     fingerprint: str
     comment: int | None = None
+    comments: int | None = None
 
 
 @dataclass(frozen=True)
@@ -48,6 +53,7 @@ def to_json(state: SyncState) -> str:
                 "state": record.state,
                 "fingerprint": record.fingerprint,
                 "comment": record.comment,
+                "comments": record.comments,
             }
             for number, record in sorted(state.issues.items())
         },
@@ -55,13 +61,21 @@ def to_json(state: SyncState) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
+def _count(value: Any, what: str) -> int | None:
+    if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
+        raise ValueError(f"{what} is not a number")
+    return value
+
+
 def _record(data: Any) -> IssueRecord:
-    comment = data.get("comment")
     if not isinstance(data.get("state"), str) or not isinstance(data.get("fingerprint"), str):
         raise ValueError("record without state or fingerprint")
-    if comment is not None and (not isinstance(comment, int) or isinstance(comment, bool)):
-        raise ValueError("comment id is not a number")
-    return IssueRecord(data["state"], data["fingerprint"], comment)
+    return IssueRecord(
+        data["state"],
+        data["fingerprint"],
+        _count(data.get("comment"), "comment id"),
+        _count(data.get("comments"), "comment count"),
+    )
 
 
 def from_json(text: str) -> SyncState:

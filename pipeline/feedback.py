@@ -1,0 +1,231 @@
+"""Feedback on the issue: one Dutch status comment (found by a hidden marker) and the labels."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Protocol
+
+from pipeline.model import Issue
+from pipeline.plan import Decision
+from pipeline.state import State
+from pipeline.syncstate import IssueRecord
+
+# Starts every status comment; the state follows, so a reader of the raw text sees it too.
+MARKER = "<!-- verhalenbank:status"
+
+# The opening of the status comment per state: a heading and what happens next.
+OPENINGS = {
+    State.INCOMPLETE: (
+        "### Je verhaal is bijna compleet\n\n"
+        "Dank je wel voor je verhaal! Er ontbreekt nog iets. Bewerk het issue (via de drie "
+        "puntjes ··· rechtsboven en dan *Edit*) en pas dit aan:"
+    ),
+    State.PENDING: (
+        "### Ontvangen, de redactie kijkt ernaar\n\n"
+        "Dank je wel voor je verhaal! Het is compleet. De redactie leest het en zet het op de "
+        "site zodra het is goedgekeurd. Tot die tijd kun je het nog aanpassen door het issue te "
+        "bewerken."
+    ),
+    State.LATE: (
+        "### Na de deadline ontvangen\n\n"
+        "Dank je wel voor je verhaal! Het kwam binnen na de deadline van de oproep. De redactie "
+        "kan het nog op de site zetten, maar het doet niet meer mee voor de shortlist."
+    ),
+    State.PUBLISHED: (
+        "### Gepubliceerd: {url}\n\n"
+        "Je verhaal staat op de site. Wie het waardeert, kan dit issue een 👍, ❤️, 🎉 of 🚀 "
+        "geven: dat telt als stem."
+    ),
+    State.SHORTLISTED: (
+        "### Op de shortlist: {url}\n\n"
+        "Gefeliciteerd! De redactie heeft je verhaal gekozen voor de shortlist."
+    ),
+    State.REJECTED: (
+        "### Niet geplaatst\n\n"
+        "De redactie heeft besloten dit verhaal niet op de site te zetten. Dank je wel dat je "
+        "het wilde delen."
+    ),
+    State.WITHDRAWN: (
+        "### Ingetrokken\n\nJe verhaal is ingetrokken en staat niet (meer) op de site."
+    ),
+}
+LATE_NOTE = (
+    "Je verhaal kwam binnen na de deadline: het staat op de site, maar doet niet mee voor de "
+    "shortlist."
+)
+FOOTER = "<sub>Dit bericht wordt automatisch bijgewerkt als er iets verandert.</sub>"
+
+
+def marker(state: State) -> str:
+    """The hidden first line of a status comment, naming the state."""
+    return f"{MARKER} state={state.name.lower()} -->"
+
+
+def is_status_comment(body: str | None) -> bool:
+    """True when a comment body is one of the pipeline's status comments."""
+    return bool(body) and body.lstrip().startswith(MARKER)  # type: ignore[union-attr]
+
+
+def status_text(decision: Decision) -> str | None:
+    """The whole status comment for a decision (pure); None for issues that are no submission."""
+    opening = OPENINGS.get(decision.state)
+    if opening is None:
+        return None
+    parts = [marker(decision.state), opening.format(url=decision.url or "")]
+    if decision.state is State.INCOMPLETE:
+        parts.append("\n".join(f"- {message}" for _, message in decision.problems))
+    if decision.late and decision.state is State.PUBLISHED:
+        parts.append(LATE_NOTE)
+    parts.append(FOOTER)
+    return "\n\n".join(parts) + "\n"
+
+
+def fingerprint(text: str) -> str:
+    """A short stable hash of a status text: equal texts, equal fingerprints."""
+    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class IssueWrites:
+    """What one issue needs on GitHub. `body` None: the status comment is already right."""
+
+    number: int
+    state: State
+    comments: int = 0
+    body: str | None = None
+    comment: int | None = None
+    look_up: bool = False
+    labels_add: frozenset[str] = frozenset()
+    labels_remove: frozenset[str] = frozenset()
+
+
+def plan_writes(
+    decisions: Iterable[Decision],
+    issues: Mapping[int, Issue],
+    records: Mapping[int, IssueRecord],
+    command_labels: Mapping[int, frozenset[str]] = MappingProxyType({}),
+) -> tuple[IssueWrites, ...]:
+    """The comment and label writes needed (pure): only where the status text changed.
+
+    records hold what each issue was last told; an issue whose text matches its record gets
+    no comment write. Without a known comment id the existing comment is looked up by its
+    marker first, but only when the issue has comments at all.
+    """
+    writes = []
+    for decision in decisions:
+        issue = issues.get(decision.number)
+        text = status_text(decision)
+        if issue is None or text is None:
+            continue
+        record = records.get(decision.number)
+        body = None if record is not None and record.fingerprint == fingerprint(text) else text
+        known = record.comment if record is not None else None
+        add = decision.labels_add | command_labels.get(decision.number, frozenset())
+        if body is None and not add and not decision.labels_remove:
+            continue
+        writes.append(
+            IssueWrites(
+                number=decision.number,
+                state=decision.state,
+                comments=issue.comments,
+                body=body,
+                comment=known,
+                look_up=known is None and issue.comments > 0,
+                labels_add=add,
+                labels_remove=decision.labels_remove,
+            )
+        )
+    return tuple(writes)
+
+
+class NotFound(Exception):
+    """GitHub answered 404 for one issue or comment (deleted, transferred, no access)."""
+
+
+class Writer(Protocol):
+    """The GitHub calls feedback needs (github.py implements them over PyGithub)."""
+
+    def status_comment(self, number: int) -> tuple[int, str] | None:
+        """The issue's status comment (id, body), found by its marker; None when absent."""
+        ...
+
+    def create_comment(self, number: int, body: str) -> int: ...
+
+    def edit_comment(self, comment_id: int, body: str) -> None: ...
+
+    def add_labels(self, number: int, names: frozenset[str]) -> None: ...
+
+    def remove_label(self, number: int, name: str) -> None: ...
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What feedback did: the new records of the issues it finished, and the ones it skipped."""
+
+    records: Mapping[int, IssueRecord] = field(default_factory=lambda: MappingProxyType({}))
+    failed: tuple[int, ...] = ()
+    report: tuple[str, ...] = ()
+
+
+def _write_comment(writer: Writer, write: IssueWrites, body: str) -> tuple[int, bool]:
+    """Edit the status comment in place, or post it; (comment id, True when newly posted)."""
+    comment = write.comment
+    if comment is None and write.look_up:
+        found = writer.status_comment(write.number)
+        if found is not None:
+            comment, current = found
+            if current == body:
+                return comment, False
+    if comment is not None:
+        try:
+            writer.edit_comment(comment, body)
+            return comment, False
+        except NotFound:
+            pass  # someone deleted the status comment: post it again
+    return writer.create_comment(write.number, body), True
+
+
+def _apply_one(writer: Writer, write: IssueWrites, record: IssueRecord | None) -> IssueRecord:
+    comment = record.comment if record is not None else None
+    posted = False
+    text = write.body
+    if text is not None:
+        comment, posted = _write_comment(writer, write, text)
+    if write.labels_add:
+        writer.add_labels(write.number, write.labels_add)
+    for name in sorted(write.labels_remove):
+        with contextlib.suppress(NotFound):  # already gone
+            writer.remove_label(write.number, name)
+    # No comment write means the record's text is still the right one.
+    told = fingerprint(text) if text is not None else (record.fingerprint if record else "")
+    return IssueRecord(write.state.name.lower(), told, comment, write.comments + posted)
+
+
+def apply_writes(
+    writes: Iterable[IssueWrites], writer: Writer, records: Mapping[int, IssueRecord]
+) -> Outcome:
+    """Carry out the writes; a 404 on one issue skips that issue and goes on with the others.
+
+    Any other error propagates: the caller stops the sync before it writes anything locally.
+    """
+    done: dict[int, IssueRecord] = {}
+    failed: list[int] = []
+    report: list[str] = []
+    for write in writes:
+        try:
+            done[write.number] = _apply_one(writer, write, records.get(write.number))
+        except NotFound:
+            failed.append(write.number)
+            report.append(f"issue #{write.number}: niet gevonden op GitHub, reactie overgeslagen")
+            continue
+        actions = []
+        if write.body is not None:
+            actions.append(f"statusreactie “{write.state.value}”")
+        actions += [f"label {name} erbij" for name in sorted(write.labels_add)]
+        actions += [f"label {name} eraf" for name in sorted(write.labels_remove)]
+        report.append(f"issue #{write.number}: " + ", ".join(actions))
+    return Outcome(MappingProxyType(done), tuple(failed), tuple(report))

@@ -1,0 +1,421 @@
+"""The GitHub side of the sync over PyGithub: list issues and comments, status feedback, labels."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import requests
+from github import Auth, Github, GithubException, GithubRetry, RateLimitExceededExceedsMaxWait
+from github.Repository import Repository
+
+from pipeline import feedback, syncstate
+from pipeline.commands import Comment, command_labels, comment_from_json
+from pipeline.model import MAINTAINER_ASSOCIATIONS, Issue, IssueDataError, issue_from_json
+from pipeline.plan import Plan
+from pipeline.settings import Config
+from pipeline.sources import Fetched, SourceError
+
+API_URL = "https://api.github.com"
+PER_PAGE = 100
+# The longest wait for a rate limit (primary reset, secondary limit, Retry-After) we sit out.
+MAX_WAIT = 60.0
+TIMEOUT = 15
+RETRIES = 5
+# Seconds between retries grow from this; None pauses keep PyGithub's polite defaults
+# (tests set both to zero).
+BACKOFF = 1.0
+PAUSES: tuple[float, float] | None = None
+# OWNER/NAME as GitHub allows them.
+REPO_NAME = re.compile(r"[A-Za-z0-9-]{1,39}/[A-Za-z0-9._-]{1,100}")
+# Colour and Dutch description of each label, by role (names come from pelicanconf.LABELS).
+LABEL_STYLE = {
+    "submission": ("1d76db", "Een verhaal voor de Verhalenbank (via het formulier)"),
+    "approved": ("0e8a16", "Goedgekeurd door de redactie: het verhaal komt op de site"),
+    "shortlist": ("fbca04", "Gekozen door de redactie voor de shortlist"),
+    "rejected": ("b60205", "Niet geplaatst: de redactie zet dit verhaal niet op de site"),
+    "spam": ("000000", "Spam: wordt genegeerd en komt nooit op de site"),
+    "withdrawn": ("6a737d", "Ingetrokken door de inzender: gaat van de site af"),
+    "late": ("d93f0b", "Na de deadline ontvangen (zet de sync zelf)"),
+    "incomplete": ("e99695", "Er ontbreekt nog iets in het formulier (zet de sync zelf)"),
+}
+
+
+class BoundedRetry(GithubRetry):
+    """PyGithub's retry, with two limits: no wait longer than `max_rate_limit_wait` for a
+    Retry-After either, and no second try of a POST whose answer never came (it may have
+    landed: a second status comment is worse than a failed sync, which the next run repairs).
+    """
+
+    def sleep_for_retry(self, response: Any) -> bool:
+        wait = self.get_retry_after(response)
+        bound = self.max_rate_limit_wait
+        if wait is not None and bound is not None and wait > bound:
+            raise RateLimitExceededExceedsMaxWait(
+                response.status, {"message": "Retry-After"}, dict(response.headers), wait=wait
+            )
+        return bool(super().sleep_for_retry(response))
+
+    def increment(
+        self,
+        method: str | None = None,
+        url: str | None = None,
+        response: Any = None,
+        error: Exception | None = None,
+        _pool: Any = None,
+        _stacktrace: Any = None,
+    ) -> Any:
+        if error is not None and method == "POST" and self._is_read_error(error):
+            raise error
+        return super().increment(method, url, response, error, _pool, _stacktrace)
+
+
+def make_retry(*, total: int = RETRIES, backoff: float = 1.0, max_wait: float = MAX_WAIT) -> Any:
+    """The retry policy: 5xx, secondary limits and Retry-After are retried within the bound."""
+    return BoundedRetry(
+        total=total,
+        backoff_factor=backoff,
+        secondary_rate_wait=min(MAX_WAIT, max_wait),
+        max_rate_limit_wait=max_wait,
+    )
+
+
+def connect(
+    token: str,
+    base_url: str = API_URL,
+    *,
+    retry: Any = None,
+    timeout: int = TIMEOUT,
+    pauses: tuple[float, float] | None = None,
+) -> Github:
+    """A lazy PyGithub client: objects are built without requests until they are used.
+
+    pauses: (seconds between requests, seconds between writes); None keeps PyGithub's polite
+    defaults, which GitHub asks for to avoid secondary limits.
+    """
+    extra: dict[str, float] = {}
+    if pauses is not None:
+        extra = {"seconds_between_requests": pauses[0], "seconds_between_writes": pauses[1]}
+    return Github(
+        auth=Auth.Token(token),
+        base_url=base_url.rstrip("/"),
+        per_page=PER_PAGE,
+        timeout=timeout,
+        retry=retry if retry is not None else make_retry(),
+        lazy=True,
+        **extra,
+    )
+
+
+def _raw(item: Any) -> dict[str, Any]:
+    """The JSON of a list item as received. Not `raw_data`: on a list item that property
+    fetches the whole object again, one request per item."""
+    return item._rawData  # type: ignore[no-any-return]
+
+
+def _message(error: GithubException) -> str:
+    data = error.data if isinstance(error.data, Mapping) else {}
+    return " ".join(str(data.get("message") or error.message or "").split())[:200]
+
+
+def failure(error: Exception) -> SourceError:
+    """One line for an operational failure talking to GitHub."""
+    if isinstance(error, RateLimitExceededExceedsMaxWait):
+        wait = f"{error.wait:.0f} s" if error.wait is not None else "te lang"
+        reason = f"GitHub-limiet bereikt: wachten zou {wait} duren (meer dan {MAX_WAIT:.0f} s)"
+    elif isinstance(error, GithubException) and error.status == 401:
+        reason = "GitHub weigert het token (401): controleer GITHUB_TOKEN"
+    elif isinstance(error, GithubException) and error.status == 429:
+        reason = "GitHub: te veel verzoeken (429, zonder Retry-After)"
+    elif isinstance(error, GithubException):
+        reason = f"GitHub antwoordde {error.status}: {_message(error)}"
+    else:
+        reason = f"GitHub onbereikbaar: {' '.join(str(error).split())[:200]}"
+    return SourceError(f"{reason}; sync afgebroken, content niet gewijzigd")
+
+
+# What PyGithub raises when GitHub cannot be used: API errors and transport errors.
+GITHUB_ERRORS = (GithubException, requests.RequestException)
+
+
+@contextmanager
+def _not_found() -> Iterator[None]:
+    """Turn a 404 into feedback.NotFound, which skips one issue instead of the sync."""
+    try:
+        yield
+    except GithubException as error:
+        if error.status == 404:
+            raise feedback.NotFound(str(error.status)) from error
+        raise
+
+
+def _trusted(comment: Comment) -> bool:
+    """A status comment we may edit: written by a bot or by someone with write access."""
+    return comment.user_type == "Bot" or comment.association in MAINTAINER_ASSOCIATIONS
+
+
+@dataclass
+class Writer:
+    """feedback.Writer over PyGithub; objects are lazy, so each method is exactly its request."""
+
+    repo: Repository
+    known: Sequence[Comment] = ()
+    # Issues whose every comment is in `known`: no need to ask GitHub for them.
+    complete: frozenset[int] = frozenset()
+
+    def status_comment(self, number: int) -> tuple[int, str] | None:
+        candidates = [c for c in self.known if c.issue == number]
+        found = any(feedback.is_status_comment(c.body) and _trusted(c) for c in candidates)
+        if not found and number not in self.complete:
+            with _not_found():
+                raws = [_raw(item) for item in self.repo.get_issue(number).get_comments()]
+            candidates = [c for c in map(comment_from_json, raws) if c is not None]
+        for comment in candidates:
+            if feedback.is_status_comment(comment.body) and _trusted(comment):
+                return comment.id, comment.body
+        return None
+
+    def create_comment(self, number: int, body: str) -> int:
+        with _not_found():
+            return int(self.repo.get_issue(number).create_comment(body).id)
+
+    def edit_comment(self, comment_id: int, body: str) -> None:
+        with _not_found():
+            self.repo.requester.requestJsonAndCheck(
+                "PATCH", f"{self.repo.url}/issues/comments/{comment_id}", input={"body": body}
+            )
+
+    def add_labels(self, number: int, names: frozenset[str]) -> None:
+        # The documented body ({"labels": [...]}); PyGithub's add_to_labels sends a bare list.
+        with _not_found():
+            self.repo.requester.requestJsonAndCheck(
+                "POST", f"{self.repo.url}/issues/{number}/labels", input={"labels": sorted(names)}
+            )
+
+    def remove_label(self, number: int, name: str) -> None:
+        with _not_found():
+            self.repo.get_issue(number).remove_from_labels(name)
+
+
+@dataclass
+class _Round:
+    """One fetch and what the feedback after it did."""
+
+    state: syncstate.SyncState
+    listed: tuple[Issue, ...]
+    comments: tuple[Comment, ...]
+    added: Mapping[int, frozenset[str]]
+    outcome: feedback.Outcome = field(default_factory=feedback.Outcome)
+
+    @property
+    def fully_read(self) -> frozenset[int]:
+        """Issues whose comments were all read (as many as the issue counts)."""
+        read: dict[int, int] = {}
+        for comment in self.comments:
+            read[comment.issue] = read.get(comment.issue, 0) + 1
+        return frozenset(i.number for i in self.listed if read.get(i.number, 0) == i.comments)
+
+    @property
+    def by_number(self) -> dict[int, Issue]:
+        return {issue.number: issue for issue in self.listed}
+
+
+def _new_comments(issue: Issue, state: syncstate.SyncState) -> bool:
+    """True when the issue may have comments the last sync did not read."""
+    record = state.issues.get(issue.number)
+    return issue.comments > 0 and (record is None or record.comments != issue.comments)
+
+
+def _issues(raws: Sequence[Mapping[str, Any]]) -> list[Issue]:
+    try:
+        issues = [issue_from_json(raw) for raw in raws]
+    except IssueDataError as error:
+        raise SourceError(f"GitHub gaf een onbruikbaar issue: {error}") from error
+    return [issue for issue in issues if not issue.is_pull_request]
+
+
+class GitHubSource:
+    """sources.Source over the GitHub API, incremental through the sync state file."""
+
+    def __init__(
+        self, client: Github, full_name: str, config: Config, content: Path, *, feedback_on: bool
+    ) -> None:
+        self.repo = client.get_repo(full_name)  # lazy: no request
+        self.config = config
+        self.state_path = content / syncstate.STATE_NAME
+        self.feedback_on = feedback_on
+        # What feedback wrote in this process: survives a reset after a rejected push.
+        self.written: dict[int, syncstate.IssueRecord] = {}
+        self.round: _Round | None = None
+
+    def _list_issues(self, since: datetime | None) -> list[Issue]:
+        options: dict[str, Any] = {} if since is None else {"since": since}
+        issues = self.repo.get_issues(
+            labels=[self.config.labels.submission],
+            state="all",
+            sort="created",
+            direction="asc",
+            **options,
+        )
+        return _issues([_raw(item) for item in issues])
+
+    def _list_comments(self, since: datetime | None, numbers: set[int]) -> tuple[Comment, ...]:
+        options: dict[str, Any] = {} if since is None else {"since": since}
+        raws = [_raw(item) for item in self.repo.get_issues_comments(**options)]
+        comments = (comment_from_json(raw) for raw in raws)
+        return tuple(c for c in comments if c is not None and c.issue in numbers)
+
+    def fetch(self, *, full: bool) -> Fetched:
+        """List the submissions (all, or those updated since the last sync) and their commands.
+
+        Requests: ceil(issues/100) for the list, plus ceil(comments/100) for one repository-
+        wide comment list, made only when a changed issue has comments.
+        """
+        state = syncstate.load(self.state_path)
+        since = None if full else state.last_seen
+        try:
+            listed = self._list_issues(since)
+            unread = {issue.number for issue in listed if _new_comments(issue, state)}
+            # Commands older than last_seen were acted on already (they became labels).
+            comments = self._list_comments(state.last_seen, unread) if unread else ()
+        except GITHUB_ERRORS as error:
+            raise failure(error) from error
+        added = {}
+        for issue in listed:
+            labels = command_labels(issue, comments, self.config)
+            if labels:
+                added[issue.number] = labels
+        issues = tuple(
+            replace(issue, labels=issue.labels | added[issue.number])
+            if issue.number in added
+            else issue
+            for issue in listed
+        )
+        self.round = _Round(state, issues, comments, MappingProxyType(added))
+        return Fetched(issues, complete=since is None)
+
+    def feedback(self, plan: Plan) -> None:
+        """Write the status comments and labels whose state changed; print what was done."""
+        if not self.feedback_on or self.round is None:
+            return
+        records = {**self.round.state.issues, **self.written}
+        writes = feedback.plan_writes(
+            plan.decisions, self.round.by_number, records, self.round.added
+        )
+        try:
+            writer = Writer(self.repo, self.round.comments, self.round.fully_read)
+            outcome = feedback.apply_writes(writes, writer, records)
+        except GITHUB_ERRORS as error:
+            raise failure(error) from error
+        self.written.update(outcome.records)
+        self.round.outcome = outcome
+        for line in outcome.report:
+            print(line)
+
+    def finish(self, plan: Plan) -> None:
+        """Save the state: list from the newest update seen, or from a skipped issue's."""
+        current = self.round
+        if not self.feedback_on or current is None:
+            return  # commands only last as labels; without feedback, list them again next time
+        state = current.state
+        records = {**state.issues, **self.written}
+        last_seen = state.last_seen
+        if current.listed:
+            for issue in current.listed:
+                record = records.get(issue.number)
+                if record is not None and issue.number not in current.outcome.records:
+                    records[issue.number] = replace(record, comments=issue.comments)
+            by_number = current.by_number
+            newest = max(issue.updated_at for issue in current.listed)
+            failed = [by_number[number].updated_at for number in current.outcome.failed]
+            last_seen = min([newest, *failed])
+        new = syncstate.SyncState(last_seen, MappingProxyType(records))
+        # A quiet listing of one page is as cheap next time: save only what is worth a commit.
+        worth = (
+            dict(records) != dict(state.issues)
+            or plan.changes_files
+            or len(current.listed) > PER_PAGE
+            or (state.last_seen is None and last_seen is not None)
+        )
+        if worth:
+            syncstate.save(self.state_path, new)
+
+
+def _content(args: argparse.Namespace, config: Config) -> Path:
+    content = getattr(args, "content", None)
+    return Path(content).resolve() if content else config.content
+
+
+def _client() -> Github:
+    token = os.environ.get("GITHUB_TOKEN", "").strip()
+    if not token:
+        raise SourceError("GITHUB_TOKEN ontbreekt: zonder token kan de sync GitHub niet lezen")
+    base_url = os.environ.get("GITHUB_API_URL") or API_URL
+    return connect(token, base_url, retry=make_retry(backoff=BACKOFF), pauses=PAUSES)
+
+
+def _repo_name(args: argparse.Namespace) -> str:
+    name = str(getattr(args, "repo", "") or "")
+    if not REPO_NAME.fullmatch(name):
+        raise SourceError(f"--repo moet de vorm EIGENAAR/NAAM hebben, niet {name!r}")
+    return name
+
+
+def open_source(args: argparse.Namespace, config: Config) -> GitHubSource:
+    """The GitHub source for `sync --repo` (token from GITHUB_TOKEN, base from GITHUB_API_URL)."""
+    return GitHubSource(
+        _client(),
+        _repo_name(args),
+        config,
+        _content(args, config),
+        feedback_on=not getattr(args, "no_feedback", False),
+    )
+
+
+def label_changes(
+    config: Config, existing: Mapping[str, tuple[str, str, str]]
+) -> list[tuple[str, str, str, bool]]:
+    """(name, colour, description, exists) for each label to create or fix (pure).
+
+    existing maps lower-cased label names to (name, colour, description): GitHub compares
+    names without case, so a label that differs only in case is renamed, not duplicated.
+    """
+    changes = []
+    for role, (color, description) in sorted(LABEL_STYLE.items()):
+        name = getattr(config.labels, role)
+        current = existing.get(name.lower())
+        if current != (name, color, description):
+            changes.append((name, color, description, current is not None))
+    return changes
+
+
+def run_labels(args: argparse.Namespace, config: Config) -> int:
+    """`labels --repo`: create or update the labels with Dutch descriptions and colours."""
+    repo = _client().get_repo(_repo_name(args))
+    try:
+        found = {label.name.lower(): label for label in repo.get_labels()}
+        existing = {
+            key: (label.name, (label.color or "").lower(), label.description or "")
+            for key, label in found.items()
+        }
+        changes = label_changes(config, existing)
+        for name, color, description, exists in changes:
+            if exists:
+                found[name.lower()].edit(name, color, description)
+                print(f"label {name}: bijgewerkt")
+            else:
+                repo.create_label(name, color, description)
+                print(f"label {name}: aangemaakt")
+    except GITHUB_ERRORS as error:
+        raise failure(error) from error
+    if not changes:
+        print("alle labels zijn al in orde")
+    return 0
