@@ -51,9 +51,10 @@ ARTICLE_PATHS = ["posts", STORIES_DIR]
 PAGE_PATHS = ["pages"]
 STATIC_PATHS = ["images", "extra"]
 EXTRA_PATH_METADATA = {
-    "extra/robots.txt": {"path": "robots.txt"},
     "extra/favicon.svg": {"path": "favicon.svg"},
 }
+# robots.txt is a template (content/robots.txt) so it can give the sitemap's full URL.
+TEMPLATE_PAGES = {"robots.txt": "robots.txt"}
 USE_FOLDER_AS_CATEGORY = False
 DEFAULT_CATEGORY = "blog"
 # Stories get their category and slug from their path (content/verhalen/<number>.md) alone.
@@ -124,7 +125,7 @@ PLUGINS = [
     "story_safety",
     "verhalen",
 ]
-SITEMAP = {"format": "xml", "exclude": ["404.html", "zoeken/"]}
+SITEMAP = {"format": "xml", "exclude": ["404.html", "zoeken/", "robots.txt"]}
 
 CACHE_CONTENT = True
 LOAD_CONTENT_CACHE = True

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from html.parser import HTMLParser
 from typing import Any
 
@@ -13,8 +13,6 @@ HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 BLOCK_TAGS = HEADING_TAGS | frozenset(
     {"p", "li", "ul", "ol", "div", "br", "blockquote", "pre", "table", "tr", "td", "th", "hr"}
 )
-# Runs of whitespace, collapsed to one space in an excerpt.
-WHITESPACE_RE = re.compile(r"\s+")
 
 
 def category_slug(article: Any) -> str:
@@ -89,13 +87,50 @@ class _TextCollector(HTMLParser):
             self.parts.append(data)
 
 
-def plain_excerpt(html: str, max_words: int = 30) -> str:
-    """Plain text of an HTML fragment without headings, cut at max_words with an ellipsis."""
+def plain_excerpt(html: str, max_words: int = 30, chunk: int = 2048) -> str:
+    """Plain text of an HTML fragment without headings, cut at max_words with an ellipsis.
+
+    Reads the HTML a chunk at a time and stops once it has more words than it needs, so a long
+    story costs no more than a short one.
+    """
     collector = _TextCollector()
-    collector.feed(str(html))
-    collector.close()
-    words = WHITESPACE_RE.sub(" ", "".join(collector.parts)).strip().split(" ")
-    words = [w for w in words if w]
+    html = str(html)
+    words: list[str] = []
+    for start in range(0, len(html), chunk):
+        collector.feed(html[start : start + chunk])
+        words = "".join(collector.parts).split()
+        if len(words) > max_words:
+            break
+    else:
+        collector.close()
+        words = "".join(collector.parts).split()
     if len(words) <= max_words:
         return " ".join(words)
     return " ".join(words[:max_words]).rstrip(".,;:!?") + "…"
+
+
+@dataclass(frozen=True)
+class StoryMeta:
+    """What the theme shows of a story besides its own fields, computed once per build."""
+
+    excerpt: str
+    sector: Any = None
+    older: Any = None
+    newer: Any = None
+
+
+def story_meta(
+    items: Sequence[Any],
+    excerpt_of: Callable[[Any], str],
+    sector_of: Callable[[Any], Any],
+) -> dict[Any, StoryMeta]:
+    """Excerpt, sector and neighbours of each story; items are newest first (one pass)."""
+    meta = {}
+    for position, story in enumerate(items):
+        meta[story] = StoryMeta(
+            excerpt=excerpt_of(story),
+            sector=sector_of(story),
+            older=items[position + 1] if position + 1 < len(items) else None,
+            newer=items[position - 1] if position > 0 else None,
+        )
+    return meta

@@ -12,6 +12,14 @@ DEFAULTS: dict[str, Any] = {
     "DEFAULT_CATEGORY": "blog",
     "TIMEZONE": "Europe/Amsterdam",
     "DATE_LOCALE": "nl",
+    "SITEURL": "",
+    "FEED_DOMAIN": None,
+    # The issue form whose `sector` options are the sector pages; relative to the working folder.
+    "SUBMISSION_FORM": None,
+    # How many stories the provisional ranking (list and chart) shows on the shortlist page.
+    "RANKING_LIMIT": 10,
+    # Words in a story's excerpt on cards and in its page description.
+    "EXCERPT_WORDS": 28,
 }
 
 

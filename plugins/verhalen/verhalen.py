@@ -4,17 +4,30 @@ from __future__ import annotations
 
 import logging
 from functools import partial
+from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from pelican import signals
 from pelican.contents import Category
 from pelican.utils import slugify
 
+from pipeline.form import FormError
+
 from . import settings
 from .callstatus import CallStatus, call_status, parse_build_time
+from .chart import votes_chart
 from .dates import days_phrase, dutch_date, dutch_date_with_day, iso_date
-from .listings import plain_excerpt, posts, resolve_numbers, stories, stories_by_number
+from .listings import (
+    plain_excerpt,
+    posts,
+    resolve_numbers,
+    stories,
+    stories_by_number,
+    story_meta,
+)
+from .sectors import SectorIndex, form_sectors, sector_index
 
 logger = logging.getLogger(__name__)
 
@@ -30,6 +43,35 @@ def compute_call(config: dict[str, Any]) -> CallStatus | None:
     return call_status(deadline, now)
 
 
+def absolute_siteurl(siteurl: str, feed_domain: str | None) -> str:
+    """The site's URL with scheme and host, for canonical links and Open Graph (pure).
+
+    In development SITEURL is empty; the feed domain (the `make serve` address) stands in.
+    """
+    siteurl = (siteurl or "").rstrip("/")
+    if urlsplit(siteurl).scheme:
+        return siteurl
+    return (feed_domain or "").rstrip("/") + siteurl
+
+
+def slugifier(config: dict[str, Any]) -> Any:
+    """Pelican's slugify with this site's substitutions, as the theme's `slug` filter uses it."""
+    return partial(slugify, regex_subs=config.get("SLUG_REGEX_SUBSTITUTIONS", []))
+
+
+def sector_names(config: dict[str, Any]) -> tuple[str, ...]:
+    """The sectors the issue form offers; none (stories name their own) if it cannot be read."""
+    form = settings.get(config, "SUBMISSION_FORM")
+    if not form:
+        logger.info("verhalen: SUBMISSION_FORM is not set: sectors come from the stories alone")
+        return ()
+    try:
+        return form_sectors(Path(form))
+    except FormError as error:
+        logger.warning("verhalen: sectors from the stories alone, form %r: %s", form, error)
+        return ()
+
+
 def template_filters(config: dict[str, Any]) -> dict[str, Any]:
     """The Jinja filters the theme uses, bound to this site's settings."""
     locale = settings.get(config, "DATE_LOCALE")
@@ -40,8 +82,9 @@ def template_filters(config: dict[str, Any]) -> dict[str, Any]:
         "iso_date": iso_date,
         "days_left_phrase": days_phrase,
         "excerpt": plain_excerpt,
-        "slug": partial(slugify, regex_subs=config.get("SLUG_REGEX_SUBSTITUTIONS", [])),
+        "slug": slugifier(config),
         "stories_for": resolve_numbers,
+        "votes_chart": votes_chart,
     }
 
 
@@ -50,15 +93,32 @@ def add_filters_and_call(generator: Any) -> None:
     generator.env.filters.update(template_filters(generator.settings))
     if "call" not in generator.context:
         generator.context["call"] = compute_call(generator.settings)
+        generator.context["ABSOLUTE_SITEURL"] = absolute_siteurl(
+            settings.get(generator.settings, "SITEURL"),
+            settings.get(generator.settings, "FEED_DOMAIN"),
+        )
+        generator.context["RANKING_LIMIT"] = settings.get(generator.settings, "RANKING_LIMIT")
 
 
 def add_listings(generator: Any) -> None:
-    """Split the articles into posts and stories once all are read."""
-    stories_dir = settings.get(generator.settings, "STORIES_DIR")
+    """Split the articles into posts and stories once all are read; group stories by sector."""
+    config = generator.settings
+    stories_dir = settings.get(config, "STORIES_DIR")
     found = stories(generator.articles, stories_dir)
+    sectors = sector_index(sector_names(config), found, slugifier(config), stories_dir)
+    for name in sectors.rejected:
+        logger.warning("verhalen: sector %r has no usable slug: it gets no sector page", name)
+    words = settings.get(config, "EXCERPT_WORDS")
     generator.context["stories"] = found
     generator.context["posts"] = posts(generator.articles, stories_dir)
     generator.context["stories_by_number"] = stories_by_number(found)
+    generator.context["sector_index"] = sectors
+    generator.context["story_meta"] = story_meta(
+        found,
+        # The body as read (and sanitised); links are not resolved yet and need not be.
+        lambda story: plain_excerpt(getattr(story, "_content", "") or "", words),
+        lambda story: sectors.by_name.get(getattr(story, "sector", None)),
+    )
     ensure_category(generator, stories_dir)
 
 
@@ -67,6 +127,35 @@ def ensure_category(generator: Any, slug: str) -> None:
     if any(category.slug == slug for category, _ in generator.categories):
         return
     generator.categories.append((Category(slug, generator.settings), []))
+
+
+def stories_category(generator: Any) -> Any:
+    """The category object of the stories (ensure_category made sure there is one)."""
+    stories_dir = settings.get(generator.settings, "STORIES_DIR")
+    return next((cat for cat, _ in generator.categories if cat.slug == stories_dir), None)
+
+
+def write_sector_pages(generator: Any, writer: Any) -> None:
+    """Write /verhalen/<sector>/ for every sector, paginated like the story index."""
+    index: SectorIndex | None = generator.context.get("sector_index")
+    category = stories_category(generator)
+    if index is None or category is None:
+        return
+    template = generator.get_template("category")
+    for sector in index.sectors:
+        items = index.members[sector.slug]
+        writer.write_file(
+            sector.save_as,
+            template,
+            generator.context,
+            relative_urls=generator.settings["RELATIVE_URLS"],
+            paginated={"articles": items},
+            template_name="category",
+            url=sector.url,
+            category=category,
+            sector=sector,
+            articles=items,
+        )
 
 
 def add_pages_by_slug(generator: Any) -> None:
@@ -82,3 +171,7 @@ def register() -> None:
     signals.article_generator_finalized.connect(add_listings)
     # page_generator_finalized: all pages are read, before any template is rendered.
     signals.page_generator_finalized.connect(add_pages_by_slug)
+    # article_writer_finalized: the article pages are written with the full context and the
+    # writer at hand, so Pelican's own writer and paginator write the sector pages too (and
+    # the sitemap hears of them through content_written).
+    signals.article_writer_finalized.connect(write_sector_pages)

@@ -14,6 +14,8 @@ from tests.support import build_site, copy_content
 FIXTURES = Path(__file__).parent / "fixtures"
 # The clock for builds that need an open call: a month before the deadline.
 OPEN_TIME = "2012-08-01T12:00:00+02:00"
+# Development builds make absolute URLs (canonical, Open Graph, feeds) on `make serve`'s host.
+DEV_HOST = "127.0.0.1:8000"
 
 
 @dataclass(frozen=True)
@@ -42,14 +44,25 @@ def add_fixture(content: Path, fixture: str, destination: str) -> None:
     shutil.copyfile(FIXTURES / fixture, target)
 
 
-def build(root: Path, extra: dict[str, str] | None = None, **overrides: object) -> Site:
-    """Copy the project's content, add fixture files (fixture -> content path), build it."""
+def build(
+    root: Path,
+    extra: dict[str, str] | None = None,
+    *,
+    write: Callable[[Path], None] | None = None,
+    **overrides: object,
+) -> Site:
+    """Copy the project's content, add fixture files (fixture -> content path), build it.
+
+    `write`, when given, adds generated content files to the content copy before the build.
+    """
     content = copy_content(root / "content")
     # Start from the committed content: a local `make site` may have synced stories into the tree.
     shutil.rmtree(content / "verhalen", ignore_errors=True)
     (content / "pages" / "shortlist.md").unlink(missing_ok=True)
     for fixture, destination in (extra or {}).items():
         add_fixture(content, fixture, destination)
+    if write is not None:
+        write(content)
     output = root / "output"
     build_site(content, output, **overrides)
     return Site(content=content, output=output)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import subprocess
+import sys
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
-from tests.support import NODE_MODULES
+from tests.support import NODE_MODULES, ROOT
 
 VNU_JAR = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
 # Attributes that point at another resource, per element.
@@ -162,3 +163,11 @@ def vnu_errors(files: list[Path]) -> list[str]:
     if result.returncode != 0 and not errors:
         errors.append(f"vnu exited with {result.returncode}: {result.stderr[-2000:]}")
     return errors
+
+
+def index_search(output: Path) -> None:
+    """Index a built site with Pagefind, as `make site` and the deploy do."""
+    command = [sys.executable, "-m", "pagefind", "--site", str(output)]
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise AssertionError(f"pagefind failed:\n{result.stdout}\n{result.stderr}")
