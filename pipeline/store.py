@@ -52,8 +52,12 @@ def _fsync_directory(directory: Path) -> None:
             os.close(descriptor)
 
 
-def atomic_write(path: Path, text: str) -> None:
-    """Write text to path so that readers see the old or the new file, never half of one."""
+def atomic_write(path: Path, text: str, *, sync_directory: bool = True) -> None:
+    """Write text to path so that readers see the old or the new file, never half of one.
+
+    sync_directory=False leaves the folder's fsync (which makes the rename durable) to the
+    caller, who can do it once for many files.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     descriptor, temp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=path.parent)
     try:
@@ -66,7 +70,8 @@ def atomic_write(path: Path, text: str) -> None:
         with contextlib.suppress(FileNotFoundError):
             Path(temp).unlink()
         raise
-    _fsync_directory(path.parent)
+    if sync_directory:
+        _fsync_directory(path.parent)
 
 
 def remove_leftovers(content: Path, config: Config) -> list[Path]:
@@ -94,17 +99,23 @@ def apply_plan(plan: Plan, content: Path, config: Config) -> list[Path]:
     """
     remove_leftovers(content, config)
     changed: list[Path] = []
+    folders: set[Path] = set()
     try:
         for relative, text in sorted(plan.writes.items()):
             path = _inside(content, relative)
             if not _unchanged(path, text):
-                atomic_write(path, text)
+                atomic_write(path, text, sync_directory=False)
                 changed.append(relative)
+                folders.add(path.parent)
         for relative in plan.deletes:
             path = _inside(content, relative)
             if path.is_file():
                 path.unlink()
                 changed.append(relative)
+                folders.add(path.parent)
     except OSError as error:
         raise StoreError(f"schrijven in {content} mislukt: {error}") from error
+    finally:
+        for folder in sorted(folders):
+            _fsync_directory(folder)
     return changed

@@ -109,6 +109,7 @@ def _sync(content: Path, issues: list[dict[str, Any]]) -> Plan:
         FORM,
         CONFIG,
         complete=True,
+        time_limit=0.3,  # the slow payloads need far more; ordinary stories far less
     )
     apply_plan(plan, content, CONFIG)
     return plan

@@ -23,6 +23,9 @@ from tests.hostile.conftest import FIELDS, Builds
 from tests.hostile.payloads import PAYLOADS
 from tests.support import output_files
 
+# One worker builds the sites once for the whole module.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("hostile")]
+
 # Attributes whose value is a URL the browser may follow or load.
 URL_ATTRIBUTES = frozenset(
     {

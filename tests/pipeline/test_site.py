@@ -20,6 +20,8 @@ from pipeline.store import apply_plan, read_existing
 from tests.pipeline.helpers import CONFIG, FORM
 from tests.support import ROOT, build_site, copy_content, output_files
 
+pytestmark = pytest.mark.xdist_group("pipeline-site")
+
 EXAMPLES: list[dict[str, Any]] = json.loads((ROOT / "examples" / "issues.json").read_text("utf-8"))
 OPEN_TIME = "2012-08-01T12:00:00+02:00"
 PUBLISHED = range(1, 8)
