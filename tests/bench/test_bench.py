@@ -1,0 +1,92 @@
+"""`python -m bench` end to end at N = 100: every figure measured, the results file written.
+
+Only the shape of the results is checked here; timing targets belong in bench/RESULTS.md.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.support import ROOT
+
+SIZE = 100
+OURS = {"sync_offline", "sync_full", "sync_unchanged", "build_cold", "build_warm", "rebuild_one"}
+PLAIN = {"build_cold", "build_warm", "rebuild_one"}
+
+
+@pytest.fixture(scope="module")
+def bench(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Run the bench once (one pair at N = 100) into a temp folder; return that folder."""
+    folder = tmp_path_factory.mktemp("bench")
+    command = [sys.executable, "-m", "bench", "--sizes", str(SIZE), "--pairs", "1", "--once", ""]
+    command += ["--out", str(folder / "RESULTS.md"), "--json", str(folder / "samples.json")]
+    command += ["--work", str(folder / "work"), "--keep"]
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return folder
+
+
+@pytest.fixture(scope="module")
+def samples(bench: Path) -> list[dict]:
+    return json.loads((bench / "samples.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.slow
+def test_every_figure_is_measured_for_both_sides(samples: list[dict]) -> None:
+    measured = {(s["side"], s["figure"]) for s in samples}
+    assert measured == {("ours", f) for f in OURS} | {("plain", f) for f in PLAIN}
+    assert {(s["size"], s["pair"]) for s in samples} == {(SIZE, 0)}
+
+
+@pytest.mark.slow
+def test_figures_are_positive(samples: list[dict]) -> None:
+    for sample in samples:
+        assert sample["wall"] > 0, sample
+        assert sample["cpu"] > 0, sample
+        assert sample["peak_mb"] > 5, sample
+
+
+@pytest.mark.slow
+def test_api_requests_are_counted(samples: list[dict]) -> None:
+    requests = {
+        s["figure"]: s["requests"]
+        for s in samples
+        if s["figure"] in ("sync_full", "sync_unchanged")
+    }
+    assert all(isinstance(count, int) and count >= 1 for count in requests.values()), requests
+    # Listing N issues takes at least one page of 100; the unchanged sync lists no more.
+    assert requests["sync_full"] >= math.ceil(SIZE / 100)
+    assert requests["sync_unchanged"] <= requests["sync_full"]
+
+
+@pytest.mark.slow
+def test_plain_pelican_baseline_was_built(bench: Path, samples: list[dict]) -> None:
+    plain = bench / "work" / f"n{SIZE}" / "plain"
+    stories = sorted(p.stem for p in (plain / "content").glob("*.md"))
+    assert len(stories) > SIZE / 2
+    output = plain / "pair-0" / "output"
+    assert (output / "index.html").is_file()
+    # Pelican's default article URL is {slug}.html; the slug is the issue number.
+    assert all((output / f"{number}.html").is_file() for number in stories)
+    ours = bench / "work" / f"n{SIZE}" / "ours-0" / "content" / "verhalen"
+    assert len(list(ours.glob("*.md"))) == len(stories) + 1  # ours also holds the one new story
+    files = {s["side"]: s["files"] for s in samples if s["figure"] == "build_cold"}
+    assert files["plain"] > len(stories)
+    assert files["ours"] > len(stories)
+
+
+@pytest.mark.slow
+def test_results_table_is_written(bench: Path) -> None:
+    text = (bench / "RESULTS.md").read_text(encoding="utf-8")
+    for heading in ("## Machine", "## Command", "## Targets", "## Builds", "## Syncs"):
+        assert heading in text
+    assert f"| {SIZE} | cold build | 1 |" in text
+    assert f"| {SIZE} | full sync from the API | 1 |" in text
+    assert "- cores: " in text
+    assert "--sizes 100 --pairs 1" in text
