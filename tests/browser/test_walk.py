@@ -1,0 +1,154 @@
+"""A reader's walk through the built site in Chromium, and search finding a story by its words."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Locator, Page, expect
+
+from tests.browser.conftest import ReaderSites, Watched
+from tests.browser.server import StaticHost
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+
+TAG_RE = re.compile(r"<script.*?</script>|<style.*?</style>|<[^>]+>", re.DOTALL | re.IGNORECASE)
+# Search words: long enough to be distinctive, letters only (Dutch accents included).
+WORD_RE = re.compile(r"[a-zà-öø-ÿ]{8,}")
+STORY_PATH_RE = re.compile(r"/verhalen/\d+/$")
+# Pagefind's UI shows results a few at a time; load more at most this often.
+MAX_LOAD_MORE = 10
+
+
+def page_words(html: str) -> set[str]:
+    """The distinct lower-case words of a page's text."""
+    return set(WORD_RE.findall(TAG_RE.sub(" ", html).lower()))
+
+
+def search_word(story_text: str, story_path: str, output: Path) -> str:
+    """The word of a story's text that the fewest other built pages contain (longest on ties)."""
+    files = [f for f in output.rglob("*.html") if "pagefind" not in f.parts]
+    pages = {
+        "/" + f.relative_to(output).as_posix().removesuffix("index.html"): page_words(
+            f.read_text(encoding="utf-8")
+        )
+        for f in files
+    }
+    elsewhere = Counter(w for path, words in pages.items() if path != story_path for w in words)
+    candidates = sorted(
+        set(WORD_RE.findall(story_text.lower())), key=lambda w: (elsewhere[w], -len(w), w)
+    )
+    assert candidates, f"no search word in {story_path}"
+    return candidates[0]
+
+
+def menu(page: Page, name: str) -> Locator:
+    """A link in the main menu."""
+    return page.get_by_role("navigation", name="Hoofdmenu").get_by_role(
+        "link", name=name, exact=True
+    )
+
+
+def follow(page: Page, link: Locator, host: StaticHost, path: str | re.Pattern[str]) -> None:
+    """Let the page finish loading as a reader would, click a link, check where it leads."""
+    page.wait_for_load_state("networkidle")
+    link.click()
+    if isinstance(path, str):
+        page.wait_for_url(host.url(path))
+    else:
+        page.wait_for_url(re.compile(re.escape(host.base_url) + path.pattern))
+
+
+def search_result(page: Page, query: str, path: str) -> Locator:
+    """Search with Pagefind's UI and return the result link to path, loading more if needed."""
+    search = page.locator("#zoeken")
+    search.get_by_role("searchbox").or_(search.locator("input")).first.fill(query)
+    expect(search.locator(".pagefind-ui__message")).to_contain_text(query, timeout=10_000)
+    results = search.locator(".pagefind-ui__result")
+    more = search.locator("button.pagefind-ui__button")
+    wanted = search.locator(f'a[href="{path}"]')
+    for _ in range(MAX_LOAD_MORE):
+        expect(search.locator(".pagefind-ui__loading")).to_have_count(0)
+        if wanted.count() or not more.is_visible():
+            break
+        shown = results.count()
+        more.click()
+        expect(results).not_to_have_count(shown)
+    expect(wanted.first).to_be_visible()
+    return wanted.first
+
+
+def count_of(link: Locator) -> int:
+    """The story count a sector filter link shows."""
+    return int(re.search(r"\d+", link.inner_text()).group())  # type: ignore[union-attr]
+
+
+def test_reader_walks_from_home_to_a_story_and_finds_it_again(
+    watched: Watched, reader_sites: ReaderSites
+) -> None:
+    host = reader_sites.decided
+    page = watched.context.new_page()
+    page.goto(host.url("/"))
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+
+    follow(page, menu(page, "Oproep"), host, "/oproep/")
+    share = page.get_by_role("link", name=re.compile("deel jouw verhaal", re.IGNORECASE)).first
+    assert (share.get_attribute("href") or "").startswith("https://github.com/")
+
+    follow(page, menu(page, "Verhalen"), host, "/verhalen/")
+    filters = page.get_by_role("navigation", name="Filter op sector").get_by_role("link")
+    sectors = [link for link in filters.all() if link.get_attribute("href") != "/verhalen/"]
+    sector = next(link for link in sectors if count_of(link) > 0)
+    count, href = count_of(sector), sector.get_attribute("href") or ""
+    follow(page, sector, host, href)
+    tags = page.locator("main .cards .card .sector").all_inner_texts()
+    assert len(tags) == count
+    assert len(set(tags)) == 1
+
+    follow(page, page.locator("main .cards .card h2 a").first, host, STORY_PATH_RE)
+    story_path = page.url.removeprefix(host.base_url)
+    story_title = page.get_by_role("heading", level=1).inner_text()
+    story_text = page.locator("main article .prose").first.inner_text()
+    assert story_title.strip() and story_text.strip()
+    issue = page.get_by_role("link", name="Stem of reageer op GitHub")
+    assert (issue.get_attribute("href") or "").startswith("https://github.com/")
+
+    neighbour = page.locator("main a[rel=prev], main a[rel=next]").first
+    follow(page, neighbour, host, STORY_PATH_RE)
+    assert page.url != host.url(story_path)
+    page.go_back()
+    page.wait_for_url(host.url(story_path))
+
+    follow(page, menu(page, "Shortlist"), host, "/shortlist/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Shortlist")
+    expect(page.locator("main .cards .card").first).to_be_visible()
+
+    word = search_word(story_text, story_path, host.root)
+    follow(page, menu(page, "Zoeken"), host, "/zoeken/")
+    follow(page, search_result(page, word, story_path), host, story_path)
+    expect(page.get_by_role("heading", level=1)).to_have_text(story_title)
+
+    assert watched.watch.problems() == []
+
+
+def test_provisional_shortlist_shows_the_ranking_with_a_chart(
+    watched: Watched, reader_sites: ReaderSites
+) -> None:
+    host = reader_sites.provisional
+    page = watched.context.new_page()
+    page.goto(host.url("/"))
+    follow(page, menu(page, "Shortlist"), host, "/shortlist/")
+    expect(page.locator("main svg").first).to_be_visible()
+    ranked = page.locator("main ol a[href^='/verhalen/']")
+    assert ranked.count() >= 10
+    assert watched.watch.problems() == []
+
+
+def test_search_word_is_rare_outside_the_story(tmp_path: Path) -> None:
+    (tmp_path / "verhalen" / "1").mkdir(parents=True)
+    (tmp_path / "verhalen" / "2").mkdir(parents=True)
+    (tmp_path / "verhalen" / "1" / "index.html").write_text("<p>buurtkamer wijkteams</p>")
+    (tmp_path / "verhalen" / "2" / "index.html").write_text("<p>wijkteams overleggen</p>")
+    assert search_word("De buurtkamer en de wijkteams", "/verhalen/1/", tmp_path) == "buurtkamer"
