@@ -187,20 +187,21 @@ def cmd_site(args: argparse.Namespace) -> int:
         shutil.copytree(config.content, work, ignore=shutil.ignore_patterns(".*"))
     else:
         work.mkdir(parents=True)
-    args.full, args.no_feedback = True, True
+    # Everything, no comments or labels, and any state kept with the working copy only.
+    args.full, args.no_feedback, args.content = True, True, str(work)
     source = _site_source(args, config)
     plan = _plan(args, config, source, work)
     changed = apply_plan(plan, work, config)
-    print(f"{len(changed)} bestanden in {work.relative_to(config.root)} bijgewerkt")
+    print(f"{len(changed)} bestanden in {BUILD_CONTENT} bijgewerkt")
     settings = read_settings_file(config.settings_file)
     output = config.root / (args.output or str(settings.get("OUTPUT_PATH", "output")))
     pelican = [sys.executable, "-m", "pelican", str(work), "--settings", str(config.settings_file)]
     _run([*pelican, "--output", str(output)], "de Pelican-build")
     if importlib.util.find_spec("pagefind") is not None:
-        _run([sys.executable, "-m", "pagefind", "--site", str(output)], "het zoekindex maken")
+        _run([sys.executable, "-m", "pagefind", "--site", str(output)], "de zoekindex maken")
     else:
         print("pagefind niet geïnstalleerd: geen zoekindex gemaakt")
-    print(f"site gebouwd in {output.relative_to(config.root)}")
+    print(f"site gebouwd in {output}")
     return EXIT_OK
 
 
