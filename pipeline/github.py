@@ -9,6 +9,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -121,6 +122,15 @@ def _raw(item: Any) -> dict[str, Any]:
     return item._rawData  # type: ignore[no-any-return]
 
 
+def _served_at(item: Any) -> datetime | None:
+    """When GitHub served the page a list item came in (the page's Date header)."""
+    value = item._headers.get("date")
+    try:
+        return parsedate_to_datetime(value) if isinstance(value, str) else None
+    except (TypeError, ValueError):
+        return None
+
+
 def _message(error: GithubException) -> str:
     data = error.data if isinstance(error.data, Mapping) else {}
     return " ".join(str(data.get("message") or error.message or "").split())[:200]
@@ -213,6 +223,7 @@ class _Round:
     listed: tuple[Issue, ...]
     comments: tuple[Comment, ...]
     added: Mapping[int, frozenset[str]]
+    started: datetime | None = None
     outcome: feedback.Outcome = field(default_factory=feedback.Outcome)
 
     @property
@@ -256,16 +267,19 @@ class GitHubSource:
         self.written: dict[int, syncstate.IssueRecord] = {}
         self.round: _Round | None = None
 
-    def _list_issues(self, since: datetime | None) -> list[Issue]:
+    def _list_issues(self, since: datetime | None) -> tuple[list[Issue], datetime | None]:
+        """The submissions updated at or after since (all when None), and when listing began."""
         options: dict[str, Any] = {} if since is None else {"since": since}
-        issues = self.repo.get_issues(
-            labels=[self.config.labels.submission],
-            state="all",
-            sort="created",
-            direction="asc",
-            **options,
+        items = list(
+            self.repo.get_issues(
+                labels=[self.config.labels.submission],
+                state="all",
+                sort="created",
+                direction="asc",
+                **options,
+            )
         )
-        return _issues([_raw(item) for item in issues])
+        return _issues([_raw(item) for item in items]), _served_at(items[0]) if items else None
 
     def _list_comments(self, since: datetime | None, numbers: set[int]) -> tuple[Comment, ...]:
         options: dict[str, Any] = {} if since is None else {"since": since}
@@ -282,7 +296,7 @@ class GitHubSource:
         state = syncstate.load(self.state_path)
         since = None if full else state.last_seen
         try:
-            listed = self._list_issues(since)
+            listed, started = self._list_issues(since)
             unread = {issue.number for issue in listed if _new_comments(issue, state)}
             # Commands older than last_seen were acted on already (they became labels).
             comments = self._list_comments(state.last_seen, unread) if unread else ()
@@ -299,7 +313,7 @@ class GitHubSource:
             else issue
             for issue in listed
         )
-        self.round = _Round(state, issues, comments, MappingProxyType(added))
+        self.round = _Round(state, issues, comments, MappingProxyType(added), started)
         return Fetched(issues, complete=since is None)
 
     def feedback(self, plan: Plan) -> None:
@@ -335,6 +349,9 @@ class GitHubSource:
                     records[issue.number] = replace(record, comments=issue.comments)
             by_number = current.by_number
             newest = max(issue.updated_at for issue in current.listed)
+            if current.started is not None:
+                # An issue on a page already read may change while later pages are read.
+                newest = min(newest, current.started)
             failed = [by_number[number].updated_at for number in current.outcome.failed]
             last_seen = min([newest, *failed])
         new = syncstate.SyncState(last_seen, MappingProxyType(records))

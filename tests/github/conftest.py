@@ -7,7 +7,9 @@ from collections.abc import Iterator
 import pytest
 from github import Auth, Github, GithubRetry
 
+import pipeline.github
 from tests.github.fakegithub import TOKEN, FakeGitHub
+from tests.support import ROOT
 
 
 @pytest.fixture
@@ -34,3 +36,14 @@ def client(github: FakeGitHub) -> Iterator[Github]:
     )
     yield gh
     gh.close()
+
+
+@pytest.fixture
+def online(github: FakeGitHub, monkeypatch: pytest.MonkeyPatch) -> FakeGitHub:
+    """The CLI pointed at the fake GitHub (token, API base), from the project root, no pauses."""
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
+    monkeypatch.setenv("GITHUB_API_URL", github.url)
+    monkeypatch.setattr(pipeline.github, "PAUSES", (0.0, 0.0))
+    monkeypatch.setattr(pipeline.github, "BACKOFF", 0.0)
+    return github

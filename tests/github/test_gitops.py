@@ -251,5 +251,5 @@ def test_a_killed_sync_leaves_no_lock_behind(origin: Path, tmp_path: Path) -> No
 
 
 def test_not_a_repository_is_an_error(tmp_path: Path) -> None:
-    with pytest.raises(GitOpsError, match="geen git-repository"):
+    with pytest.raises(GitOpsError, match="niet in een git-repository"):
         publish(tmp_path, tracked_in(tmp_path), lambda: None, push_changes=False)
