@@ -167,7 +167,9 @@ def test_submissions_triggers() -> None:
 
 
 def test_submissions_run_one_at_a_time_without_cancelling() -> None:
-    concurrency = WORKFLOWS[SUBMISSIONS].data["concurrency"]
+    # On the sync job: a skipped run (not a submission) must not replace a waiting real one.
+    assert "concurrency" not in WORKFLOWS[SUBMISSIONS].data
+    concurrency = WORKFLOWS[SUBMISSIONS].jobs["sync"]["concurrency"]
     assert concurrency["group"] and "${{" not in concurrency["group"]
     assert concurrency["cancel-in-progress"] is False
 
