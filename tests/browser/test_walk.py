@@ -52,13 +52,16 @@ def menu(page: Page, name: str) -> Locator:
 
 
 def follow(page: Page, link: Locator, host: StaticHost, path: str | re.Pattern[str]) -> None:
-    """Let the page finish loading as a reader would, click a link, check where it leads."""
-    page.wait_for_load_state("networkidle")
+    """Click a link, check where it leads, and let the page finish loading as a reader would.
+
+    Leaving a page while it still loads its icon aborts that request: not the site's fault.
+    """
     link.click()
     if isinstance(path, str):
         page.wait_for_url(host.url(path))
     else:
         page.wait_for_url(re.compile(re.escape(host.base_url) + path.pattern))
+    page.wait_for_load_state("networkidle")
 
 
 def search_result(page: Page, query: str, path: str) -> Locator:
@@ -90,7 +93,7 @@ def test_reader_walks_from_home_to_a_story_and_finds_it_again(
 ) -> None:
     host = reader_sites.decided
     page = watched.context.new_page()
-    page.goto(host.url("/"))
+    page.goto(host.url("/"), wait_until="networkidle")
     expect(page.get_by_role("heading", level=1)).to_be_visible()
 
     follow(page, menu(page, "Oproep"), host, "/oproep/")
@@ -118,8 +121,8 @@ def test_reader_walks_from_home_to_a_story_and_finds_it_again(
     neighbour = page.locator("main a[rel=prev], main a[rel=next]").first
     follow(page, neighbour, host, STORY_PATH_RE)
     assert page.url != host.url(story_path)
-    page.go_back()
-    page.wait_for_url(host.url(story_path))
+    page.go_back(wait_until="networkidle")
+    assert page.url == host.url(story_path)
 
     follow(page, menu(page, "Shortlist"), host, "/shortlist/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Shortlist")
@@ -138,7 +141,7 @@ def test_provisional_shortlist_shows_the_ranking_with_a_chart(
 ) -> None:
     host = reader_sites.provisional
     page = watched.context.new_page()
-    page.goto(host.url("/"))
+    page.goto(host.url("/"), wait_until="networkidle")
     follow(page, menu(page, "Shortlist"), host, "/shortlist/")
     expect(page.locator("main svg").first).to_be_visible()
     ranked = page.locator("main ol a[href^='/verhalen/']")
