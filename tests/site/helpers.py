@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import subprocess
 import sys
@@ -171,3 +172,50 @@ def index_search(output: Path) -> None:
     result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
     if result.returncode != 0:
         raise AssertionError(f"pagefind failed:\n{result.stdout}\n{result.stderr}")
+
+
+class _HeadParser(HTMLParser):
+    """Collects <meta> contents by name or property, and <link> hrefs by rel."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.meta: dict[str, str] = {}
+        self.links: dict[str, str] = {}
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {name: value or "" for name, value in attrs}
+        if tag == "meta" and "content" in values:
+            key = values.get("property") or values.get("name")
+            if key:
+                self.meta[key] = values["content"]
+        elif tag == "link" and "rel" in values and "href" in values:
+            self.links.setdefault(values["rel"], values["href"])
+
+
+def head_metadata(html: str) -> tuple[dict[str, str], dict[str, str]]:
+    """The page's meta contents (by name or property) and link hrefs (by rel), as plain text."""
+    parser = _HeadParser()
+    parser.feed(html)
+    parser.close()
+    return parser.meta, parser.links
+
+
+@dataclass(frozen=True)
+class PageLoad:
+    """What loading one page costs: requests and bytes, each file gzipped as a static host does."""
+
+    requests: int
+    gzip_bytes: int
+
+
+def page_load(output: Path, file: Path) -> PageLoad:
+    """The page itself plus every asset it loads (stylesheets, icon, scripts, images), once each."""
+    base = page_url(output, file)
+    assets = {
+        urlsplit(urljoin(base, url)).path
+        for _, _, url, is_asset in parse_page(file.read_text(encoding="utf-8")).references
+        if is_asset
+    }
+    files = [file] + [target_file(output, path) or output / "missing" for path in sorted(assets)]
+    sizes = [len(gzip.compress(f.read_bytes(), 6)) if f.is_file() else 0 for f in files]
+    return PageLoad(requests=len(files), gzip_bytes=sum(sizes))
