@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser
+from playwright.sync_api import Browser, expect
 
-from tests.browser.measure import weigh
+from tests.browser.measure import collect_requests, transfer_of, weigh
 from tests.browser.pages import PAGE_TYPES, SEARCH_PAGE, Target
 from tests.browser.watch import Watch
 from tests.browser.weights import PageWeight, over_budget, render_json, render_markdown
@@ -17,6 +17,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 # The icon every page declares (base.html).
 ICON = "/favicon.svg"
+# A search after load: reported, not budgeted (the index loads only when a reader searches).
+SEARCHED = "zoeken-na-zoeken"
+SEARCH_QUERY = "wijk"
 BUDGETED = [name for name in PAGE_TYPES if name != SEARCH_PAGE]
 
 
@@ -42,10 +45,29 @@ def load(browser: Browser, target: Target) -> Load:
         context.close()
 
 
+def load_search(browser: Browser, target: Target, query: str) -> Load:
+    """The search page, weighed after a search: Pagefind's code, index and result fragments."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    try:
+        watch = Watch().attach(context)
+        page = context.new_page()
+        finished = collect_requests(page)
+        page.goto(target.url, wait_until="networkidle")
+        page.locator("#zoeken input").first.fill(query)
+        expect(page.locator("#zoeken .pagefind-ui__result-link").first).to_be_visible()
+        page.wait_for_load_state("networkidle")
+        transfers = tuple(transfer_of(target.host, r.url, r.resource_type) for r in finished)
+        weight = PageWeight(f"{target.name} na zoeken op '{query}'", target.path, transfers, False)
+        return Load(weight, tuple(watch.problems()))
+    finally:
+        context.close()
+
+
 @pytest.fixture(scope="module")
 def loads(browser: Browser, targets: dict[str, Target], artifacts: Path) -> dict[str, Load]:
     """Every page type loaded once; the weight report is written before any assertion."""
     found = {name: load(browser, target) for name, target in targets.items()}
+    found[SEARCHED] = load_search(browser, targets[SEARCH_PAGE], SEARCH_QUERY)
     weights = [entry.weight for entry in found.values()]
     (artifacts / "page-weights.md").write_text(render_markdown(weights), encoding="utf-8")
     (artifacts / "page-weights.json").write_text(render_json(weights), encoding="utf-8")
@@ -58,7 +80,7 @@ def test_page_is_within_budget(loads: dict[str, Load], page_type: str) -> None:
     assert over_budget(weight) == [], render_markdown([weight])
 
 
-@pytest.mark.parametrize("page_type", PAGE_TYPES)
+@pytest.mark.parametrize("page_type", [*PAGE_TYPES, SEARCHED])
 def test_page_loads_without_errors_or_other_hosts(loads: dict[str, Load], page_type: str) -> None:
     assert loads[page_type].problems == ()
 
@@ -74,6 +96,18 @@ def test_search_page_loads_search_code(loads: dict[str, Load]) -> None:
     assert any(p.startswith("/pagefind/") for p in paths), paths
 
 
+def test_search_loads_the_index_only_when_a_reader_searches(loads: dict[str, Load]) -> None:
+    at_load = {t.path for t in loads[SEARCH_PAGE].weight.transfers}
+    searched = {t.path for t in loads[SEARCHED].weight.transfers}
+    assert not any(p.endswith((".pf_index", ".pf_fragment", ".pagefind")) for p in at_load)
+    assert any(p.endswith(".pf_index") for p in searched), searched
+    assert any(p.endswith(".pf_fragment") for p in searched), searched
+
+
 def test_every_page_counts_its_icon(loads: dict[str, Load]) -> None:
-    without = [n for n, e in loads.items() if ICON not in {t.path for t in e.weight.transfers}]
+    without = [
+        n
+        for n, e in loads.items()
+        if n != SEARCHED and ICON not in {t.path for t in e.weight.transfers}
+    ]
     assert without == []
