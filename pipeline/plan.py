@@ -152,7 +152,7 @@ def _decide(issue: Issue, form: Form, config: Config, time_limit: float | None) 
             submission = build_submission(issue, answers, form)
     late = is_late(issue, config)
     wanted = wanted_labels(state, late, config)
-    managed = config.labels.managed
+    present = issue.labels & config.labels.managed if state is not State.IGNORED else frozenset()
     return Decision(
         number=issue.number,
         state=state,
@@ -161,10 +161,76 @@ def _decide(issue: Issue, form: Form, config: Config, time_limit: float | None) 
         url=config.story_url(issue.number) if state.on_site else None,
         late=late,
         labels_add=wanted - issue.labels,
-        labels_remove=(issue.labels & managed) - wanted
-        if state is not State.IGNORED
-        else frozenset(),
+        labels_remove=present - wanted,
     )
+
+
+def _shortlist(
+    decisions: Iterable[Decision], unchanged: Mapping[int, _Existing], size: int
+) -> tuple[list[int], list[int]]:
+    """(ranking, picks) from this sync's decisions and, incrementally, the unchanged files."""
+    entries = [
+        Entry(d.number, d.submission.votes, d.submission.created_at, d.late)
+        for d in decisions
+        if d.submission is not None
+    ]
+    chosen = {d.number for d in decisions if d.state is State.SHORTLISTED}
+    for number, story in unchanged.items():
+        entry = story.entry()
+        if entry is not None:
+            entries.append(entry)
+            if story.metadata.get("shortlisted") is True:
+                chosen.add(number)
+    ranking = rank(entries)
+    return ranking, choose_picks(ranking, chosen, size)
+
+
+@dataclass
+class _Changes:
+    """The plan being built."""
+
+    writes: dict[Path, str] = field(default_factory=dict)
+    deletes: list[Path] = field(default_factory=list)
+    skipped: list[Path] = field(default_factory=list)
+    report: list[str] = field(default_factory=list)
+
+
+def _story_change(
+    decision: Decision, story: _Existing | None, picks: list[int], config: Config, out: _Changes
+) -> Decision:
+    """Write, keep or delete one issue's story file; return the decision as final."""
+    path = config.story_path(decision.number)
+    if decision.state is State.SHORTLISTED and decision.number not in picks:
+        out.report.append(
+            f"issue #{decision.number}: niet op de shortlist, er zijn al "
+            f"{config.shortlist_size} keuzes met meer stemmen"
+        )
+        decision = replace(decision, state=State.PUBLISHED)
+    if decision.submission is None:
+        if story is not None:
+            out.deletes.append(path)
+            if story.hand_edited:  # hand edits never keep a story that left the site
+                out.report.append(
+                    f"issue #{decision.number}: met de hand bewerkt bestand toch "
+                    f"verwijderd ({decision.state.value})"
+                )
+    elif story is not None and story.hand_edited:
+        out.skipped.append(path)
+        out.report.append(
+            f"issue #{decision.number}: {path.as_posix()} is met de hand bewerkt "
+            "en blijft zoals het is"
+        )
+        decision = replace(decision, hand_edited=True)
+    else:
+        text = render_story(
+            decision.submission,
+            shortlisted=decision.number in picks,
+            late=decision.late,
+            timezone=config.timezone,
+        )
+        if story is None or story.text != text:
+            out.writes[path] = text
+    return decision
 
 
 def plan_sync(
@@ -182,82 +248,32 @@ def plan_sync(
     shortlist page) to their text. complete=True: `issues` is every issue, so story files of
     issues not in it are deleted. complete=False: only changed issues are given; the other
     stories keep their files, and their votes and flags come from those files.
+    time_limit: CPU seconds per Markdown conversion check (default: markdown_guard's).
     """
     stories, report = _existing_stories(existing_files, config)
     decisions = [_decide(issue, form, config, time_limit) for issue in _latest(issues)]
     given = {decision.number for decision in decisions}
+    others = {number: story for number, story in stories.items() if number not in given}
+    ranking, picks = _shortlist(decisions, {} if complete else others, config.shortlist_size)
 
-    entries = [
-        Entry(d.number, d.submission.votes, d.submission.created_at, d.late)
-        for d in decisions
-        if d.submission is not None
-    ]
-    chosen = {d.number for d in decisions if d.state is State.SHORTLISTED}
-    unchanged = {} if complete else {n: s for n, s in stories.items() if n not in given}
-    for number, story in unchanged.items():
-        entry = story.entry()
-        if entry is not None:
-            entries.append(entry)
-            if story.metadata.get("shortlisted") is True:
-                chosen.add(number)
-    ranking = rank(entries)
-    picks = choose_picks(ranking, chosen, config.shortlist_size)
-
-    writes: dict[Path, str] = {}
-    deletes: list[Path] = []
-    skipped: list[Path] = []
-    final: list[Decision] = []
-    for decision in decisions:
-        path = config.story_path(decision.number)
-        story = stories.get(decision.number)
-        if decision.state is State.SHORTLISTED and decision.number not in picks:
-            report.append(
-                f"issue #{decision.number}: niet op de shortlist, er zijn al "
-                f"{config.shortlist_size} keuzes met meer stemmen"
-            )
-            decision = replace(decision, state=State.PUBLISHED)
-        if decision.submission is None:
-            if story is not None:
-                deletes.append(path)
-                if story.hand_edited:
-                    report.append(
-                        f"issue #{decision.number}: met de hand bewerkt bestand toch "
-                        f"verwijderd ({decision.state.value})"
-                    )
-        elif story is not None and story.hand_edited:
-            skipped.append(path)
-            report.append(
-                f"issue #{decision.number}: {path.as_posix()} is met de hand bewerkt "
-                "en blijft zoals het is"
-            )
-            decision = replace(decision, hand_edited=True)
-        else:
-            text = render_story(
-                decision.submission,
-                shortlisted=decision.number in picks,
-                late=decision.late,
-                timezone=config.timezone,
-            )
-            if story is None or story.text != text:
-                writes[path] = text
-        final.append(decision)
-
-    for number, story in sorted(stories.items()):
-        if number in given:
-            continue
+    out = _Changes(report=report)
+    final = [_story_change(d, stories.get(d.number), picks, config, out) for d in decisions]
+    for number, story in sorted(others.items()):
         if complete:
-            deletes.append(story.path)
-            report.append(f"issue #{number} bestaat niet meer: {story.path.as_posix()} verwijderd")
+            out.deletes.append(story.path)
+            out.report.append(
+                f"issue #{number} bestaat niet meer: {story.path.as_posix()} verwijderd"
+            )
         elif not story.hand_edited and story.metadata.get("shortlisted") is not (number in picks):
-            writes[story.path] = restamp(story.text, shortlisted=number in picks)
+            out.writes[story.path] = restamp(story.text, shortlisted=number in picks)
 
     shortlist = render_shortlist(picks, ranking)
     if existing_files.get(SHORTLIST_PATH) != shortlist:
-        writes[SHORTLIST_PATH] = shortlist
+        out.writes[SHORTLIST_PATH] = shortlist
     return Plan(
-        writes=MappingProxyType(writes),
-        deletes=tuple(deletes),
+        writes=MappingProxyType(out.writes),
+        deletes=tuple(out.deletes),
         decisions=tuple(final),
-        skipped=tuple(skipped),
-        report=tuple(report),
+        skipped=tuple(out.skipped),
+        report=tuple(out.report),
     )
