@@ -83,9 +83,13 @@ def _measure(options: Options, *, online: bool) -> tuple[list[Sample], list[str]
     with OnlineSyncs(load_config(ROOT).submission_repo) as syncs:
         samples = run(options, online=syncs)
     notes.append(
-        "Syncs from the API run against the local GitHub test server (tests/github/) with"
-        " `--no-feedback`; their wall time includes the server checking every answer against"
-        " GitHub's OpenAPI description, their CPU time and memory are the sync's own."
+        "Syncs from the API run the CLI against the local GitHub test server (tests/github/),"
+        " which checks every answer against GitHub's OpenAPI description; their wall time"
+        " includes that check and PyGithub's polite pauses (0.25 s between requests), their CPU"
+        " time and memory are the sync's own. The first sync (a status comment on every issue)"
+        " prepares the state once per size, with the pauses and the check switched off; each"
+        " pair then runs `--full` (lists everything, nothing changed) and a plain incremental"
+        " sync from a copy of that state."
     )
     if syncs.schema_errors:
         notes.append(

@@ -3,17 +3,27 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
 
 from bench.generate import IssueJSON
-from bench.measure import run_measured
-from bench.run import ROOT, Inputs, Sample
+from bench.measure import Measurement, run_measured
+from bench.run import ROOT, Inputs, Sample, fresh_content
+from tests.github import openapi
 from tests.github.fakegithub import TOKEN, FakeGitHub
 
 # Rollup keys that are not reaction counts.
 ROLLUP_META = frozenset({"url", "total_count"})
+# The CLI with PyGithub's pauses between requests (0.25 s) and writes (1 s) switched off, as the
+# project's tests do: used only to prepare the state the measured syncs start from.
+UNPAUSED_CLI = (
+    "import sys, pipeline.github as github; github.PAUSES = (0.0, 0.0); "
+    "from pipeline.cli import main; sys.exit(main())"
+)
 
 
 def seed(server: FakeGitHub, issues: list[IssueJSON]) -> None:
@@ -34,17 +44,31 @@ def seed(server: FakeGitHub, issues: list[IssueJSON]) -> None:
         )
 
 
-class OnlineSyncs:
-    """Measures a full and an unchanged sync per pair; one seeded server per size.
+@contextmanager
+def unchecked() -> Iterator[None]:
+    """The test server without its OpenAPI check: only while preparing, never while measuring."""
+    saved = openapi.response_errors, openapi.request_errors
+    openapi.response_errors = openapi.request_errors = lambda *args: []
+    try:
+        yield
+    finally:
+        openapi.response_errors, openapi.request_errors = saved
 
-    The syncs run with `--no-feedback`: they only read, so the server's issues stay the same
-    across pairs and the request counts are those of listing alone.
+
+class OnlineSyncs:
+    """Per size: one seeded server and one first sync; per pair: a full and an unchanged sync.
+
+    The first sync (feedback on: a status comment on every issue) prepares the content folder
+    and its incremental state. Each pair starts from a copy of that: `--full` lists everything
+    again (nothing changed, so it writes nothing), then a plain sync finds nothing new. Both
+    measured syncs run the CLI as production does, with PyGithub's polite pauses.
     """
 
     def __init__(self, repo: str) -> None:
         self.owner, self.name = repo.split("/", 1)
         self.server: FakeGitHub | None = None
         self.size: int | None = None
+        self.baseline: Path | None = None
         self.schema_errors: list[str] = []
 
     def __enter__(self) -> OnlineSyncs:
@@ -58,49 +82,70 @@ class OnlineSyncs:
     ) -> None:
         self._stop()
 
-    def __call__(self, inputs: Inputs, content: Path, logs: Path, pair: int) -> list[Sample]:
-        """Run the full sync into the fresh content folder, then the same sync again."""
-        server = self._server_for(inputs)
+    def __call__(self, inputs: Inputs, folder: Path, pair: int) -> list[Sample]:
+        """Measure the syncs of one pair in folder; the first pair of a size also prepares."""
         samples = []
-        for figure in ("sync_full", "sync_unchanged"):
+        if self.server is None or self.baseline is None or self.size != inputs.size:
+            samples.append(self._prepare(inputs, folder.parent / "online-baseline", pair))
+        server, baseline = self._ready()
+        content = folder / "content"
+        shutil.rmtree(content, ignore_errors=True)
+        shutil.copytree(baseline, content)
+        logs = _logs(folder)
+        for figure, extra in (("sync_full", ["--full"]), ("sync_unchanged", [])):
             server.reset_log()
-            measured = run_measured(
-                self._command(content), cwd=ROOT, log=logs / f"{figure}.log", env=self._env(server)
-            )
-            samples.append(
-                Sample(
-                    inputs.size,
-                    pair,
-                    "ours",
-                    figure,
-                    measured.wall,
-                    measured.cpu,
-                    measured.peak_mb,
-                    requests=len(server.requests),
-                )
-            )
+            command = self._command(content, extra)
+            log = logs / f"{figure}.log"
+            measured = run_measured(command, cwd=ROOT, log=log, env=self._env(server))
+            samples.append(self._sample(inputs.size, pair, figure, measured))
         self.schema_errors += server.schema_errors
         server.schema_errors.clear()
         return samples
 
-    def _server_for(self, inputs: Inputs) -> FakeGitHub:
-        if self.server is None or self.size != inputs.size:
-            self._stop()
-            self.server = FakeGitHub(self.owner, self.name).start()
-            seed(self.server, inputs.issues)
-            self.size = inputs.size
-        return self.server
+    def _ready(self) -> tuple[FakeGitHub, Path]:
+        if self.server is None or self.baseline is None:
+            raise RuntimeError("no server prepared")
+        return self.server, self.baseline
+
+    def _prepare(self, inputs: Inputs, folder: Path, pair: int) -> Sample:
+        """Seed a new server and run the first sync into a fresh content folder."""
+        self._stop()
+        server = self.server = FakeGitHub(self.owner, self.name).start()
+        self.size = inputs.size
+        content = fresh_content(folder / "content")
+        with unchecked():
+            seed(server, inputs.issues)
+            server.reset_log()
+            command = [sys.executable, "-c", UNPAUSED_CLI, *self._command(content, [])[3:]]
+            log = _logs(folder) / "sync_first.log"
+            measured = run_measured(command, cwd=ROOT, log=log, env=self._env(server))
+        self.baseline = content
+        return self._sample(inputs.size, pair, "sync_first", measured)
+
+    def _sample(self, size: int, pair: int, figure: str, measured: Measurement) -> Sample:
+        requests = len(self._ready()[0].requests)
+        return Sample(
+            size, pair, "ours", figure, measured.wall, measured.cpu, measured.peak_mb, requests
+        )
 
     def _stop(self) -> None:
         if self.server is not None:
             self.server.stop()
             self.server = None
+            self.size = None
+            self.baseline = None
 
-    def _command(self, content: Path) -> list[str]:
+    def _command(self, content: Path, extra: list[str]) -> list[str]:
         repo = f"{self.owner}/{self.name}"
         command = [sys.executable, "-m", "pipeline", "sync", "--repo", repo]
-        return [*command, "--content", str(content), "--no-feedback"]
+        return [*command, "--content", str(content), *extra]
 
     @staticmethod
     def _env(server: FakeGitHub) -> dict[str, str]:
         return {**os.environ, "GITHUB_TOKEN": TOKEN, "GITHUB_API_URL": server.url}
+
+
+def _logs(folder: Path) -> Path:
+    logs = folder / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    return logs

@@ -21,7 +21,7 @@ PLAIN_SETTINGS = Path(__file__).resolve().parent / "plainconf.py"
 BUILD_TIME = "2012-09-15T12:00:00+02:00"
 # Figures in the order the tables show them.
 BUILD_FIGURES = ("build_cold", "build_warm", "rebuild_one")
-SYNC_FIGURES = ("sync_offline", "sync_full", "sync_unchanged")
+SYNC_FIGURES = ("sync_offline", "sync_first", "sync_full", "sync_unchanged")
 
 
 @dataclass(frozen=True)
@@ -61,8 +61,8 @@ class Inputs:
 
 
 Progress = Callable[[str], None]
-# Runs the online syncs of one pair: (inputs, content dir, logs dir, pair) -> samples.
-OnlineRunner = Callable[[Inputs, Path, Path, int], list[Sample]]
+# Runs the online syncs of one pair: (inputs, the pair's folder, pair) -> samples.
+OnlineRunner = Callable[[Inputs, Path, int], list[Sample]]
 
 
 def _stderr(message: str) -> None:
@@ -116,16 +116,14 @@ def _run_size(
         samples += plain.run(inputs.size, pair, full=full)
         if online is not None:
             progress(f"N={inputs.size} pair {pair + 1}/{pairs}: online sync")
-            online_dir = folder / f"online-{pair}"
-            content = _fresh_content(online_dir / "content")
-            samples += online(inputs, content, _logs(online_dir), pair)
+            samples += online(inputs, folder / f"online-{pair}", pair)
     return samples
 
 
 def _ours(inputs: Inputs, folder: Path, pair: int, *, full: bool) -> list[Sample]:
     """Offline sync into a fresh content copy, then our cold, warm and one-more builds."""
     logs = _logs(folder)
-    content = _fresh_content(folder / "content")
+    content = fresh_content(folder / "content")
     output, cache = folder / "output", folder / "cache"
     sample = _sampler(inputs.size, pair, "ours")
     sync = run_measured(_sync_command(inputs.source, content), cwd=ROOT, log=logs / "sync.log")
@@ -245,7 +243,7 @@ def _stories_dir() -> str:
     return load_config(ROOT).stories_dir
 
 
-def _fresh_content(dest: Path) -> Path:
+def fresh_content(dest: Path) -> Path:
     """A copy of the project's content without stories: the sync writes those."""
     shutil.rmtree(dest, ignore_errors=True)
     stories = _stories_dir()

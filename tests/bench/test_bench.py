@@ -16,8 +16,18 @@ import pytest
 from tests.support import ROOT
 
 SIZE = 100
-OURS = {"sync_offline", "sync_full", "sync_unchanged", "build_cold", "build_warm", "rebuild_one"}
+OURS = {
+    "sync_offline",
+    "sync_first",
+    "sync_full",
+    "sync_unchanged",
+    "build_cold",
+    "build_warm",
+    "rebuild_one",
+}
 PLAIN = {"build_cold", "build_warm", "rebuild_one"}
+# One bench run serves every test here: keep them on one xdist worker (`--dist loadgroup`).
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("bench")]
 
 
 @pytest.fixture(scope="module")
@@ -37,14 +47,12 @@ def samples(bench: Path) -> list[dict]:
     return json.loads((bench / "samples.json").read_text(encoding="utf-8"))
 
 
-@pytest.mark.slow
 def test_every_figure_is_measured_for_both_sides(samples: list[dict]) -> None:
     measured = {(s["side"], s["figure"]) for s in samples}
     assert measured == {("ours", f) for f in OURS} | {("plain", f) for f in PLAIN}
     assert {(s["size"], s["pair"]) for s in samples} == {(SIZE, 0)}
 
 
-@pytest.mark.slow
 def test_figures_are_positive(samples: list[dict]) -> None:
     for sample in samples:
         assert sample["wall"] > 0, sample
@@ -52,20 +60,18 @@ def test_figures_are_positive(samples: list[dict]) -> None:
         assert sample["peak_mb"] > 5, sample
 
 
-@pytest.mark.slow
 def test_api_requests_are_counted(samples: list[dict]) -> None:
-    requests = {
-        s["figure"]: s["requests"]
-        for s in samples
-        if s["figure"] in ("sync_full", "sync_unchanged")
-    }
+    online = ("sync_first", "sync_full", "sync_unchanged")
+    requests = {s["figure"]: s["requests"] for s in samples if s["figure"] in online}
+    assert set(requests) == set(online)
     assert all(isinstance(count, int) and count >= 1 for count in requests.values()), requests
-    # Listing N issues takes at least one page of 100; the unchanged sync lists no more.
+    # Listing N issues takes at least one page of 100; the unchanged sync lists no more; the
+    # first sync also writes a status comment on most issues.
     assert requests["sync_full"] >= math.ceil(SIZE / 100)
     assert requests["sync_unchanged"] <= requests["sync_full"]
+    assert requests["sync_first"] > SIZE / 2
 
 
-@pytest.mark.slow
 def test_plain_pelican_baseline_was_built(bench: Path, samples: list[dict]) -> None:
     plain = bench / "work" / f"n{SIZE}" / "plain"
     stories = sorted(p.stem for p in (plain / "content").glob("*.md"))
@@ -81,12 +87,11 @@ def test_plain_pelican_baseline_was_built(bench: Path, samples: list[dict]) -> N
     assert files["ours"] > len(stories)
 
 
-@pytest.mark.slow
 def test_results_table_is_written(bench: Path) -> None:
     text = (bench / "RESULTS.md").read_text(encoding="utf-8")
     for heading in ("## Machine", "## Command", "## Targets", "## Builds", "## Syncs"):
         assert heading in text
     assert f"| {SIZE} | cold build | 1 |" in text
-    assert f"| {SIZE} | full sync from the API | 1 |" in text
+    assert f"| {SIZE} | full sync from the API (`--full`) | 1 |" in text
     assert "- cores: " in text
     assert "--sizes 100 --pairs 1" in text
