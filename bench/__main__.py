@@ -13,7 +13,7 @@ from pathlib import Path
 
 from bench import machine, report
 from bench.online import OnlineSyncs
-from bench.run import ROOT, Options, Sample, run
+from bench.run import ROOT, Options, Sample, pairs_for, run
 from pipeline.settings import load_config
 
 
@@ -27,7 +27,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument(
         "--sizes", type=_sizes, default=(100, 1000, 5000), help="N per size, with pairs"
     )
-    parser.add_argument("--pairs", type=int, default=3, help="ours/plain pairs per size")
+    parser.add_argument(
+        "--pairs", type=_sizes, default=(3,), help="ours/plain pairs: one count, or one per size"
+    )
     parser.add_argument(
         "--once", type=_sizes, default=(10_000,), help="sizes run once (syncs, cold builds)"
     )
@@ -44,6 +46,9 @@ def main(argv: list[str] | None = None) -> int:
     """Run the benchmarks and write the results file."""
     argv = sys.argv[1:] if argv is None else argv
     args = parse_args(argv)
+    if len(args.pairs) not in (1, len(args.sizes)):
+        print("--pairs: one count, or one per size", file=sys.stderr)
+        return 2
     work = args.work or Path(tempfile.mkdtemp(prefix="verhalenbank-bench-"))
     options = Options(
         work=work,
@@ -69,14 +74,14 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _measure(options: Options, *, online: bool) -> tuple[list[Sample], list[str]]:
-    notes = [
-        f"{options.pairs} pair(s) per size for N = "
-        + ", ".join(map(str, options.sizes))
-        + "; each pair runs ours first, then plain Pelican.",
-    ]
+    counts = ", ".join(f"N = {size}: {pairs_for(options, size)}" for size in options.sizes)
+    notes = [f"Pairs per size ({counts}); each pair runs ours first, then plain Pelican."]
     if options.once:
         once = ", ".join(map(str, options.once))
-        notes.append(f"N = {once}: measured once (syncs and cold builds only), for linearity.")
+        notes.append(
+            f"N = {once}: measured once, for linearity: the offline sync and the cold builds"
+            " only (no syncs from the API, no warm builds)."
+        )
     if not online:
         notes.append("The syncs from the API were skipped (`--no-online`).")
         return run(options), notes

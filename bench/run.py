@@ -21,16 +21,19 @@ PLAIN_SETTINGS = Path(__file__).resolve().parent / "plainconf.py"
 BUILD_TIME = "2012-09-15T12:00:00+02:00"
 # Figures in the order the tables show them.
 BUILD_FIGURES = ("build_cold", "build_warm", "rebuild_one")
-SYNC_FIGURES = ("sync_offline", "sync_first", "sync_full", "sync_unchanged")
+SYNC_FIGURES = ("sync_offline", "sync_one", "sync_first", "sync_full", "sync_unchanged")
 
 
 @dataclass(frozen=True)
 class Options:
-    """What to run: sizes with pairs, sizes measured once, seed, where to work and write."""
+    """What to run: sizes with their number of pairs, sizes measured once, seed, where to work.
+
+    `pairs` holds one count for all sizes or one per size.
+    """
 
     work: Path
     sizes: tuple[int, ...] = (100, 1000, 5000)
-    pairs: int = 3
+    pairs: tuple[int, ...] = (3,)
     once: tuple[int, ...] = (10_000,)
     seed: int = 2012
 
@@ -57,7 +60,7 @@ class Inputs:
     size: int
     issues: list[IssueJSON]
     source: Path
-    source_plus_one: Path
+    new_story: Path
 
 
 Progress = Callable[[str], None]
@@ -78,7 +81,7 @@ def run(
     """Run every size (pairs of ours then plain) and the once-only sizes; return the samples."""
     config = load_config(ROOT)
     samples: list[Sample] = []
-    plan = [(size, options.pairs, True) for size in options.sizes]
+    plan = [(size, pairs_for(options, size), True) for size in options.sizes]
     plan += [(size, 1, False) for size in options.once]
     for size, pairs, full in plan:
         inputs = _prepare(size, options.seed, config, options.work / f"n{size}")
@@ -94,10 +97,18 @@ def _prepare(size: int, seed: int, config: Config, folder: Path) -> Inputs:
     issues = generate_issues(size, seed, form, call)
     source = folder / "issues.json"
     source.write_text(json.dumps(issues, ensure_ascii=False), encoding="utf-8")
-    plus_one = folder / "issues-plus-one.json"
-    extra = new_issue(size + 1, seed, form, call)
-    plus_one.write_text(json.dumps([extra, *issues], ensure_ascii=False), encoding="utf-8")
-    return Inputs(size, issues, source, plus_one)
+    # The one new story arrives as GitHub's `issues` webhook payload, as in production.
+    new_story = folder / "new-story-webhook.json"
+    payload = {"action": "opened", "issue": new_issue(size + 1, seed, form, call)}
+    new_story.write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
+    return Inputs(size, issues, source, new_story)
+
+
+def pairs_for(options: Options, size: int) -> int:
+    """How many pairs to run at this size."""
+    if len(options.pairs) == 1:
+        return options.pairs[0]
+    return options.pairs[options.sizes.index(size)]
 
 
 def _run_size(
@@ -111,10 +122,12 @@ def _run_size(
         ours_dir = folder / f"ours-{pair}"
         samples += _ours(inputs, ours_dir, pair, full=full)
         if not plain.ready:
-            plain.prepare(ours_dir / "content", ours_dir / "content-plus-one", inputs.size + 1)
+            new_story = ours_dir / "content-plus-one"
+            plain.prepare(ours_dir / "content", new_story, inputs.size + 1, prime=full)
         progress(f"N={inputs.size} pair {pair + 1}/{pairs}: plain")
         samples += plain.run(inputs.size, pair, full=full)
-        if online is not None:
+        # Sizes run once are for linearity of the offline sync and the cold builds only.
+        if online is not None and full:
             progress(f"N={inputs.size} pair {pair + 1}/{pairs}: online sync")
             samples += online(inputs, folder / f"online-{pair}", pair)
     return samples
@@ -134,9 +147,9 @@ def _ours(inputs: Inputs, folder: Path, pair: int, *, full: bool) -> list[Sample
     if full:
         warm = run_measured(build, cwd=ROOT, log=logs / "build-warm.log")
         samples.append(sample("build_warm", warm, files=_count_files(output)))
-    # The one new story: a second sync adds it (as in production), then the site rebuilds.
-    plus_one = _sync_command(inputs.source_plus_one, content)
-    run_measured(plus_one, cwd=ROOT, log=logs / "sync-plus-one.log")
+    # The one new story: its webhook payload is synced (as in production), the site rebuilds.
+    one = _sync_command(inputs.new_story, content)
+    samples.append(sample("sync_one", run_measured(one, cwd=ROOT, log=logs / "sync-one.log")))
     _snapshot_new_story(content, inputs.size + 1, folder / "content-plus-one")
     if full:
         rebuild = run_measured(build, cwd=ROOT, log=logs / "rebuild-one.log")
@@ -154,8 +167,8 @@ class PlainBaseline:
         self.primed_cache = folder / "cache-primed"
         self.ready = False
 
-    def prepare(self, synced: Path, plus_one: Path, new_number: int) -> None:
-        """Write the plain stories from our synced content and prime a content cache once."""
+    def prepare(self, synced: Path, plus_one: Path, new_number: int, *, prime: bool) -> None:
+        """Write the plain stories from our synced content; prime a content cache once."""
         shutil.rmtree(self.folder, ignore_errors=True)
         write_plain_content(synced / _stories_dir(), self.content)
         # The synced content already holds the one new story: the baseline adds it later.
@@ -163,14 +176,13 @@ class PlainBaseline:
         self.new_story.mkdir(parents=True)
         for source in plus_one.glob("*.md"):
             write_plain_story(source, self.new_story)
-        # Plain Pelican caches nothing by default; the warm runs start from this primed cache.
-        prime = _pelican_command(
-            self.content,
-            self.folder / "output-prime",
-            PLAIN_SETTINGS,
-            self._cache(self.primed_cache),
-        )
-        run_measured(prime, cwd=ROOT, log=_logs(self.folder) / "prime.log")
+        if prime:
+            # Plain Pelican caches nothing by default; the warm runs start from this cache.
+            cached = self._cache(self.primed_cache)
+            command = _pelican_command(
+                self.content, self.folder / "output-prime", PLAIN_SETTINGS, cached
+            )
+            run_measured(command, cwd=ROOT, log=_logs(self.folder) / "prime.log")
         self.ready = True
 
     def run(self, size: int, pair: int, *, full: bool) -> list[Sample]:

@@ -18,6 +18,7 @@ from tests.support import ROOT
 SIZE = 100
 OURS = {
     "sync_offline",
+    "sync_one",
     "sync_first",
     "sync_full",
     "sync_unchanged",
