@@ -6,13 +6,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.conftest import SCHEMES, WIDTHS
 from tests.browser.measure import axe_violations, describe_violations
 from tests.browser.pages import PAGE_TYPES, SEARCH_PAGE, Target
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+
+# A word many stories share, so the results list is long enough to check.
+SEARCH_QUERY = "wijk"
 
 
 @pytest.fixture(scope="module")
@@ -48,6 +51,28 @@ def test_no_axe_violations_light_or_dark(
         found[scheme] = axe_violations(page)
     report = "\n".join(
         f"{page_type} {width}px {scheme}:\n{describe_violations(violations)}"
+        for scheme, violations in found.items()
+        if violations
+    )
+    assert found == {scheme: [] for scheme in SCHEMES}, report
+
+
+@pytest.mark.parametrize("width", list(WIDTHS))
+def test_search_results_have_no_axe_violations(
+    page: Page, targets: dict[str, Target], artifacts: Path, width: str
+) -> None:
+    show(page, targets[SEARCH_PAGE], width)
+    page.locator("#zoeken input").first.fill(SEARCH_QUERY)
+    expect(page.locator("#zoeken .pagefind-ui__result-link").first).to_be_visible()
+    page.wait_for_load_state("networkidle")
+    found = {}
+    for scheme in SCHEMES:
+        page.emulate_media(color_scheme=scheme)
+        shot = artifacts / "screenshots" / f"zoeken-resultaten-{width}-{scheme}.png"
+        page.screenshot(path=shot, full_page=True)
+        found[scheme] = axe_violations(page)
+    report = "\n".join(
+        f"zoeken-resultaten {width}px {scheme}:\n{describe_violations(violations)}"
         for scheme, violations in found.items()
         if violations
     )
