@@ -83,6 +83,8 @@ def make_retry(*, total: int = RETRIES, backoff: float = 1.0, max_wait: float = 
     """The retry policy: 5xx, secondary limits and Retry-After are retried within the bound."""
     return BoundedRetry(
         total=total,
+        # PyGithub leaves PATCH out; our PATCHes (comment text, label) are safe to repeat.
+        allowed_methods=BoundedRetry.DEFAULT_ALLOWED_METHODS | {"GET", "POST", "PATCH"},
         backoff_factor=backoff,
         secondary_rate_wait=min(MAX_WAIT, max_wait),
         max_rate_limit_wait=max_wait,

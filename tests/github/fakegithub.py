@@ -105,6 +105,9 @@ class FakeGitHub:
         self.labels: dict[str, JSON] = {}
         self.requests: list[Request] = []
         self.faults: list[Fault] = []
+        # Called with (method, path, query) before a request is answered, e.g. to change data
+        # while a client reads later pages.
+        self.hooks: list[Callable[[str, str, dict[str, str]], None]] = []
         self.schema_errors: list[str] = []
         self.clock = EPOCH
         self.rate_remaining = 5000
@@ -350,6 +353,8 @@ class FakeGitHub:
         query = {
             key: values[-1] for key, values in parse_qs(split.query, keep_blank_values=True).items()
         }
+        for hook in list(self.hooks):
+            hook(method, path, query)
         with self._lock:
             fault = next((f for f in self.faults if f.matches(method, path)), None)
             if fault is not None:

@@ -33,6 +33,7 @@ def git(cwd: Path, *args: str) -> str:
 
 def make_origin(tmp_path: Path, files: dict[str, str]) -> Path:
     """A bare repository on branch main whose first commit holds files."""
+    tmp_path.mkdir(parents=True, exist_ok=True)
     origin = tmp_path / "origin.git"
     git(tmp_path, "init", "--quiet", "--bare", "--initial-branch=main", str(origin))
     seed = tmp_path / "seed"

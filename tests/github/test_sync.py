@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,8 @@ import pytest
 from pipeline.cli import main
 from pipeline.syncstate import STATE_NAME, load
 from tests.github.fakegithub import BOT_LOGIN, FakeGitHub, webhook_examples
+from tests.github.gitrepos import clone, log, make_origin
+from tests.github.gitrepos import git as run_git
 from tests.pipeline.helpers import AFTER_DEADLINE, BEFORE_DEADLINE, VALID, answers_with, form_body
 
 ISSUES = r"/repos/[^/]+/[^/]+/issues"
@@ -63,9 +66,13 @@ def status_comments(github: FakeGitHub, number: int) -> list[str]:
 
 
 def snapshot(github: FakeGitHub, content: Path) -> dict[str, Any]:
-    """The end state, without what depends on timing (comment ids, update times)."""
+    """The end state, without what depends on timing or the port (ids, times, hashes of them)."""
     files = {
-        path.relative_to(content).as_posix(): re.sub(r"(?m)^modified: .*\n", "", path.read_text())
+        path.relative_to(content).as_posix(): re.sub(
+            r"(?m)^(modified|source_hash): .*\n",
+            "",
+            path.read_text().replace(github.url, "<server>"),
+        )
         for path in sorted(content.rglob("*"))
         if path.is_file() and path.name != STATE_NAME
     }
@@ -267,3 +274,156 @@ def test_real_webhook_payloads_sync_offline(
     published = (tmp_path / "b" / "verhalen" / f"{payload['issue']['number']}.md").exists()
     gone = payload["action"] in {"deleted", "transferred"} or "pull_request" in payload["issue"]
     assert published == (not gone)
+
+
+def test_a_change_while_later_pages_are_read_is_seen_next_time(
+    online: FakeGitHub, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    github, content = online, tmp_path / "content"
+    for number in range(1, 151):
+        story(github, number, labels=("verhaal", "goedgekeurd"))
+    assert sync(capsys, github, content)[0] == 0
+    assert sync(capsys, github, content)[0] == 0  # settles after our own status comments
+
+    def while_page_two_is_read(method: str, path: str, query: dict[str, str]) -> None:
+        if query.get("page") == "2" and not github.issue_comments(1)[1:]:
+            github.add_comment(1, "/intrekken", login="anna")  # issue 1 is on page 1
+            github.update_issue(150, title="[Verhaal] Later nog bewerkt")  # on page 2
+
+    for number in range(1, 151):  # two pages of changes to read
+        github.update_issue(number, title=f"[Verhaal] Verhaal {number}")
+    github.hooks.append(while_page_two_is_read)
+    assert sync(capsys, github, content)[0] == 0
+    assert (content / "verhalen" / "1.md").exists()  # page 1 was read before the comment
+    github.hooks.clear()
+    code, out, _ = sync(capsys, github, content)
+    assert code == 0 and "verwijderd: verhalen/1.md" in out
+    assert "ingetrokken" in github.label_names(1)
+
+
+# --- failures ----------------------------------------------------------------------------------
+# (method, path, kind, times, phase it strikes in, exit code of that sync)
+FAULTS = [
+    ("GET", ISSUES, "502", 1, 1, 0),
+    ("GET", ISSUES, "502", 2, 1, 0),
+    ("GET", ISSUES, "secondary", 1, 1, 0),
+    ("GET", ISSUES, "slow", 1, 1, 0),
+    ("GET", REPO_COMMENTS, "502", 1, 1, 0),
+    ("POST", ISSUE_COMMENTS, "502", 1, 1, 0),
+    ("PATCH", r".*/issues/comments/\d+", "secondary", 1, 2, 0),
+    ("DELETE", r".*/issues/\d+/labels/.*", "502", 1, 2, 0),
+    ("POST", r"/repos/[^/]+/[^/]+/issues/2/comments", "404", 1, 1, 0),
+    ("PATCH", r".*/issues/comments/\d+", "404", 0, 2, 0),
+    ("GET", ISSUES, "429", 1, 1, 1),
+    ("GET", ISSUES, "primary", 1, 1, 1),
+    ("POST", ISSUE_COMMENTS, "429", 1, 1, 1),
+    ("POST", r".*/issues/\d+/labels", "primary", 1, 1, 1),
+    ("PATCH", r".*/issues/comments/\d+", "429", 1, 2, 1),
+]
+FAULT_IDS = [
+    "list-502",
+    "list-502-twice",
+    "list-403-secondary",
+    "list-slow",
+    "comments-list-502",
+    "post-comment-502",
+    "edit-comment-403-secondary",
+    "remove-label-502",
+    "post-comment-404-one-issue",
+    "edit-comment-404-deleted",
+    "list-429",
+    "list-primary-limit",
+    "post-comment-429",
+    "add-label-primary-limit",
+    "edit-comment-429",
+]
+
+
+def _phase(github: FakeGitHub, phase: int) -> None:
+    """Phase 1: four new stories and a comment; phase 2: an editor and a contributor act."""
+    if phase == 1:
+        four_stories(github)
+        github.add_comment(1, "Mooi!", login="bert")
+    else:
+        github.update_issue(1, labels=["verhaal", "goedgekeurd"])
+        github.update_issue(2, body=form_body(VALID))
+
+
+def _to_rest(capsys: pytest.CaptureFixture[str], github: FakeGitHub, content: Path) -> None:
+    """Sync (and commit) until a sync writes nothing to GitHub any more."""
+    for _ in range(4):
+        github.reset_log()
+        assert sync(capsys, github, content, "--commit")[0] == 0
+        if not writes(github):
+            return
+    pytest.fail("the sync does not come to rest")
+
+
+def _site(where: Path) -> Path:
+    return clone(make_origin(where, {"content/posts/welkom.md": "hoi\n"}), where / "site")
+
+
+def _calm_run(capsys: pytest.CaptureFixture[str], where: Path) -> dict[str, Any]:
+    """Both phases without faults, on a server of their own: the expected end state."""
+    calm = FakeGitHub().start()
+    try:
+        os.environ["GITHUB_API_URL"] = calm.url
+        site = _site(where)
+        for phase in (1, 2):
+            _phase(calm, phase)
+            _to_rest(capsys, calm, site / "content")
+        assert calm.schema_errors == []
+        return snapshot(calm, site / "content")
+    finally:
+        calm.stop()
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "kind", "times", "phase", "code"), FAULTS, ids=FAULT_IDS
+)
+def test_faults_end_like_no_fault(
+    online: FakeGitHub,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    method: str,
+    path: str,
+    kind: str,
+    times: int,
+    phase: int,
+    code: int,
+) -> None:
+    monkeypatch.setenv("GITHUB_API_URL", "")
+    expected = _calm_run(capsys, tmp_path / "calm")
+    github = online
+    monkeypatch.setenv("GITHUB_API_URL", github.url)
+    site = _site(tmp_path / "faulty")
+    content = site / "content"
+    for current in (1, 2):
+        _phase(github, current)
+        if current != phase:
+            _to_rest(capsys, github, content)
+            continue
+        if (kind, method) == ("404", "PATCH"):
+            # Someone deleted the status comment: the edit gets a real 404.
+            (status,) = [c for c in github.issue_comments(1) if c["user"]["login"] == BOT_LOGIN]
+            github.comments.pop(status["id"])
+            github.issues[1]["comments"] -= 1
+        else:
+            github.inject(method, path, kind, times=times, delay=0.4)
+        before = log(site)
+        result, out, err = sync(capsys, github, content, "--commit")
+        assert result == code, err
+        assert all(fault.times == 0 for fault in github.faults)
+        if code:
+            assert err.count("\n") == 1 and err.startswith("fout: GitHub")
+            assert err.rstrip().endswith("sync afgebroken, content niet gewijzigd")
+            assert log(site) == before
+            assert run_git(site, "status", "--porcelain") == ""
+        if (kind, method) == ("404", "POST"):
+            assert "issue #2: niet gevonden op GitHub, reactie overgeslagen" in out
+            assert all(status_comments(github, n) for n in (1, 3, 4))
+        _to_rest(capsys, github, content)
+    assert snapshot(github, content) == expected
+    assert all(len(status_comments(github, n)) == 1 for n in github.issues)
+    assert run_git(site, "status", "--porcelain") == ""
