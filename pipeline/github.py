@@ -20,7 +20,13 @@ from github.Repository import Repository
 
 from pipeline import feedback, syncstate
 from pipeline.commands import Comment, command_labels, comment_from_json
-from pipeline.model import MAINTAINER_ASSOCIATIONS, Issue, IssueDataError, issue_from_json
+from pipeline.model import (
+    MAINTAINER_ASSOCIATIONS,
+    Issue,
+    IssueDataError,
+    issue_from_json,
+    parse_timestamp,
+)
 from pipeline.plan import Plan
 from pipeline.settings import Config
 from pipeline.sources import Fetched, SourceError
@@ -133,6 +139,13 @@ def _served_at(item: Any) -> datetime | None:
         return None
 
 
+def _time(value: Any) -> datetime | None:
+    try:
+        return parse_timestamp(value)
+    except IssueDataError:
+        return None
+
+
 def _message(error: GithubException) -> str:
     data = error.data if isinstance(error.data, Mapping) else {}
     return " ".join(str(data.get("message") or error.message or "").split())[:200]
@@ -195,15 +208,17 @@ class Writer:
                 return comment.id, comment.body
         return None
 
-    def create_comment(self, number: int, body: str) -> int:
+    def create_comment(self, number: int, body: str) -> tuple[int, datetime | None]:
         with _not_found():
-            return int(self.repo.get_issue(number).create_comment(body).id)
+            posted = _raw(self.repo.get_issue(number).create_comment(body))
+        return int(posted["id"]), _time(posted.get("updated_at"))
 
-    def edit_comment(self, comment_id: int, body: str) -> None:
+    def edit_comment(self, comment_id: int, body: str) -> datetime | None:
         with _not_found():
-            self.repo.requester.requestJsonAndCheck(
+            _, edited = self.repo.requester.requestJsonAndCheck(
                 "PATCH", f"{self.repo.url}/issues/comments/{comment_id}", input={"body": body}
             )
+        return _time(edited.get("updated_at") if isinstance(edited, Mapping) else None)
 
     def add_labels(self, number: int, names: frozenset[str]) -> None:
         # The documented body ({"labels": [...]}); PyGithub's add_to_labels sends a bare list.
@@ -225,7 +240,7 @@ class _Round:
     listed: tuple[Issue, ...]
     comments: tuple[Comment, ...]
     added: Mapping[int, frozenset[str]]
-    started: datetime | None = None
+    newest: datetime | None = None  # the newest update listed, as GitHub shows it
     outcome: feedback.Outcome = field(default_factory=feedback.Outcome)
 
     @property
@@ -245,6 +260,17 @@ def _new_comments(issue: Issue, state: syncstate.SyncState) -> bool:
     """True when the issue may have comments the last sync did not read."""
     record = state.issues.get(issue.number)
     return issue.comments > 0 and (record is None or record.comments != issue.comments)
+
+
+def _as_before_our_write(issue: Issue, state: syncstate.SyncState) -> Issue:
+    """The issue with the update time it had before our last status comment, when that comment
+    is all that changed since: the story's `modified` must not move by our own hand."""
+    record = state.issues.get(issue.number)
+    if record is None or record.seen is None or record.bumped is None:
+        return issue
+    if issue.updated_at <= record.bumped and issue.comments == record.comments:
+        return replace(issue, updated_at=record.seen)
+    return issue
 
 
 def _issues(raws: Sequence[Mapping[str, Any]]) -> list[Issue]:
@@ -304,19 +330,20 @@ class GitHubSource:
             comments = self._list_comments(state.last_seen, unread) if unread else ()
         except GITHUB_ERRORS as error:
             raise failure(error) from error
+        newest = max((issue.updated_at for issue in listed), default=None)
+        if newest is not None and started is not None:
+            # An issue on a page already read may change while later pages are read.
+            newest = min(newest, started)
         added = {}
+        issues = []
         for issue in listed:
             labels = command_labels(issue, comments, self.config)
             if labels:
                 added[issue.number] = labels
-        issues = tuple(
-            replace(issue, labels=issue.labels | added[issue.number])
-            if issue.number in added
-            else issue
-            for issue in listed
-        )
-        self.round = _Round(state, issues, comments, MappingProxyType(added), started)
-        return Fetched(issues, complete=since is None)
+            issue = _as_before_our_write(issue, state)
+            issues.append(replace(issue, labels=issue.labels | labels) if labels else issue)
+        self.round = _Round(state, tuple(issues), comments, MappingProxyType(added), newest)
+        return Fetched(tuple(issues), complete=since is None)
 
     def feedback(self, plan: Plan) -> None:
         """Write the status comments and labels whose state changed; print what was done."""
@@ -350,12 +377,8 @@ class GitHubSource:
                 if record is not None and issue.number not in current.outcome.records:
                     records[issue.number] = replace(record, comments=issue.comments)
             by_number = current.by_number
-            newest = max(issue.updated_at for issue in current.listed)
-            if current.started is not None:
-                # An issue on a page already read may change while later pages are read.
-                newest = min(newest, current.started)
             failed = [by_number[number].updated_at for number in current.outcome.failed]
-            last_seen = min([newest, *failed])
+            last_seen = min([current.newest or state.last_seen, *failed])
         new = syncstate.SyncState(last_seen, MappingProxyType(records))
         # A quiet listing of one page is as cheap next time: save only what is worth a commit.
         worth = (
@@ -390,9 +413,10 @@ def _repo_name(args: argparse.Namespace) -> str:
 
 def open_source(args: argparse.Namespace, config: Config) -> GitHubSource:
     """The GitHub source for `sync --repo` (token from GITHUB_TOKEN, base from GITHUB_API_URL)."""
+    name = _repo_name(args)
     return GitHubSource(
         _client(),
-        _repo_name(args),
+        name,
         config,
         _content(args, config),
         feedback_on=not getattr(args, "no_feedback", False),
@@ -418,7 +442,8 @@ def label_changes(
 
 def run_labels(args: argparse.Namespace, config: Config) -> int:
     """`labels --repo`: create or update the labels with Dutch descriptions and colours."""
-    repo = _client().get_repo(_repo_name(args))
+    name = _repo_name(args)
+    repo = _client().get_repo(name)
     try:
         found = {label.name.lower(): label for label in repo.get_labels()}
         existing = {

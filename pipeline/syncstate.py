@@ -22,13 +22,17 @@ class IssueRecord:
     """What the pipeline last told one issue: its state, the status text's hash, the comment.
 
     `comments` is the issue's comment count as last seen (our own comment included): while it
-    stays the same, the issue has no new comment, so no command to look for.
+    stays the same, the issue has no new comment, so no command to look for. `seen` is the
+    issue's `updated_at` before the status comment was written at `bumped`: an issue that shows
+    `bumped` (or earlier) and no new comment changed only by our own write.
     """
 
     state: str
     fingerprint: str
     comment: int | None = None
     comments: int | None = None
+    seen: datetime | None = None
+    bumped: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -54,6 +58,8 @@ def to_json(state: SyncState) -> str:
                 "fingerprint": record.fingerprint,
                 "comment": record.comment,
                 "comments": record.comments,
+                "seen": _timestamp(record.seen) if record.seen else None,
+                "bumped": _timestamp(record.bumped) if record.bumped else None,
             }
             for number, record in sorted(state.issues.items())
         },
@@ -67,6 +73,15 @@ def _count(value: Any, what: str) -> int | None:
     return value
 
 
+def _moment(value: Any) -> datetime | None:
+    if value is None:
+        return None
+    moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    if moment.tzinfo is None:
+        raise ValueError("a time without a time zone")
+    return moment
+
+
 def _record(data: Any) -> IssueRecord:
     if not isinstance(data.get("state"), str) or not isinstance(data.get("fingerprint"), str):
         raise ValueError("record without state or fingerprint")
@@ -75,6 +90,8 @@ def _record(data: Any) -> IssueRecord:
         data["fingerprint"],
         _count(data.get("comment"), "comment id"),
         _count(data.get("comments"), "comment count"),
+        _moment(data.get("seen")),
+        _moment(data.get("bumped")),
     )
 
 
@@ -83,12 +100,7 @@ def from_json(text: str) -> SyncState:
     data = json.loads(text)
     if not isinstance(data, dict) or data.get("version") != VERSION:
         raise ValueError("not a sync state of this version")
-    last_seen = data.get("last_seen")
-    moment = None
-    if last_seen is not None:
-        moment = datetime.fromisoformat(str(last_seen).replace("Z", "+00:00"))
-        if moment.tzinfo is None:
-            raise ValueError("last_seen without a time zone")
+    moment = _moment(data.get("last_seen"))
     issues = data.get("issues", {})
     if not isinstance(issues, dict):
         raise ValueError("issues is not an object")

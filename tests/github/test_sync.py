@@ -119,7 +119,8 @@ def test_request_counts_for_250_issues(
 
     # The next sync lists again what our own comments touched (3 pages), writes nothing.
     github.reset_log()
-    assert sync(capsys, github, content)[0] == 0
+    code, out, _ = sync(capsys, github, content)
+    assert code == 0 and "geschreven" not in out and "verwijderd" not in out
     assert [r.method for r in github.requests] == ["GET"] * 3
 
     github.reset_log()
@@ -426,4 +427,132 @@ def test_faults_end_like_no_fault(
         _to_rest(capsys, github, content)
     assert snapshot(github, content) == expected
     assert all(len(status_comments(github, n)) == 1 for n in github.issues)
+    assert run_git(site, "status", "--porcelain") == ""
+
+
+# --- operational errors, labels ----------------------------------------------------------------
+def test_bad_or_missing_token_fails_in_one_line(
+    online: FakeGitHub,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    github = online
+    monkeypatch.setenv("GITHUB_TOKEN", "fout")
+    code, _, err = sync(capsys, github, tmp_path / "content")
+    assert code == 1
+    assert err == (
+        "fout: GitHub weigert het token (401): controleer GITHUB_TOKEN; "
+        "sync afgebroken, content niet gewijzigd\n"
+    )
+    monkeypatch.delenv("GITHUB_TOKEN")
+    code, _, err = sync(capsys, github, tmp_path / "content")
+    assert (code, err) == (
+        1,
+        "fout: GITHUB_TOKEN ontbreekt: zonder token kan de sync GitHub niet lezen\n",
+    )
+    code, _, err = cli(capsys, "sync", "--repo", "geen-repo", "--content", tmp_path / "content")
+    assert code == 1 and "EIGENAAR/NAAM" in err
+    assert not (tmp_path / "content").exists()
+
+
+def test_unreachable_api_fails_in_one_line(
+    online: FakeGitHub,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import socket
+
+    with socket.socket() as free:
+        free.bind(("127.0.0.1", 0))
+        port = free.getsockname()[1]
+    monkeypatch.setenv("GITHUB_API_URL", f"http://127.0.0.1:{port}")
+    code, _, err = sync(capsys, online, tmp_path / "content")
+    assert code == 1
+    assert err.startswith("fout: GitHub onbereikbaar: ") and err.count("\n") == 1
+
+
+def test_labels_are_created_then_left_alone(
+    online: FakeGitHub, capsys: pytest.CaptureFixture[str]
+) -> None:
+    github = online
+    github.add_label("Verhaal", "ffffff", "oud")  # GitHub compares label names without case
+    github.add_label("spam", "000000", "Spam: wordt genegeerd en komt nooit op de site")
+    code, out, _ = cli(capsys, "labels", "--repo", github.full_name)
+    assert code == 0
+    assert sorted(github.labels) == sorted(
+        [
+            "verhaal",
+            "goedgekeurd",
+            "shortlist",
+            "afgewezen",
+            "spam",
+            "ingetrokken",
+            "te-laat",
+            "onvolledig",
+        ]
+    )
+    assert len(github.calls("POST", r".*/labels")) == 6
+    assert [r.body for r in github.calls("PATCH")] == [
+        {
+            "new_name": "verhaal",
+            "color": "1d76db",
+            "description": "Een verhaal voor de Verhalenbank (via het formulier)",
+        }
+    ]
+    assert "label verhaal: bijgewerkt" in out and "label onvolledig: aangemaakt" in out
+    assert all(label["description"] for label in github.labels.values())
+
+    github.reset_log()
+    code, out, _ = cli(capsys, "labels", "--repo", github.full_name)
+    assert (code, out) == (0, "alle labels zijn al in orde\n")
+    assert [(r.method, r.path) for r in github.requests] == [
+        ("GET", f"/repos/{github.full_name}/labels")
+    ]
+
+
+# --- git: commit, push, hostile text, a killed sync ----------------------------------------------
+HOSTILE = "--upload-pack=touch${IFS}pwned $(touch pwned) `id` ; -c core.pager=evil"
+
+
+def test_commit_and_push_keep_submitted_text_out_of_git_arguments(
+    online: FakeGitHub,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import git.cmd
+
+    github = online
+    origin = make_origin(tmp_path, {"content/posts/welkom.md": "hoi\n"})
+    site = clone(origin, tmp_path / "site")
+    story(
+        github,
+        1,
+        labels=("verhaal", "goedgekeurd"),
+        title=f"[Verhaal] {HOSTILE}",
+        answers=answers_with(name=HOSTILE, organisation=HOSTILE),
+    )
+    story(github, 2, labels=("verhaal", "goedgekeurd"), login="-c")
+    commands: list[list[str]] = []
+    execute = git.cmd.Git.execute
+
+    def recording(self: git.cmd.Git, command: Any, *args: Any, **kwargs: Any) -> Any:
+        commands.append([str(part) for part in command])
+        return execute(self, command, *args, **kwargs)
+
+    monkeypatch.setattr(git.cmd.Git, "execute", recording)
+    code, out, err = sync(capsys, github, site / "content", "--push")
+    assert (code, err) == (0, "")
+    assert "commit: verhalen: 2 nieuw, shortlist bijgewerkt" in out and "gepusht" in out
+    assert log(origin) == ["verhalen: 2 nieuw, shortlist bijgewerkt", "Begin"]
+    assert HOSTILE in run_git(origin, "show", "main:content/verhalen/1.md")
+    assert commands and not any("pwned" in part or part == "-c" for cmd in commands for part in cmd)
+    assert "pwned" not in (site / ".git" / "config").read_text()
+    assert not (site / "pwned").exists() and not Path("pwned").exists()
+
+    code, out, _ = sync(capsys, github, site / "content", "--push")
+    assert code == 0 and "niets te committen" in out
+    assert len(log(origin)) == 2
     assert run_git(site, "status", "--porcelain") == ""
