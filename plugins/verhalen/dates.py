@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, tzinfo
+from functools import lru_cache
 
 from babel.dates import format_date
 
@@ -20,16 +21,22 @@ def local_day(value: date | datetime, tz: tzinfo | None = None) -> date:
     return value
 
 
+@lru_cache(maxsize=4096)
+def format_day(day: date, pattern: str, locale: str) -> str:
+    """Babel's formatting of one calendar day, remembered: a build shows the same days often."""
+    return format_date(day, pattern, locale=locale)
+
+
 def dutch_date(value: date | datetime, locale: str = "nl", tz: tzinfo | None = None) -> str:
     """A date as readers write it: "2 september 2012"."""
-    return format_date(local_day(value, tz), DATE_PATTERN, locale=locale)
+    return format_day(local_day(value, tz), DATE_PATTERN, locale)
 
 
 def dutch_date_with_day(
     value: date | datetime, locale: str = "nl", tz: tzinfo | None = None
 ) -> str:
     """A date with its weekday: "zondag 2 september 2012"."""
-    return format_date(local_day(value, tz), DATE_WITH_DAY_PATTERN, locale=locale)
+    return format_day(local_day(value, tz), DATE_WITH_DAY_PATTERN, locale)
 
 
 def iso_date(value: date | datetime) -> str:

@@ -110,13 +110,27 @@ def plain_excerpt(html: str, max_words: int = 30, chunk: int = 2048) -> str:
 
 
 @dataclass(frozen=True)
-class StoryMeta:
-    """What the theme shows of a story besides its own fields, computed once per build."""
+class Neighbour:
+    """The story before or after another one: enough to link to it."""
 
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
+class StoryMeta:
+    """What the theme shows of a story besides its own fields, computed once per build.
+
+    Pelican works a content object's URL out anew on every `.url`; a story's URL is needed on
+    its own page, on every list that shows its card and on its neighbours' pages, so it is
+    worked out here once.
+    """
+
+    url: str
     excerpt: str
     sector: Any = None
-    older: Any = None
-    newer: Any = None
+    older: Neighbour | None = None
+    newer: Neighbour | None = None
 
 
 def story_meta(
@@ -124,13 +138,15 @@ def story_meta(
     excerpt_of: Callable[[Any], str],
     sector_of: Callable[[Any], Any],
 ) -> dict[Any, StoryMeta]:
-    """Excerpt, sector and neighbours of each story; items are newest first (one pass)."""
+    """URL, excerpt, sector and neighbours of each story; items are newest first (one pass)."""
+    links = [Neighbour(title=str(story.title), url=str(story.url)) for story in items]
     meta = {}
     for position, story in enumerate(items):
         meta[story] = StoryMeta(
+            url=links[position].url,
             excerpt=excerpt_of(story),
             sector=sector_of(story),
-            older=items[position + 1] if position + 1 < len(items) else None,
-            newer=items[position - 1] if position > 0 else None,
+            older=links[position + 1] if position + 1 < len(items) else None,
+            newer=links[position - 1] if position > 0 else None,
         )
     return meta

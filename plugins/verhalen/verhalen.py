@@ -120,6 +120,20 @@ def add_listings(generator: Any) -> None:
         lambda story: sectors.by_name.get(getattr(story, "sector", None)),
     )
     ensure_category(generator, stories_dir)
+    drop_unwritten_authors(generator)
+
+
+def drop_unwritten_authors(generator: Any) -> None:
+    """Forget the per-author lists when no author page or feed is written.
+
+    Pelican still walks them before it notices there is nothing to write, comparing every
+    article with every author's list: quadratic when each story has its own author.
+    """
+    config = generator.settings
+    if any(config.get(key) for key in ("AUTHOR_SAVE_AS", "AUTHOR_FEED_ATOM", "AUTHOR_FEED_RSS")):
+        return
+    generator.authors = []
+    generator.context["authors"] = []
 
 
 def ensure_category(generator: Any, slug: str) -> None:
@@ -161,6 +175,8 @@ def write_sector_pages(generator: Any, writer: Any) -> None:
 def add_pages_by_slug(generator: Any) -> None:
     """Let templates link to a page by its slug (oproep, over-ons, shortlist)."""
     generator.context["pages_by_slug"] = {page.slug: page for page in generator.pages}
+    # Every page links to some of them; Pelican works a URL out anew on each `.url`.
+    generator.context["page_urls"] = {page.slug: page.url for page in generator.pages}
 
 
 def register() -> None:

@@ -12,7 +12,7 @@ from pelican.utils import slugify
 
 from pipeline.form import FormError
 from plugins.verhalen.chart import bar_chart, short_label, votes_chart, votes_of
-from plugins.verhalen.listings import plain_excerpt, story_meta
+from plugins.verhalen.listings import Neighbour, plain_excerpt, story_meta
 from plugins.verhalen.sectors import form_sectors, is_usable_slug, sector_index
 from plugins.verhalen.verhalen import absolute_siteurl, sector_names
 from tests.support import ROOT
@@ -34,7 +34,13 @@ class FakeStory(SimpleNamespace):
 
 def story(number: int, sector: object = None, **meta: object) -> FakeStory:
     """A stand-in for a story article."""
-    return FakeStory(slug=str(number), sector=sector, title=f"Verhaal {number}", **meta)
+    return FakeStory(
+        slug=str(number),
+        sector=sector,
+        title=f"Verhaal {number}",
+        url=f"verhalen/{number}/",
+        **meta,
+    )
 
 
 # --- The chart --------------------------------------------------------------------------------
@@ -165,9 +171,11 @@ def test_is_usable_slug(value: str, usable: bool) -> None:
 def test_story_meta_links_older_and_newer() -> None:
     newest, middle, oldest = story(3), story(2), story(1)
     meta = story_meta([newest, middle, oldest], lambda s: f"tekst {s.slug}", lambda s: s.slug)
-    assert (meta[newest].newer, meta[newest].older) == (None, middle)
-    assert (meta[middle].newer, meta[middle].older) == (newest, oldest)
-    assert (meta[oldest].newer, meta[oldest].older) == (middle, None)
+    three, two, one = (Neighbour(f"Verhaal {n}", f"verhalen/{n}/") for n in (3, 2, 1))
+    assert (meta[newest].newer, meta[newest].older) == (None, two)
+    assert (meta[middle].newer, meta[middle].older) == (three, one)
+    assert (meta[oldest].newer, meta[oldest].older) == (two, None)
+    assert meta[middle].url == "verhalen/2/"
     assert meta[middle].excerpt == "tekst 2"
     assert meta[middle].sector == "2"
 
