@@ -12,7 +12,7 @@ from playwright.sync_api import Browser, BrowserContext, sync_playwright
 
 from tests.browser.pages import Target, resolve_targets
 from tests.browser.server import StaticHost, serve
-from tests.browser.sitebuild import build_reader_site
+from tests.browser.sitebuild import CLOSED_TIME, build_reader_site
 from tests.browser.watch import Watch
 from tests.support import ROOT
 
@@ -34,28 +34,36 @@ SCHEMES = ("light", "dark")
 
 @dataclass(frozen=True)
 class ReaderSites:
-    """The same submissions built twice: with the editors' shortlist, and before it."""
+    """The same submissions built three times: the editors have chosen, not yet, call closed."""
 
     decided: StaticHost
     provisional: StaticHost
+    closed: StaticHost
 
 
 @pytest.fixture(scope="session")
 def reader_sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ReaderSites]:
-    """Both sites built, indexed for search and served on free ports of 127.0.0.1."""
+    """The sites built, indexed for search and served on free ports of 127.0.0.1."""
     root = tmp_path_factory.mktemp("lezer")
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        decided_job = pool.submit(build_reader_site, root / "gekozen", decided=True)
-        provisional_job = pool.submit(build_reader_site, root / "voorlopig", decided=False)
-        decided_output, provisional_output = decided_job.result(), provisional_job.result()
-    with serve(decided_output) as decided, serve(provisional_output) as provisional:
-        yield ReaderSites(decided=decided, provisional=provisional)
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        jobs = [
+            pool.submit(build_reader_site, root / "gekozen", decided=True),
+            pool.submit(build_reader_site, root / "voorlopig", decided=False),
+            pool.submit(build_reader_site, root / "gesloten", decided=True, build_time=CLOSED_TIME),
+        ]
+        decided_output, provisional_output, closed_output = (job.result() for job in jobs)
+    with (
+        serve(decided_output) as decided,
+        serve(provisional_output) as provisional,
+        serve(closed_output) as closed,
+    ):
+        yield ReaderSites(decided=decided, provisional=provisional, closed=closed)
 
 
 @pytest.fixture(scope="session")
 def targets(reader_sites: ReaderSites) -> dict[str, Target]:
     """Every page type, resolved on the built sites."""
-    return resolve_targets(reader_sites.decided, reader_sites.provisional)
+    return resolve_targets(reader_sites.decided, reader_sites.provisional, reader_sites.closed)
 
 
 @pytest.fixture(scope="session")

@@ -21,6 +21,8 @@ PAGE_TYPES = (
     "shortlist-voorlopig",
     "zoeken",
     "404",
+    "home-gesloten",
+    "oproep-gesloten",
 )
 # The one page type allowed to load search code, so it has no weight budget.
 SEARCH_PAGE = "zoeken"
@@ -73,8 +75,10 @@ def post_pages(output: Path, blog_dir: str = "blog") -> list[Path]:
     return [f for f in (output / blog_dir).glob("*/index.html") if f.parent.name != "pagina"]
 
 
-def resolve_targets(decided: StaticHost, provisional: StaticHost) -> dict[str, Target]:
-    """Every page type on the two hosts: the editors have chosen, or not yet."""
+def resolve_targets(
+    decided: StaticHost, provisional: StaticHost, closed: StaticHost
+) -> dict[str, Target]:
+    """Every page type on the hosts: the editors have chosen, not yet; the call closed."""
     out = decided.root
     paths = {
         "home": "/",
@@ -91,5 +95,7 @@ def resolve_targets(decided: StaticHost, provisional: StaticHost) -> dict[str, T
     targets = {name: Target(name, decided, path) for name, path in paths.items()}
     targets["shortlist-voorlopig"] = Target("shortlist-voorlopig", provisional, "/shortlist/")
     targets["404"] = Target("404", decided, MISSING_PATH, status=404)
+    targets["home-gesloten"] = Target("home-gesloten", closed, "/")
+    targets["oproep-gesloten"] = Target("oproep-gesloten", closed, "/oproep/")
     assert set(targets) == set(PAGE_TYPES)
     return {name: targets[name] for name in PAGE_TYPES}

@@ -20,6 +20,8 @@ from tests.support import ROOT, build_site, copy_content
 SAMPLE_ISSUES = ROOT / "examples" / "issues.json"
 # The build's clock: while the call is open, three weeks before the event.
 BUILD_TIME = "2012-08-20T12:00:00+02:00"
+# A clock after the deadline and before the event: the call is closed.
+CLOSED_TIME = "2012-09-10T12:00:00+02:00"
 # Generated submissions get numbers above the samples' so the two sets never collide.
 NUMBER_OFFSET = 100
 GENERATED_COUNT = 30
@@ -79,7 +81,7 @@ def index_search(output: Path) -> None:
         raise AssertionError(f"pagefind failed:\n{result.stdout}\n{result.stderr}")
 
 
-def build_reader_site(root: Path, *, decided: bool) -> Path:
+def build_reader_site(root: Path, *, decided: bool, build_time: str = BUILD_TIME) -> Path:
     """Copy the content, sync the submissions, build and index; returns the output folder."""
     root.mkdir(parents=True, exist_ok=True)
     content = copy_content(root / "content")
@@ -88,6 +90,6 @@ def build_reader_site(root: Path, *, decided: bool) -> Path:
     (content / "pages" / "shortlist.md").unlink(missing_ok=True)
     sync(reader_issues(decided=decided), content)
     output = root / "output"
-    build_site(content, output, BUILD_TIME=BUILD_TIME)
+    build_site(content, output, BUILD_TIME=build_time)
     index_search(output)
     return output

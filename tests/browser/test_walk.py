@@ -7,10 +7,11 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Browser, Locator, Page, expect
 
 from tests.browser.conftest import ReaderSites, Watched
 from tests.browser.server import StaticHost
+from tests.browser.watch import Watch
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -67,7 +68,7 @@ def follow(page: Page, link: Locator, host: StaticHost, path: str | re.Pattern[s
 def search_result(page: Page, query: str, path: str) -> Locator:
     """Search with Pagefind's UI and return the result link to path, loading more if needed."""
     search = page.locator("#zoeken")
-    search.get_by_role("searchbox").or_(search.locator("input")).first.fill(query)
+    search.locator("input").first.fill(query)
     expect(search.locator(".pagefind-ui__message")).to_contain_text(query, timeout=10_000)
     results = search.locator(".pagefind-ui__result")
     more = search.locator("button.pagefind-ui__button")
@@ -146,6 +147,42 @@ def test_provisional_shortlist_shows_the_ranking_with_a_chart(
     expect(page.locator("main svg").first).to_be_visible()
     ranked = page.locator("main ol a[href^='/verhalen/']")
     assert ranked.count() >= 10
+    assert watched.watch.problems() == []
+
+
+def test_reader_gets_around_without_javascript(browser: Browser, reader_sites: ReaderSites) -> None:
+    host = reader_sites.decided
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        watch = Watch().attach(context)
+        page = context.new_page()
+        page.goto(host.url("/"), wait_until="networkidle")
+        follow(page, menu(page, "Verhalen"), host, "/verhalen/")
+        filters = page.get_by_role("navigation", name="Filter op sector").get_by_role("link")
+        sector = next(link for link in filters.all()[1:] if count_of(link) > 0)
+        follow(page, sector, host, sector.get_attribute("href") or "")
+        follow(page, page.locator("main .cards .card h2 a").first, host, STORY_PATH_RE)
+        follow(page, menu(page, "Zoeken"), host, "/zoeken/")
+        # Chromium keeps its HTML parser's scripting flag when scripts are switched off, so a
+        # <noscript> is not rendered here: check that the notice is there, and the way out works.
+        notice = page.locator("main noscript").text_content() or ""
+        assert "Zoeken werkt alleen met JavaScript" in notice
+        assert page.locator("#zoeken input").count() == 0
+        everything = page.locator("main").get_by_role("link", name="Alle verhalen", exact=True)
+        follow(page, everything, host, "/verhalen/")
+        assert watch.problems() == []
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize(("site", "state"), [("decided", "open"), ("closed", "gesloten")])
+def test_call_state_shows_on_the_home_page(
+    watched: Watched, reader_sites: ReaderSites, site: str, state: str
+) -> None:
+    host: StaticHost = getattr(reader_sites, site)
+    page = watched.context.new_page()
+    page.goto(host.url("/"), wait_until="networkidle")
+    expect(page.locator("header").get_by_text(f"Oproep {state}", exact=True)).to_be_visible()
     assert watched.watch.problems() == []
 
 
