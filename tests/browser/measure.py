@@ -60,14 +60,18 @@ def weigh(
     return PageWeight(page_type, path, tuple(transfers), budgeted=budgeted)
 
 
-def axe_violations(page: Page) -> list[dict[str, Any]]:
+def axe_results(page: Page) -> dict[str, Any]:
     """Run axe-core on the page as it is now, for WCAG 2.0 and 2.1, levels A and AA."""
     if not page.evaluate("() => typeof window.axe === 'object'"):
         page.add_script_tag(path=AXE)
-    results = page.evaluate(
+    return page.evaluate(
         "(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}})", list(AXE_TAGS)
     )
-    return results["violations"]
+
+
+def axe_violations(page: Page) -> list[dict[str, Any]]:
+    """The violations axe-core finds on the page as it is now."""
+    return axe_results(page)["violations"]
 
 
 def describe_violations(violations: list[dict[str, Any]]) -> str:
