@@ -228,9 +228,24 @@ def _story_change(
             late=decision.late,
             timezone=config.timezone,
         )
+        if story is not None:
+            text = _keep_modified_if_unchanged(story, text)
         if story is None or story.text != text:
             out.writes[path] = text
     return decision
+
+
+def _keep_modified_if_unchanged(story: _Existing, text: str) -> str:
+    """The new text, but with the file's old `modified` when nothing else differs.
+
+    The issue's updated_at also moves for the bot's own status comment, labels and
+    reactions; a story whose content did not change keeps its file byte for byte.
+    """
+    old_modified = story.metadata.get("modified")
+    if not isinstance(old_modified, str):
+        return text
+    unchanged = restamp(text, modified=old_modified)
+    return unchanged if unchanged == story.text else text
 
 
 def plan_sync(

@@ -132,6 +132,23 @@ def test_edit_updates_the_story() -> None:
     assert split_story(result.writes[story(1)])[0]["municipality"] == "Kampen"
 
 
+def test_a_newer_updated_at_alone_rewrites_nothing() -> None:
+    """The bot's status comment moves updated_at; the story file must not change for it."""
+    first = issue_json(1, labels=APPROVED, updated="2012-08-20T10:00:00Z")
+    files = applied(plan([first]))
+    commented = issue_json(1, labels=APPROVED, updated="2012-08-21T09:30:00Z")
+    assert plan([commented], files).writes == {}
+
+
+def test_a_real_edit_takes_the_new_modified_time() -> None:
+    files = applied(plan([issue_json(1, labels=APPROVED, updated="2012-08-20T10:00:00Z")]))
+    edited = issue_json(
+        1, labels=APPROVED, updated="2012-08-21T09:30:00Z", answers=answers_with(impact="Meer.")
+    )
+    metadata = split_story(plan([edited], files).writes[story(1)])[0]
+    assert metadata["modified"] == "2012-08-21T11:30:00+02:00"
+
+
 def test_hand_edited_file_is_reported_and_left_alone() -> None:
     files = applied(plan([issue_json(1, labels=APPROVED)]))
     files[story(1)] = files[story(1)].replace("Zwolle", "Zwolle (aangepast door de redactie)")
