@@ -7,6 +7,7 @@ import functools
 import json
 import math
 import re
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -113,7 +114,7 @@ class FakeGitHub:
         self.rate_remaining = 5000
         self._ids = 1000
         self._lock = threading.RLock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
+        self._server = _Server(("127.0.0.1", 0), _handler_for(self))
         self._server.block_on_close = False
         self._thread = threading.Thread(
             target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
@@ -660,6 +661,13 @@ _ROUTES: tuple[tuple[str, str, str, Callable[..., Reply]], ...] = (
     ),
     ("GET", r"/user", "/user", FakeGitHub.get_user),
 )
+
+
+class _Server(ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that was killed mid-request is a test's intent, not a server error."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
 
 
 def _handler_for(github: FakeGitHub) -> type[BaseHTTPRequestHandler]:

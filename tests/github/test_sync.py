@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import os
+import random
 import re
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -13,10 +19,11 @@ import pytest
 
 from pipeline.cli import main
 from pipeline.syncstate import STATE_NAME, load
-from tests.github.fakegithub import BOT_LOGIN, FakeGitHub, webhook_examples
+from tests.github.fakegithub import BOT_LOGIN, TOKEN, FakeGitHub, webhook_examples
 from tests.github.gitrepos import clone, log, make_origin
 from tests.github.gitrepos import git as run_git
 from tests.pipeline.helpers import AFTER_DEADLINE, BEFORE_DEADLINE, VALID, answers_with, form_body
+from tests.support import ROOT
 
 ISSUES = r"/repos/[^/]+/[^/]+/issues"
 REPO_COMMENTS = r"/repos/[^/]+/[^/]+/issues/comments"
@@ -254,8 +261,6 @@ PAYLOADS = webhook_examples("issues")
 def test_real_webhook_payloads_sync_offline(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, index: int
 ) -> None:
-    from tests.support import ROOT
-
     monkeypatch.chdir(ROOT)
     payload = PAYLOADS[index]
     as_is = tmp_path / "as-is.json"
@@ -556,3 +561,79 @@ def test_commit_and_push_keep_submitted_text_out_of_git_arguments(
     assert code == 0 and "niets te committen" in out
     assert len(log(origin)) == 2
     assert run_git(site, "status", "--porcelain") == ""
+
+
+# A separate Python process running the CLI without PyGithub's pauses, so it can be killed.
+RUN_CLI = (
+    "import sys, pipeline.github as g; g.PAUSES = (0.0, 0.0); g.BACKOFF = 0.0; "
+    "from pipeline.cli import main; sys.exit(main(sys.argv[1:]))"
+)
+
+
+def _start(github: FakeGitHub, site: Path) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "GITHUB_TOKEN": TOKEN, "GITHUB_API_URL": github.url}
+    argv = ["sync", "--repo", github.full_name, "--content", str(site / "content"), "--push"]
+    return subprocess.Popen(
+        [sys.executable, "-c", RUN_CLI, *argv],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,  # its own process group: git children die with it
+    )
+
+
+def _evolve(github: FakeGitHub, round_: int) -> None:
+    """Give every sync something to do: new stories, approvals, edits, a withdrawal."""
+    base = 10 * round_
+    for number in range(base + 1, base + 11):
+        answers = answers_with(name="") if number % 7 == 0 else VALID
+        story(github, number, answers=answers, created=github.tick())  # new issues are new
+    for number in range(max(base - 9, 1), base + 1):
+        labels = ["verhaal", "goedgekeurd"] if number % 2 else ["verhaal"]
+        github.update_issue(
+            number, labels=labels, body=form_body(answers_with(impact=f"Ronde {round_}"))
+        )
+    if base:
+        github.add_comment(base, "/intrekken", login="anna")
+
+
+@pytest.mark.parametrize("seed", [1, 2], ids=["seed-1", "seed-2"])
+def test_a_killed_sync_leaves_nothing_half_done(
+    github: FakeGitHub, tmp_path: Path, seed: int
+) -> None:
+    chance = random.Random(seed)  # noqa: S311 - kill moments, not secrets
+    origin = make_origin(tmp_path, {"content/posts/welkom.md": "hoi\n"})
+    site = clone(origin, tmp_path / "site")
+    interrupted = 0
+    for round_ in range(6):
+        _evolve(github, round_)
+        github.reset_log()
+        process = _start(github, site)
+        time.sleep(chance.uniform(0.3, 1.8))
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        killed = process.wait(timeout=30) == -signal.SIGKILL
+        interrupted += killed and bool(github.requests)
+    assert interrupted  # at least one sync died while it was at work
+    for _ in range(2):  # the next run repairs; the one after that finds nothing to do
+        process = _start(github, site)
+        assert process.wait(timeout=120) == 0
+    content = site / "content"
+    assert run_git(site, "status", "--porcelain") == ""
+    assert list(content.rglob(".pipeline-*")) == [] and not (site / ".git" / "index.lock").exists()
+    assert run_git(site, "rev-parse", "HEAD") == run_git(origin, "rev-parse", "main")
+    assert load(content / STATE_NAME).last_seen is not None
+    for path in (content / "verhalen").glob("*.md"):
+        assert path.read_text().startswith("---\ntitle: ")
+    assert all(len(status_comments(github, n)) == 1 for n in github.issues)
+    subjects = log(site)
+    assert subjects[-1] == "Begin" and all(s.startswith("verhalen: ") for s in subjects[:-1])
+    published = {int(p.stem) for p in (content / "verhalen").glob("*.md")}
+    assert published == {
+        n
+        for n, issue in github.issues.items()
+        if {"goedgekeurd"} <= set(github.label_names(n))
+        and "ingetrokken" not in github.label_names(n)
+        and "onvolledig" not in github.label_names(n)
+    }
