@@ -14,7 +14,7 @@ from pipeline.form import FormError
 from plugins.verhalen.chart import bar_chart, short_label, votes_chart, votes_of
 from plugins.verhalen.listings import Neighbour, plain_excerpt, story_meta
 from plugins.verhalen.sectors import form_sectors, is_usable_slug, sector_index
-from plugins.verhalen.verhalen import absolute_siteurl, sector_names
+from plugins.verhalen.verhalen import absolute_siteurl, drop_unwritten_authors, sector_names
 from tests.support import ROOT
 
 FORM = ROOT / ".github" / "ISSUE_TEMPLATE" / "verhaal.yml"
@@ -207,3 +207,22 @@ def test_plain_excerpt_is_the_same_whatever_the_chunk(chunk: int) -> None:
 )
 def test_absolute_siteurl(siteurl: str, feed_domain: str | None, expected: str) -> None:
     assert absolute_siteurl(siteurl, feed_domain) == expected
+
+
+@pytest.mark.parametrize(
+    ("settings", "kept"),
+    [
+        ({"AUTHOR_SAVE_AS": "", "AUTHOR_FEED_ATOM": None}, False),
+        ({"AUTHOR_SAVE_AS": "author/{slug}.html"}, True),
+        ({"AUTHOR_SAVE_AS": "", "AUTHOR_FEED_ATOM": "feeds/{slug}.atom.xml"}, True),
+    ],
+    ids=["nothing-written", "author-pages", "author-feeds"],
+)
+def test_author_lists_are_dropped_only_when_nothing_uses_them(
+    settings: dict[str, object], kept: bool
+) -> None:
+    authors = [("Anna", [story(1)])]
+    generator = SimpleNamespace(settings=settings, authors=authors, context={"authors": authors})
+    drop_unwritten_authors(generator)
+    assert (generator.authors == authors) is kept
+    assert (generator.context["authors"] == authors) is kept
