@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -14,6 +16,8 @@ from tests.browser.weights import PageWeight, Transfer
 from tests.support import NODE_MODULES
 
 AXE = NODE_MODULES / "axe-core" / "axe.min.js"
+# Measures text contrast where axe-core cannot (SVG text, backgrounds from pseudo-elements).
+CONTRAST_JS = (Path(__file__).parent / "contrast.js").read_text(encoding="utf-8")
 AXE_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa")
 # The icons a page declares; a headless browser may not fetch them, a real one does.
 DECLARED_ICONS_JS = """() => Array.from(document.querySelectorAll('link[rel~="icon"]'),
@@ -72,6 +76,54 @@ def axe_results(page: Page) -> dict[str, Any]:
 def axe_violations(page: Page) -> list[dict[str, Any]]:
     """The violations axe-core finds on the page as it is now."""
     return axe_results(page)["violations"]
+
+
+@dataclass(frozen=True)
+class Contrast:
+    """The contrast of one element's text against what is behind it, and what WCAG asks."""
+
+    selector: str
+    text: str
+    foreground: str
+    background: str
+    ratio: float
+    required: float
+
+    def describe(self) -> str:
+        """One readable line."""
+        return (
+            f"{self.selector} {self.text!r}: {self.foreground} on {self.background} "
+            f"= {self.ratio}:1, needs {self.required}:1"
+        )
+
+
+def unjudged_contrast(results: dict[str, Any]) -> list[str]:
+    """Selectors of the elements whose contrast axe-core could not judge ("incomplete")."""
+    selectors = []
+    for item in results["incomplete"]:
+        if item["id"] != "color-contrast":
+            continue
+        for node in item["nodes"]:
+            target = node["target"]
+            if len(target) != 1 or not isinstance(target[0], str):
+                raise AssertionError(f"contrast inside a frame or shadow root: {target}")
+            selectors.append(target[0])
+    return selectors
+
+
+def contrast_of(page: Page, selectors: list[str]) -> list[Contrast]:
+    """Measure the contrast of these elements' text in the page as it is now."""
+    found = page.evaluate(CONTRAST_JS, selectors)
+    missing = [item["selector"] for item in found if item.get("missing")]
+    if missing:
+        raise AssertionError(f"no such elements: {missing}")
+    return [Contrast(**item) for item in found]
+
+
+def low_contrast(page: Page, results: dict[str, Any]) -> list[str]:
+    """What axe-core left to judge and fails WCAG's contrast minimum, as readable lines."""
+    measured = contrast_of(page, unjudged_contrast(results))
+    return [c.describe() for c in measured if c.ratio < c.required]
 
 
 def describe_violations(violations: list[dict[str, Any]]) -> str:

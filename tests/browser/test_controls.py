@@ -11,7 +11,15 @@ import pytest
 from playwright.sync_api import Browser
 
 from tests.browser.conftest import Watched
-from tests.browser.measure import axe_violations, fetch, weigh
+from tests.browser.measure import (
+    axe_results,
+    axe_violations,
+    contrast_of,
+    fetch,
+    low_contrast,
+    unjudged_contrast,
+    weigh,
+)
 from tests.browser.server import StaticHost, gzipped, serve
 from tests.browser.watch import leaves_local_host
 from tests.browser.weights import over_budget
@@ -42,6 +50,24 @@ def test_axe_reports_known_violations(browser: Browser, control_host: StaticHost
     finally:
         page.close()
     assert {"image-alt", "color-contrast", "link-name"} <= found
+
+
+def test_contrast_axe_leaves_undecided_is_measured(
+    browser: Browser, control_host: StaticHost
+) -> None:
+    page = browser.new_page()
+    try:
+        page.goto(control_host.url("/svg-contrast.html"))
+        results = axe_results(page)
+        measured = contrast_of(page, ["mark"])
+        problems = low_contrast(page, results)
+    finally:
+        page.close()
+    assert unjudged_contrast(results) == [".zacht", ".goed"]
+    assert problems == [".zacht 'Te licht': #c8c8c8 on #ffffff = 1.67:1, needs 4.5:1"]
+    # The same measure as axe-core's where axe-core decides: the highlighted word.
+    (mark,) = next(v for v in results["violations"] if v["id"] == "color-contrast")["nodes"]
+    assert measured[0].ratio == pytest.approx(mark["any"][0]["data"]["contrastRatio"], abs=0.01)
 
 
 def test_request_to_another_host_is_blocked_and_reported(
