@@ -30,4 +30,7 @@ PHONE = re.compile(
 
 def scrub(text: str) -> str:
     """Replace e-mail addresses and phone numbers by "[verwijderd]" (pure)."""
-    return PHONE.sub(REPLACEMENT, EMAIL.sub(REPLACEMENT, text))
+    # Every address holds an "@"; without one, skip EMAIL (2/3 of the scrub's cost per story).
+    if "@" in text:
+        text = EMAIL.sub(REPLACEMENT, text)
+    return PHONE.sub(REPLACEMENT, text)
