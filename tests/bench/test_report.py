@@ -1,0 +1,85 @@
+"""The results file: targets judged from samples, tables rendered, pairs per size."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bench.report import render, targets
+from bench.run import Options, Sample, pairs_for
+
+
+def sample(figure: str, side: str = "ours", *, size: int = 5000, pair: int = 0, **cost) -> Sample:
+    values = {"wall": 1.0, "cpu": 1.0, "peak_mb": 50.0} | cost
+    return Sample(size, pair, side, figure, **values)
+
+
+def verdict(samples: list[Sample], start: str) -> bool | None:
+    found = [t for t in targets(samples) if t.name.startswith(start)]
+    assert len(found) == 1, [t.name for t in targets(samples)]
+    return found[0].met
+
+
+@pytest.mark.parametrize(
+    ("full", "unchanged", "expected"),
+    [(50, 1, (True, True)), (51, 2, (True, True)), (52, 3, (False, False))],
+    ids=["pages-only", "one-more-each", "too-many"],
+)
+def test_request_targets(full: int, unchanged: int, expected: tuple[bool, bool]) -> None:
+    samples = [
+        sample("sync_full", requests=full),
+        sample("sync_unchanged", requests=unchanged),
+    ]
+    assert verdict(samples, "full sync requests") is expected[0]
+    assert verdict(samples, "unchanged sync requests") is expected[1]
+
+
+def test_cold_build_ratio_is_the_median_of_pairs_on_cpu_time() -> None:
+    samples = []
+    for pair, (ours, plain) in enumerate([(9.0, 10.0), (12.0, 10.0), (9.5, 10.0)]):
+        samples.append(sample("build_cold", size=1000, pair=pair, cpu=ours, wall=99.0))
+        samples.append(sample("build_cold", "plain", size=1000, pair=pair, cpu=plain))
+    # Wall time (noisy on a shared machine) is shown but does not decide.
+    assert verdict(samples, "our cold build ≤ 1.0× plain Pelican (N = 1000)") is True
+    samples[2] = sample("build_cold", size=1000, pair=1, cpu=12.0)
+    samples[4] = sample("build_cold", size=1000, pair=2, cpu=10.5)
+    assert verdict(samples, "our cold build ≤ 1.0× plain Pelican (N = 1000)") is False
+
+
+def test_offline_sync_share_and_peak_memory() -> None:
+    samples = [
+        sample("sync_offline", cpu=3.0, peak_mb=90.0),
+        sample("sync_full", cpu=3.0, peak_mb=120.0, requests=50),
+        sample("build_cold", cpu=40.0, peak_mb=140.0),
+    ]
+    assert verdict(samples, "offline sync ≤ 10%") is True
+    assert verdict(samples, "peak memory of the build") is True
+    assert verdict(samples, "peak memory of the sync") is False
+
+
+def test_unmeasured_targets_say_so() -> None:
+    assert all(t.met is None for t in targets([]))
+
+
+def test_render_has_every_section_and_row() -> None:
+    samples = [
+        sample("build_cold", size=100, cpu=2.0),
+        sample("build_cold", "plain", size=100, cpu=4.0),
+        sample("sync_full", size=100, requests=1),
+    ]
+    text = render(samples, machine={"cores": "2"}, command="python -m bench", notes=["n"])
+    assert "| 100 | cold build | 1 | 1.00 | 1.00 | 1.00 | 1.00 | 0.50 |" in text
+    assert "| 100 | full sync from the API (`--full`) | 1 | 1 |" in text
+    assert "- cores: 2" in text
+    assert text.endswith("- n\n")
+
+
+@pytest.mark.parametrize(
+    ("pairs", "expected"),
+    [((3,), [3, 3, 3]), ((3, 3, 2), [3, 3, 2]), ((4, 1), [4, 1, 1])],
+    ids=["one-count", "per-size", "last-repeats"],
+)
+def test_pairs_per_size(pairs: tuple[int, ...], expected: list[int]) -> None:
+    options = Options(work=Path("unused"), sizes=(100, 1000, 5000), pairs=pairs)
+    assert [pairs_for(options, size) for size in options.sizes] == expected
