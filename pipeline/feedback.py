@@ -6,7 +6,6 @@ import contextlib
 import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
 from types import MappingProxyType
 from typing import Protocol
 
@@ -97,7 +96,6 @@ class IssueWrites:
     number: int
     state: State
     comments: int = 0
-    seen: datetime | None = None
     body: str | None = None
     comment: int | None = None
     look_up: bool = False
@@ -134,7 +132,6 @@ def plan_writes(
                 number=decision.number,
                 state=decision.state,
                 comments=issue.comments,
-                seen=issue.updated_at,
                 body=body,
                 comment=known,
                 look_up=known is None and issue.comments > 0,
@@ -156,13 +153,11 @@ class Writer(Protocol):
         """The issue's status comment (id, body), found by its marker; None when absent."""
         ...
 
-    def create_comment(self, number: int, body: str) -> tuple[int, datetime | None]:
-        """Post a comment; (its id, GitHub's time of the post)."""
+    def create_comment(self, number: int, body: str) -> int:
+        """Post a comment; its id."""
         ...
 
-    def edit_comment(self, comment_id: int, body: str) -> datetime | None:
-        """Change a comment's text; GitHub's time of the edit."""
-        ...
+    def edit_comment(self, comment_id: int, body: str) -> None: ...
 
     def add_labels(self, number: int, names: frozenset[str]) -> None: ...
 
@@ -178,53 +173,37 @@ class Outcome:
     report: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class Written:
-    """A status comment as written: its id, whether it is new, and GitHub's time of the write."""
-
-    comment: int
-    posted: bool = False
-    at: datetime | None = None
-
-
-def _write_comment(writer: Writer, write: IssueWrites, body: str) -> Written:
-    """Edit the status comment in place, or post it."""
+def _write_comment(writer: Writer, write: IssueWrites, body: str) -> tuple[int, bool]:
+    """Edit the status comment in place, or post it; (comment id, True when newly posted)."""
     comment = write.comment
     if comment is None and write.look_up:
         found = writer.status_comment(write.number)
         if found is not None:
             comment, current = found
             if current == body:
-                return Written(comment)
+                return comment, False
     if comment is not None:
         try:
-            return Written(comment, at=writer.edit_comment(comment, body))
+            writer.edit_comment(comment, body)
+            return comment, False
         except NotFound:
             pass  # someone deleted the status comment: post it again
-    posted, at = writer.create_comment(write.number, body)
-    return Written(posted, posted=True, at=at)
+    return writer.create_comment(write.number, body), True
 
 
 def _apply_one(writer: Writer, write: IssueWrites, record: IssueRecord | None) -> IssueRecord:
-    # Labels first: the comment, written last, then carries the issue's last update time.
+    comment = record.comment if record is not None else None
+    told = record.fingerprint if record is not None else ""
+    posted = False
+    if write.body is not None:
+        comment, posted = _write_comment(writer, write, write.body)
+        told = fingerprint(write.body)
     if write.labels_add:
         writer.add_labels(write.number, write.labels_add)
     for name in sorted(write.labels_remove):
         with contextlib.suppress(NotFound):  # already gone
             writer.remove_label(write.number, name)
-    if write.body is None:  # the record's text is still the right one
-        told = record.fingerprint if record is not None else ""
-        comment = record.comment if record is not None else None
-        return IssueRecord(write.state.name.lower(), told, comment, write.comments)
-    written = _write_comment(writer, write, write.body)
-    return IssueRecord(
-        write.state.name.lower(),
-        fingerprint(write.body),
-        written.comment,
-        write.comments + written.posted,
-        seen=write.seen,
-        bumped=written.at,
-    )
+    return IssueRecord(write.state.name.lower(), told, comment, write.comments + posted)
 
 
 def apply_writes(

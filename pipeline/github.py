@@ -20,13 +20,7 @@ from github.Repository import Repository
 
 from pipeline import feedback, syncstate
 from pipeline.commands import Comment, command_labels, comment_from_json
-from pipeline.model import (
-    MAINTAINER_ASSOCIATIONS,
-    Issue,
-    IssueDataError,
-    issue_from_json,
-    parse_timestamp,
-)
+from pipeline.model import MAINTAINER_ASSOCIATIONS, Issue, IssueDataError, issue_from_json
 from pipeline.plan import Plan
 from pipeline.settings import Config
 from pipeline.sources import Fetched, SourceError
@@ -139,13 +133,6 @@ def _served_at(item: Any) -> datetime | None:
         return None
 
 
-def _time(value: Any) -> datetime | None:
-    try:
-        return parse_timestamp(value)
-    except IssueDataError:
-        return None
-
-
 def _message(error: GithubException) -> str:
     data = error.data if isinstance(error.data, Mapping) else {}
     return " ".join(str(data.get("message") or error.message or "").split())[:200]
@@ -208,17 +195,15 @@ class Writer:
                 return comment.id, comment.body
         return None
 
-    def create_comment(self, number: int, body: str) -> tuple[int, datetime | None]:
+    def create_comment(self, number: int, body: str) -> int:
         with _not_found():
-            posted = _raw(self.repo.get_issue(number).create_comment(body))
-        return int(posted["id"]), _time(posted.get("updated_at"))
+            return int(self.repo.get_issue(number).create_comment(body).id)
 
-    def edit_comment(self, comment_id: int, body: str) -> datetime | None:
+    def edit_comment(self, comment_id: int, body: str) -> None:
         with _not_found():
-            _, edited = self.repo.requester.requestJsonAndCheck(
+            self.repo.requester.requestJsonAndCheck(
                 "PATCH", f"{self.repo.url}/issues/comments/{comment_id}", input={"body": body}
             )
-        return _time(edited.get("updated_at") if isinstance(edited, Mapping) else None)
 
     def add_labels(self, number: int, names: frozenset[str]) -> None:
         # The documented body ({"labels": [...]}); PyGithub's add_to_labels sends a bare list.
@@ -260,17 +245,6 @@ def _new_comments(issue: Issue, state: syncstate.SyncState) -> bool:
     """True when the issue may have comments the last sync did not read."""
     record = state.issues.get(issue.number)
     return issue.comments > 0 and (record is None or record.comments != issue.comments)
-
-
-def _as_before_our_write(issue: Issue, state: syncstate.SyncState) -> Issue:
-    """The issue with the update time it had before our last status comment, when that comment
-    is all that changed since: the story's `modified` must not move by our own hand."""
-    record = state.issues.get(issue.number)
-    if record is None or record.seen is None or record.bumped is None:
-        return issue
-    if issue.updated_at <= record.bumped and issue.comments == record.comments:
-        return replace(issue, updated_at=record.seen)
-    return issue
 
 
 def _issues(raws: Sequence[Mapping[str, Any]]) -> list[Issue]:
@@ -340,7 +314,6 @@ class GitHubSource:
             labels = command_labels(issue, comments, self.config)
             if labels:
                 added[issue.number] = labels
-            issue = _as_before_our_write(issue, state)
             issues.append(replace(issue, labels=issue.labels | labels) if labels else issue)
         self.round = _Round(state, tuple(issues), comments, MappingProxyType(added), newest)
         return Fetched(tuple(issues), complete=since is None)

@@ -22,17 +22,13 @@ class IssueRecord:
     """What the pipeline last told one issue: its state, the status text's hash, the comment.
 
     `comments` is the issue's comment count as last seen (our own comment included): while it
-    stays the same, the issue has no new comment, so no command to look for. `seen` is the
-    issue's `updated_at` before the status comment was written at `bumped`: an issue that shows
-    `bumped` (or earlier) and no new comment changed only by our own write.
+    stays the same, the issue has no new comment, so no command to look for.
     """
 
     state: str
     fingerprint: str
     comment: int | None = None
     comments: int | None = None
-    seen: datetime | None = None
-    bumped: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -58,8 +54,6 @@ def to_json(state: SyncState) -> str:
                 "fingerprint": record.fingerprint,
                 "comment": record.comment,
                 "comments": record.comments,
-                "seen": _timestamp(record.seen) if record.seen else None,
-                "bumped": _timestamp(record.bumped) if record.bumped else None,
             }
             for number, record in sorted(state.issues.items())
         },
@@ -90,8 +84,6 @@ def _record(data: Any) -> IssueRecord:
         data["fingerprint"],
         _count(data.get("comment"), "comment id"),
         _count(data.get("comments"), "comment count"),
-        _moment(data.get("seen")),
-        _moment(data.get("bumped")),
     )
 
 

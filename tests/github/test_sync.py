@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import math
 import os
@@ -11,6 +12,7 @@ import re
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -583,6 +585,35 @@ def _start(github: FakeGitHub, site: Path) -> subprocess.Popen[bytes]:
     )
 
 
+def _start_killable(
+    github: FakeGitHub, site: Path, chance: random.Random, *, mode: str
+) -> subprocess.Popen[bytes]:
+    """Start a sync and kill its process group at a random moment while it works: at the
+    n-th request GitHub receives ("request"), or a random time after the first ("delay")."""
+    started, count = threading.Event(), itertools.count(1)
+    chosen = chance.randint(1, 6)
+    delay = chance.uniform(0.0, 1.0)
+    process: subprocess.Popen[bytes] | None = None
+
+    def kill() -> None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)  # type: ignore[union-attr]
+
+    def hook(method: str, path: str, query: dict[str, str]) -> None:
+        started.set()
+        if mode == "request" and next(count) == chosen:
+            kill()
+
+    github.hooks[:] = [hook]
+    process = _start(github, site)
+    if started.wait(timeout=30) and mode == "delay":
+        time.sleep(delay)
+        kill()
+    process.wait(timeout=60)
+    github.hooks.clear()
+    return process
+
+
 def _evolve(github: FakeGitHub, round_: int) -> None:
     """Give every sync something to do: new stories, approvals, edits, a withdrawal."""
     base = 10 * round_
@@ -608,14 +639,9 @@ def test_a_killed_sync_leaves_nothing_half_done(
     interrupted = 0
     for round_ in range(6):
         _evolve(github, round_)
-        github.reset_log()
-        process = _start(github, site)
-        time.sleep(chance.uniform(0.3, 1.8))
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
-        killed = process.wait(timeout=30) == -signal.SIGKILL
-        interrupted += killed and bool(github.requests)
-    assert interrupted  # at least one sync died while it was at work
+        process = _start_killable(github, site, chance, mode="request" if round_ % 2 else "delay")
+        interrupted += process.wait(timeout=60) == -signal.SIGKILL
+    assert interrupted >= 3  # every "request" round at least died while at work
     for _ in range(2):  # the next run repairs; the one after that finds nothing to do
         process = _start(github, site)
         assert process.wait(timeout=120) == 0

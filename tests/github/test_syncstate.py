@@ -12,14 +12,7 @@ from pipeline.syncstate import STATE_NAME, IssueRecord, SyncState, from_json, lo
 STATE = SyncState(
     datetime(2012, 9, 1, 10, 0, 5, tzinfo=UTC),
     {
-        12: IssueRecord(
-            "pending",
-            "sha256:ab",
-            991,
-            2,
-            datetime(2012, 8, 1, 9, 0, tzinfo=UTC),
-            datetime(2012, 9, 1, 10, 0, 7, tzinfo=UTC),
-        ),
+        12: IssueRecord("pending", "sha256:ab", 991, 2),
         3: IssueRecord("incomplete", "sha256:cd"),
     },
 )
@@ -46,7 +39,7 @@ def test_round_trip_and_stable_text() -> None:
         '{"version": 1, "issues": {"1": {"state": "a"}}}',
         '{"version": 1, "issues": {"1": {"state": "a", "fingerprint": "b", "comment": "9"}}}',
         '{"version": 1, "issues": []}',
-        '{"version": 1, "issues": {"1": {"state": "a", "fingerprint": "b", "seen": "nu"}}}',
+        '{"version": 1, "issues": {"1": {"state": "a", "fingerprint": "b", "comments": 1.5}}}',
     ],
     ids=[
         "empty",
@@ -59,7 +52,7 @@ def test_round_trip_and_stable_text() -> None:
         "no-fingerprint",
         "comment-text",
         "issues-array",
-        "bad-seen",
+        "comment-count-fraction",
     ],
 )
 def test_an_unreadable_state_means_a_full_sync(tmp_path: Path, text: str) -> None:
