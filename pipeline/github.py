@@ -374,7 +374,9 @@ def _client() -> Github:
     if not token:
         raise SourceError("GITHUB_TOKEN ontbreekt: zonder token kan de sync GitHub niet lezen")
     base_url = os.environ.get("GITHUB_API_URL") or API_URL
-    return connect(token, base_url, retry=make_retry(backoff=BACKOFF), pauses=PAUSES)
+    return connect(
+        token, base_url, retry=make_retry(backoff=BACKOFF), timeout=TIMEOUT, pauses=PAUSES
+    )
 
 
 def _repo_name(args: argparse.Namespace) -> str:

@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 
+import pipeline.github
 from pipeline.cli import main
 from pipeline.syncstate import STATE_NAME, load
 from tests.github.fakegithub import BOT_LOGIN, TOKEN, FakeGitHub, webhook_examples
@@ -124,6 +125,7 @@ def test_request_counts_for_250_issues(
     assert len(github.calls("POST", ISSUE_COMMENTS)) == n  # one status comment each, PRs none
     published = {f"{k}.md" for k in range(10, n + 1, 10) if k % 25}
     assert {path.name for path in (content / "verhalen").glob("*.md")} == published
+    assert "\nvotes: 3\n" in (content / "verhalen" / "10.md").read_text()  # 2 × +1, 1 × heart
     assert "issue #7: statusreactie “ingetrokken”, label ingetrokken erbij" in out
 
     # The next sync lists again what our own comments touched (3 pages), writes nothing.
@@ -435,6 +437,52 @@ def test_faults_end_like_no_fault(
     assert snapshot(github, content) == expected
     assert all(len(status_comments(github, n)) == 1 for n in github.issues)
     assert run_git(site, "status", "--porcelain") == ""
+
+
+def test_a_wait_beyond_the_bound_stops_at_once(
+    online: FakeGitHub, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    github = online
+    four_stories(github)
+    github.inject("GET", ISSUES, "secondary", delay=3600)  # Retry-After: an hour
+    started = time.monotonic()
+    code, _, err = sync(capsys, github, tmp_path / "content")
+    assert time.monotonic() - started < 10
+    assert code == 1
+    assert err.startswith("fout: GitHub-limiet bereikt: wachten zou 3600 s duren (meer dan 60 s)")
+    assert not (tmp_path / "content").exists()
+
+
+def test_a_timed_out_post_is_not_sent_twice(
+    online: FakeGitHub,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    github, content = online, tmp_path / "content"
+    monkeypatch.setattr(pipeline.github, "TIMEOUT", 1)
+    story(github, 1)
+    github.inject("POST", ISSUE_COMMENTS, "slow", delay=1.5)  # GitHub posts it, the answer is late
+    code, _, err = sync(capsys, github, content)
+    assert code == 1 and err.startswith("fout: GitHub onbereikbaar: ")
+    assert not (content / STATE_NAME).exists()
+    time.sleep(0.8)  # the late answer has gone out by now; the comment exists
+    assert len(github.calls("POST", ISSUE_COMMENTS)) == 1
+    assert sync(capsys, github, content)[0] == 0
+    assert len(status_comments(github, 1)) == 1
+    assert len(github.calls("POST", ISSUE_COMMENTS)) == 1
+
+
+def test_status_lists_submissions_from_github(
+    online: FakeGitHub, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    github = online
+    four_stories(github)
+    code, out, _ = cli(capsys, "status", "--repo", github.full_name, "--content", tmp_path / "c")
+    assert code == 0
+    assert [line.split()[0] for line in out.splitlines()[1:5]] == ["#1", "#2", "#3", "#4"]
+    assert "gepubliceerd" in out and "onvolledig" in out
+    assert writes(github) == [] and not (tmp_path / "c").exists()
 
 
 # --- operational errors, labels ----------------------------------------------------------------
