@@ -91,7 +91,8 @@ def fingerprint(text: str) -> str:
 
 @dataclass(frozen=True)
 class IssueWrites:
-    """What one issue needs on GitHub. `body` None: the status comment is already right."""
+    """What one issue needs on GitHub. `comments` is its comment count as listed; `body` None:
+    the status comment is already right."""
 
     number: int
     state: State

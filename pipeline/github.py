@@ -79,7 +79,9 @@ class BoundedRetry(GithubRetry):
         return super().increment(method, url, response, error, _pool, _stacktrace)
 
 
-def make_retry(*, total: int = RETRIES, backoff: float = 1.0, max_wait: float = MAX_WAIT) -> Any:
+def make_retry(
+    *, total: int = RETRIES, backoff: float = BACKOFF, max_wait: float = MAX_WAIT
+) -> Any:
     """The retry policy: 5xx, secondary limits and Retry-After are retried within the bound."""
     return BoundedRetry(
         total=total,
@@ -125,7 +127,8 @@ def _raw(item: Any) -> dict[str, Any]:
 
 
 def _served_at(item: Any) -> datetime | None:
-    """When GitHub served the page a list item came in (the page's Date header)."""
+    """When GitHub served the page a list item came in (the page's Date header, which PyGithub
+    keeps on each item; `raw_headers` would fetch the item again)."""
     value = item._headers.get("date")
     try:
         return parsedate_to_datetime(value) if isinstance(value, str) else None
@@ -138,8 +141,10 @@ def _message(error: GithubException) -> str:
     return " ".join(str(data.get("message") or error.message or "").split())[:200]
 
 
-def failure(error: Exception) -> SourceError:
-    """One line for an operational failure talking to GitHub."""
+def failure(
+    error: Exception, after: str = "sync afgebroken, content niet gewijzigd"
+) -> SourceError:
+    """One line for an operational failure talking to GitHub, and what it means."""
     if isinstance(error, RateLimitExceededExceedsMaxWait):
         wait = f"{error.wait:.0f} s" if error.wait is not None else "te lang"
         reason = f"GitHub-limiet bereikt: wachten zou {wait} duren (meer dan {MAX_WAIT:.0f} s)"
@@ -151,7 +156,7 @@ def failure(error: Exception) -> SourceError:
         reason = f"GitHub antwoordde {error.status}: {_message(error)}"
     else:
         reason = f"GitHub onbereikbaar: {' '.join(str(error).split())[:200]}"
-    return SourceError(f"{reason}; sync afgebroken, content niet gewijzigd")
+    return SourceError(f"{reason}; {after}")
 
 
 # What PyGithub raises when GitHub cannot be used: API errors and transport errors.
@@ -417,8 +422,7 @@ def label_changes(
 
 def run_labels(args: argparse.Namespace, config: Config) -> int:
     """`labels --repo`: create or update the labels with Dutch descriptions and colours."""
-    name = _repo_name(args)
-    repo = _client().get_repo(name)
+    repo = _client().get_repo(_repo_name(args))
     try:
         found = {label.name.lower(): label for label in repo.get_labels()}
         existing = {
@@ -434,7 +438,7 @@ def run_labels(args: argparse.Namespace, config: Config) -> int:
                 repo.create_label(name, color, description)
                 print(f"label {name}: aangemaakt")
     except GITHUB_ERRORS as error:
-        raise failure(error) from error
+        raise failure(error, "labels niet (allemaal) bijgewerkt") from error
     if not changes:
         print("alle labels zijn al in orde")
     return 0
