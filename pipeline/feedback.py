@@ -9,13 +9,14 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Protocol
 
+from pipeline.commands import BOT_MARKER
 from pipeline.model import Issue
 from pipeline.plan import Decision
 from pipeline.state import State
 from pipeline.syncstate import IssueRecord
 
 # Starts every status comment; the state follows, so a reader of the raw text sees it too.
-MARKER = "<!-- verhalenbank:status"
+MARKER = f"{BOT_MARKER}status"
 
 # The opening of the status comment per state: a heading and what happens next.
 OPENINGS = {

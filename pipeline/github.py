@@ -20,7 +20,7 @@ from github.Repository import Repository
 
 from pipeline import feedback, syncstate
 from pipeline.commands import Comment, command_labels, comment_from_json
-from pipeline.model import MAINTAINER_ASSOCIATIONS, Issue, IssueDataError, issue_from_json
+from pipeline.model import Issue, IssueDataError, issue_from_json
 from pipeline.plan import Plan
 from pipeline.settings import Config
 from pipeline.sources import Fetched, SourceError
@@ -176,7 +176,7 @@ def _not_found() -> Iterator[None]:
 
 def _trusted(comment: Comment) -> bool:
     """A status comment we may edit: written by a bot or by someone with write access."""
-    return comment.user_type == "Bot" or comment.association in MAINTAINER_ASSOCIATIONS
+    return comment.user_type == "Bot" or comment.by_editor
 
 
 @dataclass
