@@ -30,7 +30,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument(
         "--pairs",
         type=_sizes,
-        default=(3, 3, 2),
+        default=(3,),
         help="ours/plain pairs per size (the last count repeats)",
     )
     parser.add_argument(
