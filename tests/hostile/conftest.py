@@ -13,11 +13,9 @@ from typing import Any
 
 import pytest
 
-from pipeline.model import issue_from_json
-from pipeline.plan import Plan, plan_sync
-from pipeline.store import apply_plan, read_existing
+from pipeline.plan import Plan
 from tests.hostile.payloads import PAYLOADS, Payload
-from tests.pipeline.helpers import CONFIG, FORM, VALID, answers_with, issue_json
+from tests.pipeline.helpers import VALID, answers_with, issue_json, sync
 from tests.support import build_site, copy_content
 
 # Every field a submitter controls, including the title.
@@ -102,19 +100,6 @@ def clean_issue(number: int) -> dict[str, Any]:
     )
 
 
-def _sync(content: Path, issues: list[dict[str, Any]]) -> Plan:
-    plan = plan_sync(
-        [issue_from_json(data) for data in issues],
-        read_existing(content, CONFIG),
-        FORM,
-        CONFIG,
-        complete=True,
-        time_limit=0.3,  # the slow payloads need far more; ordinary stories far less
-    )
-    apply_plan(plan, content, CONFIG)
-    return plan
-
-
 HAND_EDITED_BODY = """\
 <script>alert(1)</script><img src=x onerror=alert(1)>
 [a]({attach}../../canary.txt) ![b]({static}../../canary.txt) [c](|filename|../../canary.txt)
@@ -159,10 +144,14 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Builds]:
     everything = placements()
 
     hostile = _content(root, "content")
-    plan = _sync(hostile, [hostile_issue(p, "../../canary.txt") for p in everything])
+    plan, _ = sync(
+        hostile,
+        [hostile_issue(p, "../../canary.txt") for p in everything],
+        time_limit=0.3,  # the slow payloads need far more; ordinary stories far less
+    )
     published = sorted(d.number for d in plan.decisions if d.state.on_site)
     baseline = _content(root, "baseline-content")
-    _sync(baseline, [clean_issue(number) for number in published])
+    sync(baseline, [clean_issue(number) for number in published], time_limit=0.3)
     hand_edited = (HAND_EDITED_FIRST, HAND_EDITED_FIRST + 1)
     for number in hand_edited:
         _hand_edited(hostile, number, hostile=True)

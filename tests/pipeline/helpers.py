@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from pipeline.form import Form, load_form
+from pipeline.model import issue_from_json
+from pipeline.plan import Plan, plan_sync
 from pipeline.settings import Config, load_config
+from pipeline.store import apply_plan, read_existing
 from tests.support import ROOT
 
 CONFIG: Config = load_config(ROOT)
@@ -103,3 +107,18 @@ def issue_json(
         "body": form_body(answers if answers is not None else VALID) if body is None else body,
         "reactions": reactions(plus=votes),
     }
+
+
+def sync(
+    content: Path, issues: Sequence[Mapping[str, Any]], *, time_limit: float | None = None
+) -> tuple[Plan, list[Path]]:
+    """An offline sync of these issue objects (a complete list) into a content folder."""
+    plan = plan_sync(
+        [issue_from_json(data) for data in issues],
+        read_existing(content, CONFIG),
+        FORM,
+        CONFIG,
+        complete=True,
+        time_limit=time_limit,
+    )
+    return plan, apply_plan(plan, content, CONFIG)

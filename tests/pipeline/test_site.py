@@ -14,10 +14,7 @@ from typing import Any
 
 import pytest
 
-from pipeline.model import issue_from_json
-from pipeline.plan import plan_sync
-from pipeline.store import apply_plan, read_existing
-from tests.pipeline.helpers import CONFIG, FORM
+from tests.pipeline.helpers import sync
 from tests.support import ROOT, build_site, copy_content, output_files
 
 pytestmark = pytest.mark.xdist_group("pipeline-site")
@@ -36,17 +33,6 @@ TRACES = {
 class Build:
     content: Path
     output: Path
-
-
-def sync(content: Path, issues: list[dict[str, Any]]) -> None:
-    plan = plan_sync(
-        [issue_from_json(data) for data in issues],
-        read_existing(content, CONFIG),
-        FORM,
-        CONFIG,
-        complete=True,
-    )
-    apply_plan(plan, content, CONFIG)
 
 
 def fresh_content(root: Path) -> Path:

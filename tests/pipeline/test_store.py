@@ -9,26 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.model import issue_from_json
-from pipeline.plan import Plan, plan_sync
+from pipeline.plan import Plan
 from pipeline.render import is_hand_edited
 from pipeline.settings import SHORTLIST_PATH
 from pipeline.store import StoreError, apply_plan, read_existing
-from tests.pipeline.helpers import CONFIG, FORM, answers_with, issue_json
+from tests.pipeline.helpers import CONFIG, answers_with, issue_json, sync
 from tests.support import ROOT
 
 APPROVED = ["verhaal", "goedgekeurd"]
-
-
-def sync(content: Path, issues: list[dict]) -> tuple[Plan, list[Path]]:
-    plan = plan_sync(
-        [issue_from_json(i) for i in issues],
-        read_existing(content, CONFIG),
-        FORM,
-        CONFIG,
-        complete=True,
-    )
-    return plan, apply_plan(plan, content, CONFIG)
 
 
 def snapshot(content: Path) -> dict[str, tuple[bytes, int]]:
