@@ -3,7 +3,7 @@
 Exit codes: 0 when the command did its job (invalid submissions are normal and reported),
 1 for an operational failure (one line on stderr), 2 for wrong usage.
 
-Hooks for the online side (modules of their own, imported only when used):
+The online side (modules of their own, imported only when used):
 - `pipeline.github.open_source(args, config) -> sources.Source` for `--repo` (token from
   GITHUB_TOKEN, API base from GITHUB_API_URL; honours args.full and args.no_feedback);
 - `pipeline.github.run_labels(args, config) -> int` for the `labels` command;
@@ -48,12 +48,9 @@ class CliError(Exception):
 
 
 def _online(module: str) -> ModuleType:
-    try:
-        return importlib.import_module(f"pipeline.{module}")
-    except ModuleNotFoundError as error:
-        if error.name != f"pipeline.{module}":
-            raise
-        raise CliError(f"pipeline.{module} ontbreekt: online werken is niet beschikbaar") from error
+    """An online module (github, gitops), imported only when used: PyGithub and GitPython
+    take time to import that an offline sync does not need to spend."""
+    return importlib.import_module(f"pipeline.{module}")
 
 
 def _config(args: argparse.Namespace) -> Config:

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.cli import CliError, _online
 from tests.pipeline.helpers import issue_json
 from tests.support import ROOT
 
@@ -125,8 +124,3 @@ def test_missing_settings_file_fails_with_one_line(tmp_path: Path) -> None:
 )
 def test_wrong_usage_exits_2(args: tuple[str, ...]) -> None:
     assert cli(*args).returncode == 2
-
-
-def test_missing_online_module_is_a_one_line_error() -> None:
-    with pytest.raises(CliError, match=r"pipeline\.nergens ontbreekt"):
-        _online("nergens")
