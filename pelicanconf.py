@@ -103,13 +103,13 @@ FEED_MAX_ITEMS = 20
 
 # --- Reading and rendering --------------------------------------------------------------------
 # No attr_list or md_in_html: submitted text must not set attributes or switch on raw blocks.
+# No smarty: it doubles the cost of every conversion; authors' own quotes are kept as typed.
 MARKDOWN = {
     "extension_configs": {
         "markdown.extensions.fenced_code": {},
         "markdown.extensions.tables": {},
         "markdown.extensions.footnotes": {},
         "markdown.extensions.sane_lists": {},
-        "markdown.extensions.smarty": {"smart_angled_quotes": False},
     },
     "output_format": "html5",
 }

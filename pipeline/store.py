@@ -52,25 +52,26 @@ def _fsync_directory(directory: Path) -> None:
             os.close(descriptor)
 
 
-def atomic_write(path: Path, text: str, *, sync_directory: bool = True) -> None:
+def atomic_write(path: Path, text: str, *, durable: bool = True) -> None:
     """Write text to path so that readers see the old or the new file, never half of one.
 
-    sync_directory=False leaves the folder's fsync (which makes the rename durable) to the
-    caller, who can do it once for many files.
+    durable=False skips the fsyncs of the file and its folder (which make it survive a power
+    loss); a caller writing many files makes them durable at once with `os.sync()`.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     descriptor, temp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=path.parent)
     try:
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(text.encode("utf-8"))
-            handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
         Path(temp).replace(path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             Path(temp).unlink()
         raise
-    if sync_directory:
+    if durable:
         _fsync_directory(path.parent)
 
 
@@ -99,23 +100,21 @@ def apply_plan(plan: Plan, content: Path, config: Config) -> list[Path]:
     """
     remove_leftovers(content, config)
     changed: list[Path] = []
-    folders: set[Path] = set()
     try:
         for relative, text in sorted(plan.writes.items()):
             path = _inside(content, relative)
             if not _unchanged(path, text):
-                atomic_write(path, text, sync_directory=False)
+                atomic_write(path, text, durable=False)
                 changed.append(relative)
-                folders.add(path.parent)
         for relative in plan.deletes:
             path = _inside(content, relative)
             if path.is_file():
                 path.unlink()
                 changed.append(relative)
-                folders.add(path.parent)
     except OSError as error:
         raise StoreError(f"schrijven in {content} mislukt: {error}") from error
     finally:
-        for folder in sorted(folders):
-            _fsync_directory(folder)
+        if changed:
+            # One flush for the whole sync: an fsync per file costs 7 ms each on this disk.
+            os.sync()
     return changed

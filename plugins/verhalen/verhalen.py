@@ -27,6 +27,7 @@ from .listings import (
     stories_by_number,
     story_meta,
 )
+from .reader import use_fast_reader
 from .sectors import SectorIndex, form_sectors, sector_index
 
 logger = logging.getLogger(__name__)
@@ -181,6 +182,9 @@ def add_pages_by_slug(generator: Any) -> None:
 
 def register() -> None:
     """Connect the handlers to Pelican's signals."""
+    # readers_init: after pelican-yaml-metadata's own hook (PLUGINS lists it first), so the
+    # faster reader of the same front matter replaces its reader.
+    signals.readers_init.connect(use_fast_reader)
     # generator_init: each generator builds its own Jinja environment; the context is shared.
     signals.generator_init.connect(add_filters_and_call)
     # article_generator_finalized: all articles are read and sorted, nothing is written yet.

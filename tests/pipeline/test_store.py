@@ -98,13 +98,13 @@ KILLER = """
 import os, sys
 from pathlib import Path
 calls = {"n": 0}
-real_fsync = os.fsync
-def fsync(fd):
+real_replace = os.replace
+def replace(source, target):
     calls["n"] += 1
     if calls["n"] == 3:
-        os._exit(9)  # killed while a temp file is half-way
-    real_fsync(fd)
-os.fsync = fsync
+        os._exit(9)  # killed with a temp file written but not yet in place
+    real_replace(source, target)
+os.replace = replace
 from pipeline.cli import main
 sys.exit(main(sys.argv[1:]))
 """
