@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -124,6 +124,14 @@ def _raw(item: Any) -> dict[str, Any]:
     """The JSON of a list item as received. Not `raw_data`: on a list item that property
     fetches the whole object again, one request per item."""
     return item._rawData  # type: ignore[no-any-return]
+
+
+def _forgetting(listing: Any) -> Iterator[Any]:
+    """The items of a PyGithub list, page by page. A PaginatedList keeps every item it has
+    yielded (at 5000 issues that alone was 104 MB of a sync's peak); here each is let go."""
+    for item in listing:
+        yield item
+        listing._clear()
 
 
 def _served_at(item: Any) -> datetime | None:
@@ -252,7 +260,7 @@ def _new_comments(issue: Issue, state: syncstate.SyncState) -> bool:
     return issue.comments > 0 and (record is None or record.comments != issue.comments)
 
 
-def _issues(raws: Sequence[Mapping[str, Any]]) -> list[Issue]:
+def _issues(raws: Iterable[Mapping[str, Any]]) -> list[Issue]:
     try:
         issues = [issue_from_json(raw) for raw in raws]
     except IssueDataError as error:
@@ -277,21 +285,28 @@ class GitHubSource:
     def _list_issues(self, since: datetime | None) -> tuple[list[Issue], datetime | None]:
         """The submissions updated at or after since (all when None), and when listing began."""
         options: dict[str, Any] = {} if since is None else {"since": since}
-        items = list(
-            self.repo.get_issues(
-                labels=[self.config.labels.submission],
-                state="all",
-                sort="created",
-                direction="asc",
-                **options,
-            )
+        listing = self.repo.get_issues(
+            labels=[self.config.labels.submission],
+            state="all",
+            sort="created",
+            direction="asc",
+            **options,
         )
-        return _issues([_raw(item) for item in items]), _served_at(items[0]) if items else None
+        started: list[datetime | None] = []
+
+        def raws() -> Iterator[dict[str, Any]]:
+            for item in _forgetting(listing):
+                if not started:
+                    started.append(_served_at(item))
+                yield _raw(item)
+
+        issues = _issues(raws())
+        return issues, started[0] if started else None
 
     def _list_comments(self, since: datetime | None, numbers: set[int]) -> tuple[Comment, ...]:
         options: dict[str, Any] = {} if since is None else {"since": since}
-        raws = [_raw(item) for item in self.repo.get_issues_comments(**options)]
-        comments = (comment_from_json(raw) for raw in raws)
+        listing = self.repo.get_issues_comments(**options)
+        comments = (comment_from_json(_raw(item)) for item in _forgetting(listing))
         return tuple(c for c in comments if c is not None and c.issue in numbers)
 
     def fetch(self, *, full: bool) -> Fetched:
