@@ -24,7 +24,7 @@ from pipeline.render import (
 )
 from pipeline.settings import SHORTLIST_PATH, Config
 from pipeline.state import State, decide, is_late, wanted_labels
-from pipeline.validate import Problem, build_submission, problems_of
+from pipeline.validate import Problem, validate
 
 # A story file name: the issue number alone.
 STORY_FILE = re.compile(r"(?P<number>[1-9]\d{0,9})\.md")
@@ -146,10 +146,11 @@ def _decide(issue: Issue, form: Form, config: Config, time_limit: float | None) 
     if state not in (State.IGNORED, State.WITHDRAWN, State.REJECTED):
         answers = parse_body(issue.body, form)
         kwargs = {} if time_limit is None else {"time_limit": time_limit}
-        problems = tuple(problems_of(issue, answers, form, config, **kwargs))
+        checked = validate(issue, answers, form, config, **kwargs)
+        problems = tuple(checked) if isinstance(checked, list) else ()
         state = decide(issue, problems, config)
-        if state.on_site:
-            submission = build_submission(issue, answers, form)
+        if state.on_site and not isinstance(checked, list):
+            submission = checked
     late = is_late(issue, config)
     wanted = wanted_labels(state, late, config)
     present = issue.labels & config.labels.managed if state is not State.IGNORED else frozenset()
@@ -228,7 +229,7 @@ def _story_change(
             late=decision.late,
             timezone=config.timezone,
         )
-        if story is not None:
+        if story is not None and story.text != text:
             text = _keep_modified_if_unchanged(story, text)
         if story is None or story.text != text:
             out.writes[path] = text

@@ -36,6 +36,8 @@ HASH_PREFIX = "sha256:"
 BARE_URL_LINE = re.compile(
     r"^(?P<lead>[ \t]*(?:[-*+][ \t]+|\d{1,3}[.)][ \t]+)?)(?P<url>https?://[^\s<>]+)[ \t]*$"
 )
+# The line that closes the front matter python-frontmatter writes.
+FRONT_MATTER_END = "\n---\n"
 # One YAML line per key: no folding of long values.
 _YAML_OPTIONS: dict[str, Any] = {"sort_keys": False, "width": 1_000_000}
 
@@ -104,9 +106,18 @@ def story_metadata(
 def render_story(submission: Submission, *, shortlisted: bool, late: bool, timezone: tzinfo) -> str:
     """The complete text of content/<stories>/<number>.md (deterministic bytes)."""
     metadata = story_metadata(submission, shortlisted=shortlisted, late=late, timezone=timezone)
-    body = story_body(submission)
-    metadata["source_hash"] = source_hash(metadata, body)
-    return _dump(metadata, body)
+    return _stamped(_dump(metadata, story_body(submission)))
+
+
+def _stamped(text: str) -> str:
+    """A rendered file with its `source_hash` added as the last front-matter key.
+
+    The same bytes as dumping the metadata with the hash in it (a test holds this), for one
+    YAML dump instead of two: the hash is a plain scalar on a line of its own.
+    """
+    digest = HASH_PREFIX + hashlib.sha256(text.encode("utf-8")).hexdigest()
+    header, rest = text.split(FRONT_MATTER_END, 1)
+    return f"{header}\nsource_hash: {digest}{FRONT_MATTER_END}{rest}"
 
 
 def split_story(text: str) -> tuple[dict[str, Any], str]:

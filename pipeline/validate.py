@@ -240,15 +240,15 @@ def build_submission(issue: Issue, answers: Answers, form: Form) -> Submission:
     )
 
 
-def problems_of(
+def validate(
     issue: Issue,
     answers: Answers,
     form: Form,
     config: Config,
     *,
     time_limit: float = DEFAULT_TIME_LIMIT,
-) -> list[Problem]:
-    """Every problem of a submission, in a stable order (empty when it is valid)."""
+) -> Submission | list[Problem]:
+    """A Submission when the answers pass every check, else the list of problems."""
     unrecognised = list(_validate_recognised(answers, form))
     problems = [*_validate_title(issue, form), *_validate_size(issue)]
     if unrecognised:
@@ -260,20 +260,8 @@ def problems_of(
         *_validate_display_name(answers, form, config),
         *_validate_numbers(answers, form),
     ]
-    if not problems:
-        submission = build_submission(issue, answers, form)
-        problems += _validate_markdown(story_body(submission), config, time_limit)
-    return problems
-
-
-def validate(
-    issue: Issue,
-    answers: Answers,
-    form: Form,
-    config: Config,
-    *,
-    time_limit: float = DEFAULT_TIME_LIMIT,
-) -> Submission | list[Problem]:
-    """A Submission when the answers pass every check, else the list of problems."""
-    problems = problems_of(issue, answers, form, config, time_limit=time_limit)
-    return problems if problems else build_submission(issue, answers, form)
+    if problems:
+        return problems
+    submission = build_submission(issue, answers, form)
+    problems = list(_validate_markdown(story_body(submission), config, time_limit))
+    return problems or submission

@@ -189,6 +189,7 @@ def test_front_matter_round_trips_through_frontmatter_and_pelican(
         late,
     )
     assert not is_hand_edited(text)
+    assert restamp(text) == text  # one dump with the hash line added == dumping with the hash
 
     path = tmp_path_factory.mktemp("story") / "12.md"
     path.write_text(text, encoding="utf-8")
