@@ -7,7 +7,6 @@ import os
 import subprocess
 import sys
 import tarfile
-from collections.abc import Iterator
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
@@ -59,14 +58,6 @@ def _sample_issue() -> dict[str, Any]:
     """The first sample submission: approved and shortlisted, sent in before the deadline."""
     issues = json.loads((ROOT / "examples" / "issues.json").read_text(encoding="utf-8"))
     return next(issue for issue in issues if issue["number"] == 1)
-
-
-@pytest.fixture
-def github() -> Iterator[FakeGitHub]:
-    server = FakeGitHub().start()
-    yield server
-    server.stop()
-    assert server.schema_errors == []
 
 
 @pytest.fixture

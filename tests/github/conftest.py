@@ -13,15 +13,6 @@ from tests.support import ROOT
 
 
 @pytest.fixture
-def github() -> Iterator[FakeGitHub]:
-    """A fresh fake GitHub; the test fails if any answer strayed from the OpenAPI description."""
-    server = FakeGitHub().start()
-    yield server
-    server.stop()
-    assert server.schema_errors == []
-
-
-@pytest.fixture
 def client(github: FakeGitHub) -> Iterator[Github]:
     """Lazy PyGithub pointed at the fake server, without waits and with a small, quick retry."""
     retry = GithubRetry(total=3, backoff_factor=0, secondary_rate_wait=1, max_rate_limit_wait=5)
