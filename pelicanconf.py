@@ -43,6 +43,9 @@ LABELS = {
     "withdrawn": "ingetrokken",
     "late": "te-laat",
     "incomplete": "onvolledig",
+    "changed": "gewijzigd",
+    "dashboard": "overzicht",
+    "on_behalf": "namens",
 }
 STORIES_DIR = "verhalen"
 

@@ -15,7 +15,19 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 # Label roles the pipeline needs; pelicanconf.LABELS maps each role to the label's name.
 LABEL_ROLES = frozenset(
-    {"submission", "approved", "shortlist", "rejected", "spam", "withdrawn", "late", "incomplete"}
+    {
+        "submission",
+        "approved",
+        "shortlist",
+        "rejected",
+        "spam",
+        "withdrawn",
+        "late",
+        "incomplete",
+        "changed",
+        "dashboard",
+        "on_behalf",
+    }
 )
 # Where the pipeline writes the shortlist page, relative to the content folder.
 SHORTLIST_PATH = Path("pages/shortlist.md")
@@ -37,6 +49,12 @@ class Labels:
     withdrawn: str
     late: str
     incomplete: str
+    # An approved story whose title or answers changed since approval (set by the sync).
+    changed: str
+    # The editors' dashboard issue, kept by the sync; never a submission.
+    dashboard: str
+    # A story an editor entered on behalf of someone without a GitHub account.
+    on_behalf: str
 
     @classmethod
     def from_mapping(cls, labels: Mapping[str, str]) -> Labels:
