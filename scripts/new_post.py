@@ -9,13 +9,13 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import frontmatter
 from pelican.settings import read_settings
 from pelican.utils import slugify
 
+from pipeline.posts import BODY_PLACEHOLDER, SUMMARY_PLACEHOLDER, post_text
+
 ROOT = Path(__file__).resolve().parent.parent
-SUMMARY_PLACEHOLDER = "Eén of twee zinnen die de lezer laten weten waar dit bericht over gaat."
-BODY_PLACEHOLDER = "Schrijf hier je bericht. Een kopje maak je met `## Kopje`."
+__all__ = ["BODY_PLACEHOLDER", "SUMMARY_PLACEHOLDER", "NewPost", "PostError", "plan_post"]
 
 
 @dataclass(frozen=True)
@@ -45,15 +45,7 @@ def plan_post(
     taken = sorted(posts_dir.glob(f"*-{slug}.md")) if posts_dir.is_dir() else []
     if taken:
         raise PostError(f"Er is al een bericht met deze titel: {taken[0]}")
-    post = frontmatter.Post(
-        BODY_PLACEHOLDER,
-        title=title,
-        date=now.isoformat(timespec="seconds"),
-        slug=slug,
-        author=author,
-        summary=SUMMARY_PLACEHOLDER,
-    )
-    text = frontmatter.dumps(post, sort_keys=False) + "\n"
+    text = post_text(title, now, author, slug)
     return NewPost(path=posts_dir / f"{now:%Y-%m-%d}-{slug}.md", text=text)
 
 
