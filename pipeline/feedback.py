@@ -53,6 +53,12 @@ OPENINGS = {
     State.WITHDRAWN: (
         "### Ingetrokken\n\nJe verhaal is ingetrokken en staat niet (meer) op de site."
     ),
+    State.FAILED: (
+        "### We konden je verhaal niet verwerken\n\n"
+        "Bij het verwerken van je verhaal ging er aan onze kant iets mis. Dat ligt niet aan "
+        "jou: de beheerders van de site zien de fout en lossen haar op. Je hoeft niets te doen; "
+        "dit bericht verandert zodra je verhaal weer verwerkt is."
+    ),
 }
 LATE_NOTE = (
     "Je verhaal kwam binnen na de deadline: het staat op de site, maar doet niet mee voor de "

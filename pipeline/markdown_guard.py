@@ -1,35 +1,37 @@
-"""Time-limited Markdown conversion: reject text that Python-Markdown converts too slowly.
+"""Bounded Markdown conversion: every submitted text is converted once, under a limit of CPU time
+and of stack depth, before it may reach content/ (the shell side of validate's Markdown check).
 
-Python-Markdown is super-linear on some inputs: 20 000 × "[" takes about 97 s, 5 000 × "[x]("
-about 10 s (measured with the site's MARKDOWN settings). A size bound alone is not enough, so
-each submitted body is converted once under a time limit before it may reach content/: on the
-main thread with a CPU-time timer (ITIMER_VIRTUAL, so a busy machine does not make a good story
-fail), elsewhere in a child process that does the same and is killed if it hangs anyway.
+Python-Markdown is super-linear on some inputs ("[" x 20 000 takes minutes; "-\\n" repeated to
+19 000 characters several seconds, with no markup at all) and recursive on nested blocks
+("* * * … x" or "- " x 6 000 raise RecursionError, which Pelican logs and then drops the story).
+No cheap look at the text tells these apart from an ordinary story, so each text is converted:
+on the main thread under a CPU-time timer (ITIMER_VIRTUAL, so a busy machine does not make a
+good story fail) and a stack budget well below what Pelican has left when it converts the same
+file; elsewhere in a child process that does the same and is killed if it hangs anyway.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
-import re
 import signal
 import subprocess
 import sys
 import threading
-import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
 import markdown
 
-# CPU seconds one conversion may take; ordinary 20 000-character stories need about 0.03 s.
+from pipeline.validate import ConversionProblem
+
+# CPU seconds one conversion may take; an ordinary 20 000-character story needs about 0.03 s.
 DEFAULT_TIME_LIMIT = 1.0
-# Characters that open or close inline Markdown. Python-Markdown's time grows with their number
-# times the text's length (250 "[" in 2 000 characters: 0.1 s; in 20 000 characters: 1 s).
-MARKUP = re.compile(r"[\[\]()<>*_`!&\\]")
-# Below this product (markup characters x length) a text converts in 0.25 s at most (measured
-# with the worst character of MARKUP at 700 to 20 000 characters), so there is nothing to prove.
-MARKUP_BUDGET = 500_000
+# Stack frames a conversion may use on top of the caller's. Pelican converts a story about 80
+# frames deep under the default recursion limit of 1 000, so a text that converts within this
+# budget here always converts there too.
+DEPTH_BUDGET = 450
 
 
 class ConversionTimeout(Exception):
@@ -67,60 +69,107 @@ def _alarm(seconds: float) -> Iterator[None]:
         signal.signal(signal.SIGVTALRM, previous)
 
 
-def _convert_in_child(text: str, settings: Mapping[str, Any], limit: float) -> None:
+def _stack_depth() -> int:
+    depth = 0
+    frame = sys._getframe(1)
+    while frame is not None:
+        depth += 1
+        frame = frame.f_back  # type: ignore[assignment]  # None ends the walk
+    return depth
+
+
+@contextmanager
+def _depth_budget(frames: int) -> Iterator[None]:
+    """Lower the recursion limit to `frames` above the current depth (never raise it)."""
+    previous = sys.getrecursionlimit()
+    sys.setrecursionlimit(min(previous, _stack_depth() + frames))
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(previous)
+
+
+def _convert_bounded(converter: markdown.Markdown, text: str, limit: float) -> ConversionProblem:
+    """Convert under both bounds; what went wrong, or None."""
+    try:
+        with _alarm(limit), _depth_budget(DEPTH_BUDGET):
+            converter.reset().convert(text)
+    except ConversionTimeout:
+        return "slow"
+    except RecursionError:
+        return "deep"
+    except Exception:  # any other failure of Python-Markdown: Pelican would drop the story
+        return "broken"
+    return None
+
+
+def _convert_in_child(text: str, settings: Mapping[str, Any], limit: float) -> ConversionProblem:
     payload = json.dumps({"text": text, "settings": dict(settings), "limit": limit})
     try:
-        subprocess.run(
+        result = subprocess.run(
             [sys.executable, "-m", "pipeline.markdown_guard"],
             input=payload,
             capture_output=True,
             text=True,
             timeout=5 * limit + 10.0,  # wall clock: a backstop; the child limits its CPU time
-            check=True,
+            check=False,
         )
-    except subprocess.TimeoutExpired as error:
-        raise ConversionTimeout from error
-    except subprocess.CalledProcessError as error:
-        if "ConversionTimeout" in error.stderr:
-            raise ConversionTimeout from error
-        raise
-
-
-def cannot_be_slow(text: str) -> bool:
-    """True when the text has too little inline markup for a slow conversion (cheap check)."""
-    return len(MARKUP.findall(text)) * len(text) <= MARKUP_BUDGET
+    except subprocess.TimeoutExpired:
+        return "slow"
+    answer = result.stdout.strip()
+    if result.returncode == 0 and answer in ("ok", "slow", "deep", "broken"):
+        return None if answer == "ok" else answer  # type: ignore[return-value]  # checked
+    return "broken"
 
 
 def _use_alarm() -> bool:
     return hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
 
 
+def check(
+    text: str, settings: Mapping[str, Any], limit: float = DEFAULT_TIME_LIMIT
+) -> ConversionProblem:
+    """Why the text cannot be converted within the bounds ("slow", "deep", "broken"), or None."""
+    if _use_alarm():
+        return _convert_bounded(_markdown(settings), text, limit)
+    return _convert_in_child(text, settings, limit)
+
+
 def converts_in_time(
     text: str, settings: Mapping[str, Any], limit: float = DEFAULT_TIME_LIMIT
 ) -> bool:
-    """True when the text converts within `limit` CPU seconds with these MARKDOWN settings."""
-    if cannot_be_slow(text):
-        return True
-    try:
-        if _use_alarm():
-            converter = _markdown(settings)  # imports extensions: not the text's cost
-            with _alarm(limit):
-                converter.convert(text)
-        else:
-            _convert_in_child(text, settings, limit)
-    except ConversionTimeout:
-        return False
-    return True
+    """True when the text converts within the bounds with these MARKDOWN settings."""
+    return check(text, settings, limit) is None
+
+
+def checker(
+    settings: Mapping[str, Any], limit: float = DEFAULT_TIME_LIMIT
+) -> Callable[[str], ConversionProblem]:
+    """The check validate receives: one converter for the whole sync, each text checked once."""
+    converter: markdown.Markdown | None = None
+    seen: dict[str, ConversionProblem] = {}
+
+    def check_text(text: str) -> ConversionProblem:
+        nonlocal converter
+        key = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+        if key not in seen:
+            if not _use_alarm():
+                seen[key] = _convert_in_child(text, settings, limit)
+            else:
+                if converter is None:
+                    converter = _markdown(settings)  # imports extensions: not a text's cost
+                seen[key] = _convert_bounded(converter, text, limit)
+        return seen[key]
+
+    return check_text
 
 
 def _main() -> None:
-    """Child process: convert the JSON payload on stdin under the limit's alarm."""
+    """Child process: convert the JSON payload on stdin under both bounds; print the verdict."""
     payload = json.loads(sys.stdin.read())
     converter = _markdown(payload["settings"])
-    started = time.perf_counter()
-    with _alarm(float(payload["limit"])):
-        converter.convert(payload["text"])
-    sys.stdout.write(f"{time.perf_counter() - started:.3f}\n")
+    problem = _convert_bounded(converter, payload["text"], float(payload["limit"]))
+    sys.stdout.write(f"{problem or 'ok'}\n")
 
 
 if __name__ == "__main__":

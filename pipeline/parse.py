@@ -19,6 +19,8 @@ FENCED = re.compile(r"\A(?P<fence>`{3,}|~{3,})[^\n`]*\n(?P<code>.*?)\n?(?P=fence
 FENCE = re.compile(r"^ {0,3}(?P<fence>`{3,}|~{3,})")
 # What GitHub writes for an empty input, textarea or dropdown.
 NO_RESPONSE = "_No response_"
+# What GitHub writes for an optional dropdown nobody chose (an answer only if it is an option).
+UNSELECTED = "None"
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,10 @@ def _trim_blank_lines(lines: list[str]) -> str:
 
 def _clean_answer(raw: str, form_field: Field) -> str:
     if raw.strip() == NO_RESPONSE:
+        return ""
+    if form_field.type == "dropdown" and raw.strip() == UNSELECTED and UNSELECTED not in (
+        form_field.options
+    ):
         return ""
     if form_field.render:
         match = FENCED.match(raw)

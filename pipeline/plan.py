@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import traceback
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -24,7 +25,7 @@ from pipeline.render import (
 )
 from pipeline.settings import SHORTLIST_PATH, Config
 from pipeline.state import State, decide, is_late, wanted_labels
-from pipeline.validate import Problem, validate
+from pipeline.validate import ConversionProblem, MarkdownCheck, Problem, validate
 
 # A story file name: the issue number alone.
 STORY_FILE = re.compile(r"(?P<number>[1-9]\d{0,9})\.md")
@@ -47,6 +48,9 @@ class Decision:
     labels_add: frozenset[str] = frozenset()
     labels_remove: frozenset[str] = frozenset()
     hand_edited: bool = False
+    # State FAILED: one line on what went wrong, and the traceback for the maintainers' log.
+    failure: str = ""
+    failure_detail: str = ""
 
 
 @dataclass(frozen=True)
@@ -78,6 +82,8 @@ class Plan:
         lines += [f"overgeslagen (met de hand bewerkt): {path.as_posix()}" for path in self.skipped]
         for decision in self.decisions:
             extra = f" ({len(decision.problems)} problemen)" if decision.problems else ""
+            if decision.failure:
+                extra = f" ({decision.failure})"
             lines.append(f"issue #{decision.number}: {decision.state.value}{extra}")
         lines += self.report
         if not self.changes_files:
@@ -94,6 +100,7 @@ class _Existing:
     text: str
     metadata: Mapping[str, Any]
     hand_edited: bool
+    body: str = ""
 
     def entry(self) -> Entry | None:
         """Ranking data from the file's front matter (None when unreadable)."""
@@ -121,11 +128,11 @@ def _existing_stories(
             report.append(f"onbekend bestand blijft staan: {path.as_posix()}")
             continue
         try:
-            metadata, _ = split_story(text)
+            metadata, body = split_story(text)
         except Exception:  # unreadable front matter: treat as hand-edited and report
-            metadata = {}
+            metadata, body = {}, ""
         number = int(match.group("number"))
-        stories[number] = _Existing(number, path, text, metadata, is_hand_edited(text))
+        stories[number] = _Existing(number, path, text, metadata, is_hand_edited(text), body)
     return stories, report
 
 
@@ -139,14 +146,28 @@ def _latest(issues: Iterable[Issue]) -> list[Issue]:
     return [by_number[number] for number in sorted(by_number)]
 
 
-def _decide(issue: Issue, form: Form, config: Config, time_limit: float | None) -> Decision:
+def _decide(issue: Issue, form: Form, config: Config, check_markdown: MarkdownCheck) -> Decision:
+    """The decision for one issue; a failure of our own code fails this issue alone."""
+    try:
+        return _decide_issue(issue, form, config, check_markdown)
+    except Exception as error:  # any bug on one stranger's issue must not stop the others
+        return Decision(
+            number=issue.number,
+            state=State.FAILED,
+            failure=f"interne fout {type(error).__name__}: {' '.join(str(error).split())[:160]}",
+            failure_detail=traceback.format_exc(),
+        )
+
+
+def _decide_issue(
+    issue: Issue, form: Form, config: Config, check_markdown: MarkdownCheck
+) -> Decision:
     state = decide(issue, (), config)
     problems: tuple[Problem, ...] = ()
     submission = None
     if state not in (State.IGNORED, State.WITHDRAWN, State.REJECTED):
         answers = parse_body(issue.body, form)
-        kwargs = {} if time_limit is None else {"time_limit": time_limit}
-        checked = validate(issue, answers, form, config, **kwargs)
+        checked = validate(issue, answers, form, config, check_markdown=check_markdown)
         problems = tuple(checked) if isinstance(checked, list) else ()
         state = decide(issue, problems, config)
         if state.on_site and not isinstance(checked, list):
@@ -164,6 +185,17 @@ def _decide(issue: Issue, form: Form, config: Config, time_limit: float | None) 
         labels_add=wanted - issue.labels,
         labels_remove=present - wanted,
     )
+
+
+def _trusting_written(check: MarkdownCheck, stories: Mapping[int, _Existing]) -> MarkdownCheck:
+    """The check, skipped for a body that a story file of ours already holds: it was checked
+    when that file was written, so an unchanged story costs no conversion."""
+    written = {story.body for story in stories.values() if story.body and not story.hand_edited}
+
+    def check_new(body: str) -> ConversionProblem:
+        return None if body in written else check(body)
+
+    return check_new
 
 
 def _shortlist(
@@ -201,6 +233,10 @@ def _story_change(
 ) -> Decision:
     """Write, keep or delete one issue's story file; return the decision as final."""
     path = config.story_path(decision.number)
+    if decision.state is State.FAILED:
+        kept = f", {path.as_posix()} blijft zoals het is" if story is not None else ""
+        out.report.append(f"issue #{decision.number}: niet verwerkt ({decision.failure}){kept}")
+        return decision
     if decision.state is State.SHORTLISTED and decision.number not in picks:
         out.report.append(
             f"issue #{decision.number}: niet op de shortlist, er zijn al "
@@ -256,21 +292,26 @@ def plan_sync(
     config: Config,
     *,
     complete: bool,
-    time_limit: float | None = None,
+    check_markdown: MarkdownCheck,
 ) -> Plan:
-    """Plan the content changes for these issues (pure).
+    """Plan the content changes for these issues.
 
     existing_files maps paths relative to the content folder (the story files and the
     shortlist page) to their text. complete=True: `issues` is every issue, so story files of
     issues not in it are deleted. complete=False: only changed issues are given; the other
     stories keep their files, and their votes and flags come from those files.
-    time_limit: CPU seconds per Markdown conversion check (default: markdown_guard's).
+    check_markdown converts a story body under bounds (markdown_guard.checker in the shell).
+    An issue whose processing fails in our own code is decided FAILED and keeps its file.
     """
     stories, report = _existing_stories(existing_files, config)
-    decisions = [_decide(issue, form, config, time_limit) for issue in _latest(issues)]
-    given = {decision.number for decision in decisions}
+    check = _trusting_written(check_markdown, stories)
+    decisions = [_decide(issue, form, config, check) for issue in _latest(issues)]
+    given = {d.number for d in decisions}
+    failed = {d.number for d in decisions if d.state is State.FAILED}
     others = {number: story for number, story in stories.items() if number not in given}
-    ranking, picks = _shortlist(decisions, {} if complete else others, config.shortlist_size)
+    kept = {number: story for number, story in stories.items() if number in failed}
+    unchanged = kept if complete else {**others, **kept}
+    ranking, picks = _shortlist(decisions, unchanged, config.shortlist_size)
 
     out = _Changes(report=report)
     final = [_story_change(d, stories.get(d.number), picks, config, out) for d in decisions]

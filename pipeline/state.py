@@ -13,6 +13,9 @@ Precedence, first matching row wins (labels by role; names come from pelicanconf
 | 7 | created after CALL_DEADLINE                                      | LATE        |
 | 8 | otherwise                                                        | PENDING     |
 
+FAILED is not decided here: the plan gives it to an issue whose processing failed in our own
+code (a bug), so that one issue is reported and every other issue goes on.
+
 So withdrawal, rejection and spam win over approval, and an approved story that is edited into
 an invalid one leaves the site until it is fixed. Closing an issue as completed changes nothing.
 `late` is also a flag of its own (`is_late`): a published late story is never shortlist-eligible.
@@ -32,6 +35,7 @@ class State(enum.StrEnum):
     """Where a submission stands; the value is the Dutch word shown in reports."""
 
     IGNORED = "genegeerd"
+    FAILED = "niet verwerkt"
     WITHDRAWN = "ingetrokken"
     REJECTED = "afgewezen"
     INCOMPLETE = "onvolledig"

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from typing import TypeAlias
+from collections.abc import Callable, Iterator
+from typing import Literal, TypeAlias
 
 from pelican.utils import slugify
 
 from pipeline.form import Field, Form
-from pipeline.markdown_guard import DEFAULT_TIME_LIMIT, converts_in_time
 from pipeline.model import Issue, Submission
 from pipeline.parse import Answers
 from pipeline.privacy import scrub
@@ -18,6 +17,23 @@ from pipeline.settings import Config
 
 # (field id, Dutch message); field id is a form field's id, "title" or "body".
 Problem: TypeAlias = tuple[str, str]
+# Why a text cannot be converted to HTML within the bounds; None when it can.
+ConversionProblem: TypeAlias = Literal["slow", "deep", "broken"] | None
+# Converts a Markdown text the way the site build will, under bounds of time and depth (the
+# shell's markdown_guard.checker); the core only sees the verdict.
+MarkdownCheck: TypeAlias = Callable[[str], ConversionProblem]
+# What the contributor reads for each verdict, after "We konden je tekst niet verwerken: ".
+CONVERSION_REASONS = {
+    "slow": (
+        "de opmaak is zo ingewikkeld dat het omzetten te lang duurt (bijvoorbeeld heel veel "
+        "haakjes [ ] of ( ), of honderden regels met alleen een streepje of hekje)"
+    ),
+    "deep": (
+        "lijsten of citaten zijn te diep in elkaar genest (bijvoorbeeld een lange reeks "
+        "sterretjes of streepjes met spaties ertussen)"
+    ),
+    "broken": "de opmaak kan niet worden omgezet naar een webpagina",
+}
 
 MAX_TITLE = 200
 MAX_ONE_LINE = 200
@@ -204,13 +220,13 @@ def _validate_numbers(answers: Answers, form: Form) -> Iterator[Problem]:
             )
 
 
-def _validate_markdown(body: str, config: Config, limit: float) -> Iterator[Problem]:
-    if not converts_in_time(body, config.markdown, limit):
+def _validate_markdown(body: str, check_markdown: MarkdownCheck) -> Iterator[Problem]:
+    problem = check_markdown(body)
+    if problem is not None:
         yield (
             "body",
-            "Je tekst is zo ingewikkeld opgemaakt dat we hem niet snel kunnen verwerken "
-            "(bijvoorbeeld door heel veel haakjes [ ] of ( ) achter elkaar). "
-            "Maak de opmaak eenvoudiger.",
+            f"We konden je tekst niet verwerken: {CONVERSION_REASONS[problem]}. "
+            "Maak de opmaak eenvoudiger en bewerk het issue.",
         )
 
 
@@ -246,7 +262,7 @@ def validate(
     form: Form,
     config: Config,
     *,
-    time_limit: float = DEFAULT_TIME_LIMIT,
+    check_markdown: MarkdownCheck,
 ) -> Submission | list[Problem]:
     """A Submission when the answers pass every check, else the list of problems."""
     unrecognised = list(_validate_recognised(answers, form))
@@ -263,5 +279,5 @@ def validate(
     if problems:
         return problems
     submission = build_submission(issue, answers, form)
-    problems = list(_validate_markdown(story_body(submission), config, time_limit))
+    problems = list(_validate_markdown(story_body(submission), check_markdown))
     return problems or submission

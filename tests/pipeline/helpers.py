@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.form import Form, load_form
+from pipeline.markdown_guard import DEFAULT_TIME_LIMIT, checker
 from pipeline.model import issue_from_json
 from pipeline.plan import Plan, plan_sync
 from pipeline.settings import Config, load_config
@@ -15,6 +16,8 @@ from tests.support import ROOT
 
 CONFIG: Config = load_config(ROOT)
 FORM: Form = load_form(CONFIG.form_path)
+# The bounded Markdown check of a real sync, with the site's settings.
+CHECK = checker(CONFIG.markdown)
 REPO_URL = "https://github.com/verhalenbank/verhalenbank"
 BEFORE_DEADLINE = "2012-08-01T10:00:00Z"
 AFTER_DEADLINE = "2012-09-03T08:00:00Z"
@@ -119,6 +122,6 @@ def sync(
         FORM,
         CONFIG,
         complete=True,
-        time_limit=time_limit,
+        check_markdown=checker(CONFIG.markdown, time_limit or DEFAULT_TIME_LIMIT),
     )
     return plan, apply_plan(plan, content, CONFIG)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import sys
 import threading
 import time
 
 import pytest
 
-from pipeline.markdown_guard import MARKUP_BUDGET, cannot_be_slow, convert, converts_in_time
+from pipeline.markdown_guard import check, checker, convert, converts_in_time
 from tests.pipeline.helpers import CONFIG
 
 SLOW = "[" * 20_000  # about 97 s unbounded with the site's settings
@@ -45,29 +46,54 @@ def test_off_the_main_thread_a_child_process_is_used() -> None:
     assert results["normal"] is True
 
 
-# A long ordinary story: 600 words, a few links and some emphasis.
-STORY = "\n\n".join(
-    [
-        "We nodigden bewoners, de huisarts en de wijkagent uit in het buurthuis. " * 8,
-        "Lees het [verslag](https://example.nl/verslag) en het *plan van aanpak*.",
-        "Daarna gingen we samen aan de slag met de (kleine) acties van iedereen. " * 8,
-        "Meer in [de krant](https://example.nl/krant) en op [onze site](https://example.nl).",
-    ]
-    * 3
-)
+# Texts Python-Markdown converts slowly without any inline markup, or recurses on too deeply.
+MARKUP_FREE_SLOW = {"-\\n": "-\n" * 9_500, "#\\n": "#\n" * 9_500, "x=": "x\n=\n" * 4_750}
+DEEP = {
+    "* * *": "* " * 3_000 + "x",
+    "- - -": "- " * 6_000 + "x",
+    "1. 1.": "1. " * 3_000 + "x",
+}
 
 
-@pytest.mark.parametrize(
-    ("text", "cheap"),
-    [
-        (STORY, True),
-        ("Gewone tekst zonder opmaak. " * 700, True),
-        ("[" * 250 + "a" * 19_750, False),  # about 1 s unbounded
-        ("[x](" * 1_250, False),
-        (NORMAL, False),  # lots of markup in 20 000 characters: proven by converting it
-    ],
-    ids=["story", "plain", "brackets", "links", "dense"],
-)
-def test_only_texts_with_much_markup_are_converted_to_check(text: str, cheap: bool) -> None:
-    assert cannot_be_slow(text) is cheap
-    assert (len(text) * sum(text.count(c) for c in "[]()<>*_`!&\\") <= MARKUP_BUDGET) is cheap
+@pytest.mark.parametrize("text", MARKUP_FREE_SLOW.values(), ids=MARKUP_FREE_SLOW.keys())
+def test_slow_text_without_markup_is_stopped(text: str) -> None:
+    started = time.process_time()
+    assert check(text, CONFIG.markdown, 0.3) == "slow"
+    assert time.process_time() - started < 2
+
+
+@pytest.mark.parametrize("text", DEEP.values(), ids=DEEP.keys())
+def test_deep_nesting_is_refused_not_raised(text: str) -> None:
+    verdict = check(text, CONFIG.markdown, 2.0)
+    assert verdict in ("deep", "slow")
+    assert sys.getrecursionlimit() == 1000  # the budget is given back
+
+
+def test_depth_budget_leaves_room_for_the_build() -> None:
+    """A nesting just inside the budget converts with the whole default stack used by Pelican."""
+    nested = "> " * 60 + "x"
+    assert check(nested, CONFIG.markdown, 2.0) is None
+    assert "<blockquote>" in convert(nested, CONFIG.markdown)
+
+
+def test_the_checker_converts_each_text_once() -> None:
+    check_text = checker(CONFIG.markdown, 0.3)
+    started = time.process_time()
+    assert check_text(SLOW) == "slow"
+    assert check_text(SLOW) == "slow"  # remembered: no second 0.3 s
+    assert time.process_time() - started < 0.6
+    assert check_text(NORMAL) is None
+
+
+def test_in_a_child_process_the_verdicts_are_the_same() -> None:
+    results: dict[str, object] = {}
+
+    def work() -> None:
+        results["deep"] = check(DEEP["- - -"], CONFIG.markdown, 2.0)
+        results["slow"] = check(MARKUP_FREE_SLOW["-\\n"], CONFIG.markdown, 0.3)
+        results["ok"] = check(NORMAL, CONFIG.markdown, 2.0)
+
+    thread = threading.Thread(target=work)
+    thread.start()
+    thread.join(timeout=60)
+    assert results == {"deep": "deep", "slow": "slow", "ok": None}

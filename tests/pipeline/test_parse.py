@@ -121,3 +121,28 @@ def test_heading_needs_a_blank_line_before_it() -> None:
     answers = parse_body("### Naam\n\nAnna\n### Sector\n\nZorg", FORM)
     assert answers.text("name") == "Anna\n### Sector\n\nZorg"
     assert "sector" in answers.missing
+
+
+OPTIONAL_DROPDOWNS = (
+    "body:\n"
+    "  - type: dropdown\n    id: region\n"
+    "    attributes: {label: Regio, options: [Noord, Zuid]}\n"
+    "  - type: dropdown\n    id: answer\n"
+    "    attributes: {label: Antwoord, options: [Ja, None]}\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("section", "field_id", "expected"),
+    [
+        ("### Regio\n\nNone", "region", ""),
+        ("### Regio\n\nZuid", "region", "Zuid"),
+        ("### Antwoord\n\nNone", "answer", "None"),
+    ],
+    ids=["unselected", "chosen", "none-is-an-option"],
+)
+def test_an_unselected_optional_dropdown_is_no_answer(
+    section: str, field_id: str, expected: str
+) -> None:
+    answers = parse_body(section, form_from_yaml(OPTIONAL_DROPDOWNS))
+    assert answers.text(field_id) == expected

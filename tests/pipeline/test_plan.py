@@ -13,7 +13,7 @@ from pipeline.render import split_story
 from pipeline.settings import SHORTLIST_PATH
 from pipeline.sources import issues_from_payload
 from pipeline.state import State
-from tests.pipeline.helpers import AFTER_DEADLINE, CONFIG, FORM, answers_with, issue_json
+from tests.pipeline.helpers import AFTER_DEADLINE, CHECK, CONFIG, FORM, answers_with, issue_json
 from tests.support import ROOT
 
 EXAMPLES = json.loads((ROOT / "examples" / "issues.json").read_text(encoding="utf-8"))
@@ -32,6 +32,7 @@ def plan(issues: list[dict[str, Any]], files: dict[Path, str] | None = None, **k
         FORM,
         kw.pop("config", CONFIG),
         complete=kw.pop("complete", True),
+        check_markdown=CHECK,
     )
 
 
@@ -194,7 +195,9 @@ def test_incremental_webhook_withdrawal() -> None:
         "issue": issue_json(2, labels=APPROVED, state="closed", state_reason="not_planned"),
     }
     fetched = issues_from_payload(payload)
-    result = plan_sync(fetched.issues, files, FORM, CONFIG, complete=fetched.complete)
+    result = plan_sync(
+        fetched.issues, files, FORM, CONFIG, complete=fetched.complete, check_markdown=CHECK
+    )
     assert result.deletes == (story(2),)
     assert shortlist(applied(result, files))["ranking"] == [1]
 
@@ -202,7 +205,9 @@ def test_incremental_webhook_withdrawal() -> None:
 def test_deleted_issue_webhook_removes_the_story() -> None:
     files = applied(plan([issue_json(1, labels=APPROVED)]))
     fetched = issues_from_payload({"action": "deleted", "issue": issue_json(1, labels=APPROVED)})
-    result = plan_sync(fetched.issues, files, FORM, CONFIG, complete=fetched.complete)
+    result = plan_sync(
+        fetched.issues, files, FORM, CONFIG, complete=fetched.complete, check_markdown=CHECK
+    )
     assert result.deletes == (story(1),)
     assert result.decision(1).state is State.WITHDRAWN
 

@@ -9,14 +9,14 @@ import pytest
 from pipeline.model import Submission, issue_from_json
 from pipeline.parse import parse_body
 from pipeline.validate import validate
-from tests.pipeline.helpers import CONFIG, FORM, VALID, answers_with, form_body, issue_json
+from tests.pipeline.helpers import CHECK, CONFIG, FORM, VALID, answers_with, form_body, issue_json
 
 C1, C2 = FORM.field("consent").options
 
 
 def run(**issue: Any) -> Submission | list[tuple[str, str]]:
     parsed = issue_from_json(issue_json(**issue))
-    return validate(parsed, parse_body(parsed.body, FORM), FORM, CONFIG)
+    return validate(parsed, parse_body(parsed.body, FORM), FORM, CONFIG, check_markdown=CHECK)
 
 
 def test_valid_submission() -> None:
@@ -183,9 +183,22 @@ CASES = [
         [
             (
                 "body",
-                "Je tekst is zo ingewikkeld opgemaakt dat we hem niet snel kunnen verwerken "
-                "(bijvoorbeeld door heel veel haakjes [ ] of ( ) achter elkaar). "
-                "Maak de opmaak eenvoudiger.",
+                "We konden je tekst niet verwerken: de opmaak is zo ingewikkeld dat het omzetten "
+                "te lang duurt (bijvoorbeeld heel veel haakjes [ ] of ( ), of honderden regels "
+                "met alleen een streepje of hekje). Maak de opmaak eenvoudiger en bewerk het "
+                "issue.",
+            )
+        ],
+    ),
+    (
+        "deep-markdown",
+        {"answers": answers_with(impact="- " * 6_000 + "x")},
+        [
+            (
+                "body",
+                "We konden je tekst niet verwerken: lijsten of citaten zijn te diep in elkaar "
+                "genest (bijvoorbeeld een lange reeks sterretjes of streepjes met spaties "
+                "ertussen). Maak de opmaak eenvoudiger en bewerk het issue.",
             )
         ],
     ),
@@ -200,7 +213,7 @@ def test_problems_are_exact_dutch_messages(
         data = issue_json()
         data["body"] = None
         parsed = issue_from_json(data)
-        result = validate(parsed, parse_body(parsed.body, FORM), FORM, CONFIG)
+        result = validate(parsed, parse_body(parsed.body, FORM), FORM, CONFIG, check_markdown=CHECK)
     else:
         result = run(**changes)
     assert result == expected
@@ -249,6 +262,6 @@ def test_login_only_when_the_form_has_no_name_field() -> None:
 
     form = Form(fields=tuple(f for f in FORM.fields if f.id != "name"), title_prefix="[Verhaal] ")
     parsed = issue_from_json(issue_json())
-    result = validate(parsed, parse_body(parsed.body, form), form, CONFIG)
+    result = validate(parsed, parse_body(parsed.body, form), form, CONFIG, check_markdown=CHECK)
     assert isinstance(result, Submission)
     assert result.author == "anna-dv"
