@@ -9,6 +9,8 @@ from typing import Any
 
 import yaml
 
+from pipeline.i18n import os_reason, yaml_reason
+
 # Field types that produce a section in the issue body; `markdown` blocks produce none.
 INPUT_TYPES = frozenset({"input", "textarea", "dropdown", "checkboxes"})
 # Field types whose answer is one line of text.
@@ -102,7 +104,7 @@ def form_from_yaml(text: str) -> Form:
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as error:
-        raise FormError(f"formulier is geen geldige YAML: {error}") from error
+        raise FormError(f"formulier is geen geldige YAML: {yaml_reason(error)}") from error
     if not isinstance(data, Mapping) or not isinstance(data.get("body"), list):
         raise FormError("formulier mist de lijst 'body'")
     fields = tuple(
@@ -125,5 +127,5 @@ def load_form(path: Path) -> Form:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as error:
-        raise FormError(f"formulier niet te lezen: {path}: {error.strerror}") from error
+        raise FormError(f"formulier niet te lezen: {path}: {os_reason(error)}") from error
     return form_from_yaml(text)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from pipeline.i18n import json_reason, os_reason
 from pipeline.model import Issue, IssueDataError, issue_from_json
 
 if TYPE_CHECKING:
@@ -73,13 +74,13 @@ class JsonFileSource:
         try:
             text = self.path.read_text(encoding="utf-8")
         except OSError as error:
-            raise SourceError(f"kan {self.path} niet lezen: {error.strerror}") from error
+            raise SourceError(f"kan {self.path} niet lezen: {os_reason(error)}") from error
         except UnicodeDecodeError as error:
             raise SourceError(f"{self.path} is geen UTF-8-tekst") from error
         try:
             data = json.loads(text)
         except json.JSONDecodeError as error:
-            raise SourceError(f"{self.path} is geen geldige JSON: {error}") from error
+            raise SourceError(f"{self.path} is geen geldige JSON: {json_reason(error)}") from error
         return issues_from_payload(data)
 
     def feedback(self, plan: Plan) -> None:

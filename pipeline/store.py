@@ -7,6 +7,7 @@ import os
 import tempfile
 from pathlib import Path
 
+from pipeline.i18n import os_reason
 from pipeline.plan import Plan
 from pipeline.settings import SHORTLIST_PATH, Config
 
@@ -31,8 +32,10 @@ def read_existing(content: Path, config: Config) -> dict[Path, str]:
             continue
         try:
             files[path.relative_to(content)] = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as error:
-            raise StoreError(f"{path} is niet te lezen: {error}") from error
+        except OSError as error:
+            raise StoreError(f"{path} is niet te lezen: {os_reason(error)}") from error
+        except UnicodeDecodeError as error:
+            raise StoreError(f"{path} is geen UTF-8-tekst") from error
     return files
 
 
@@ -112,7 +115,7 @@ def apply_plan(plan: Plan, content: Path, config: Config) -> list[Path]:
                 path.unlink()
                 changed.append(relative)
     except OSError as error:
-        raise StoreError(f"schrijven in {content} mislukt: {error}") from error
+        raise StoreError(f"schrijven in {content} mislukt: {os_reason(error)}") from error
     finally:
         if changed:
             # One flush for the whole sync: an fsync per file costs 7 ms each on this disk.
