@@ -20,6 +20,12 @@ DEFAULTS: dict[str, Any] = {
     "RANKING_LIMIT": 10,
     # Words in a story's excerpt on cards and in its page description.
     "EXCERPT_WORDS": 28,
+    # Who runs the site and how to reach them; a build refuses to run without them.
+    "ORGANISATION_NAME": None,
+    "CONTACT_EMAIL": None,
+    "EDITORS_EMAIL": None,
+    # Pages whose text comes from submissions: no `{{ name }}` is filled in there.
+    "STORY_SAFETY_FILES": ["pages/shortlist.md"],
 }
 
 

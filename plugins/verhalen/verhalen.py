@@ -13,11 +13,19 @@ from pelican import signals
 from pelican.contents import Category
 from pelican.utils import slugify
 
-from pipeline.form import FormError
+from pipeline.form import FormError, load_form
 
 from . import settings
 from .callstatus import CallStatus, call_status, parse_build_time
 from .chart import votes_chart
+from .checks import (
+    BuildRefused,
+    contact_problems,
+    contact_refusal,
+    is_placeholder_summary,
+    placeholder_summary_refusal,
+)
+from .contact import UnknownPlaceholder, fill_placeholders, placeholder, placeholder_values
 from .dates import days_phrase, dutch_date, dutch_date_with_day, iso_date
 from .listings import (
     plain_excerpt,
@@ -27,6 +35,7 @@ from .listings import (
     stories_by_number,
     story_meta,
 )
+from .mailroute import MailRoute, mail_route
 from .reader import use_fast_reader
 from .sectors import SectorIndex, form_sectors, sector_index
 
@@ -180,17 +189,95 @@ def add_pages_by_slug(generator: Any) -> None:
     generator.context["page_urls"] = {page.slug: page.url for page in generator.pages}
 
 
+def refuse_without_contact(pelican: Any) -> None:
+    """Refuse to build a site that does not say who runs it and how to reach them."""
+    problems = contact_problems(pelican.settings)
+    if problems:
+        raise BuildRefused(contact_refusal(problems))
+
+
+def content_path(content: Any) -> str:
+    """A content file's path relative to the content folder, as editors know it."""
+    source = Path(getattr(content, "source_path", "") or "")
+    try:
+        return source.resolve().relative_to(Path(content.settings["PATH"]).resolve()).as_posix()
+    except ValueError:
+        return source.as_posix()
+
+
+def refuse_placeholder_summaries(generator: Any) -> None:
+    """Refuse to publish a post whose summary is still the one `make post` wrote."""
+    published = [*generator.articles, *generator.hidden_articles]
+    found = sorted(
+        content_path(article)
+        for article in published
+        if is_placeholder_summary(article.metadata.get("summary"))
+    )
+    if found:
+        raise BuildRefused(placeholder_summary_refusal(found))
+
+
+def editors_mail_route(config: dict[str, Any]) -> MailRoute | None:
+    """The e-mail that asks the form's questions, or None without an address or form."""
+    address = settings.get(config, "EDITORS_EMAIL")
+    form = settings.get(config, "SUBMISSION_FORM")
+    if not address or not form:
+        return None
+    try:
+        return mail_route(address, load_form(Path(form)))
+    except FormError as error:
+        logger.warning("verhalen: no e-mail route, form %r: %s", form, error)
+        return None
+
+
+def add_contact(generator: Any) -> None:
+    """Give the shared context the mail route and who runs the site, once."""
+    if "mail_route" not in generator.context:
+        generator.context["mail_route"] = editors_mail_route(generator.settings)
+
+
+def is_submitted_page(page: Any) -> bool:
+    """True for pages whose text comes from submissions (the shortlist): nothing is filled in."""
+    config = page.settings
+    path = content_path(page)
+    stories_dir = settings.get(config, "STORIES_DIR")
+    return path.startswith(f"{stories_dir}/") or path in settings.get(config, "STORY_SAFETY_FILES")
+
+
+def fill_pages(generator: Any) -> None:
+    """Write the organisation and contact addresses into the editors' pages where they ask."""
+    values = placeholder_values(generator.settings)
+    pages = [*generator.pages, *generator.hidden_pages, *generator.draft_pages]
+    for page in pages:
+        if is_submitted_page(page):
+            continue
+        try:
+            page._content = fill_placeholders(page._content or "", values)
+        except UnknownPlaceholder as error:
+            known = ", ".join(map(placeholder, sorted(values)))
+            raise BuildRefused(
+                f"De site wordt niet gebouwd: {content_path(page)} vraagt om {error}, "
+                f"maar die kent de site niet. Bekend zijn: {known}."
+            ) from error
+
+
 def register() -> None:
     """Connect the handlers to Pelican's signals."""
     # readers_init: after pelican-yaml-metadata's own hook (PLUGINS lists it first), so the
     # faster reader of the same front matter replaces its reader.
     signals.readers_init.connect(use_fast_reader)
+    # initialized: the settings are read and nothing is built yet; the earliest refusal.
+    signals.initialized.connect(refuse_without_contact)
     # generator_init: each generator builds its own Jinja environment; the context is shared.
     signals.generator_init.connect(add_filters_and_call)
+    signals.generator_init.connect(add_contact)
     # article_generator_finalized: all articles are read and sorted, nothing is written yet.
     signals.article_generator_finalized.connect(add_listings)
+    signals.article_generator_finalized.connect(refuse_placeholder_summaries)
     # page_generator_finalized: all pages are read, before any template is rendered.
     signals.page_generator_finalized.connect(add_pages_by_slug)
+    # Before any page's content is read (Pelican remembers it once read).
+    signals.page_generator_finalized.connect(fill_pages)
     # article_writer_finalized: the article pages are written with the full context and the
     # writer at hand, so Pelican's own writer and paginator write the sector pages too (and
     # the sitemap hears of them through content_written).

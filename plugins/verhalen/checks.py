@@ -1,0 +1,74 @@
+"""Checks that refuse a build: who runs the site must be known, posts must not keep placeholders."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+# The settings that name who runs the site and how to reach them (privacy statement, "Over ons",
+# the call's e-mail route), with the Dutch words the refusal uses for each.
+CONTACT_SETTINGS: dict[str, str] = {
+    "ORGANISATION_NAME": "de naam van de organisatie achter de site",
+    "CONTACT_EMAIL": "het e-mailadres voor vragen over privacy en gegevens",
+    "EDITORS_EMAIL": "het e-mailadres van de redactie",
+}
+# Settings that hold an e-mail address.
+EMAIL_SETTINGS = frozenset({"CONTACT_EMAIL", "EDITORS_EMAIL"})
+# A plain e-mail address: one @, no spaces or URL syntax, a dot in the domain.
+EMAIL = re.compile(r"^[^@\s<>()\[\]:;,\"?&#/]+@[^@\s<>()\[\]:;,\"?&#/]+\.[a-zA-Z]{2,}$")
+# The summary `make post` (scripts/new_post.py) writes for the editor to replace.
+SUMMARY_PLACEHOLDER = "Eén of twee zinnen die de lezer laten weten waar dit bericht over gaat."
+# An HTML tag, for comparing a rendered summary as text.
+TAG = re.compile(r"<[^>]*>")
+# Runs of whitespace, compared as one space.
+WHITESPACE = re.compile(r"\s+")
+
+
+class BuildRefused(Exception):
+    """A reason, in Dutch for the editors and maintainers, why the site is not built."""
+
+
+def contact_problems(settings: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """(setting, Dutch problem) for every contact setting that is unset, empty or malformed."""
+    problems = []
+    for name, meaning in CONTACT_SETTINGS.items():
+        value = settings.get(name)
+        if not isinstance(value, str) or not value.strip():
+            problems.append((name, f"{name} ontbreekt ({meaning})"))
+        elif name in EMAIL_SETTINGS and not EMAIL.match(value.strip()):
+            problems.append((name, f"{name} is geen e-mailadres: {value!r}"))
+    return problems
+
+
+def contact_refusal(problems: Iterable[tuple[str, str]]) -> str:
+    """The Dutch message that refuses a build without a known organisation and contact."""
+    lines = [message for _, message in problems]
+    return (
+        "De site wordt niet gebouwd: de privacyverklaring, 'Over ons' en de oproep moeten "
+        "noemen wie de site beheert en hoe je die bereikt. "
+        + "; ".join(lines)
+        + ". Vul ze in publishconf.py in, of geef ze mee als omgevingsvariabelen "
+        "(bij GitHub Actions als variabelen van de repository)."
+    )
+
+
+def as_text(fragment: str) -> str:
+    """Rendered HTML (a Markdown summary) as the plain text a reader sees, spaces collapsed."""
+    return WHITESPACE.sub(" ", html.unescape(TAG.sub("", fragment))).strip()
+
+
+def is_placeholder_summary(summary: object) -> bool:
+    """True when a summary still is the text `make post` put there to be replaced."""
+    return isinstance(summary, str) and as_text(summary) == SUMMARY_PLACEHOLDER
+
+
+def placeholder_summary_refusal(paths: Iterable[str]) -> str:
+    """The Dutch message that refuses a build while posts keep the placeholder summary."""
+    listed = ", ".join(paths)
+    return (
+        "De site wordt niet gebouwd: de samenvatting (summary) van dit bericht is nog de "
+        f"voorbeeldtekst: {listed}. Vervang \u201c{SUMMARY_PLACEHOLDER}\u201d door een of twee "
+        "eigen zinnen over het bericht."
+    )
