@@ -90,6 +90,10 @@ class Config:
     author_slug_substitutions: tuple[tuple[str, str], ...] = ()
     slugify_use_unicode: bool = False
     markdown: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    # Writing requests (comments, labels) one sync makes at most, and the pause between two.
+    writes_per_run: int = 50
+    write_pause: float = 1.0
+    author: str = ""  # the site's AUTHOR: who writes the editors' posts
 
     def story_path(self, number: int) -> Path:
         """Path of a story's file relative to the content folder: from the number alone."""
@@ -128,6 +132,13 @@ def _require(settings: Mapping[str, Any], key: str, kind: type | tuple[type, ...
     value = settings.get(key)
     if not isinstance(value, kind):
         raise SettingsError(f"instelling {key} ontbreekt of heeft een verkeerd type: {value!r}")
+    return value
+
+
+def _positive(settings: Mapping[str, Any], key: str, default: float) -> Any:
+    value = settings.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+        raise SettingsError(f"{key} moet een getal van 0 of meer zijn, niet {value!r}")
     return value
 
 
@@ -176,6 +187,9 @@ def config_from_settings(root: Path, settings_file: Path, settings: Mapping[str,
         author_slug_substitutions=_author_slug_substitutions(settings),
         slugify_use_unicode=bool(settings.get("SLUGIFY_USE_UNICODE", False)),
         markdown=MappingProxyType(dict(markdown)),
+        writes_per_run=_positive(settings, "GITHUB_WRITES_PER_RUN", 50),
+        write_pause=float(_positive(settings, "GITHUB_WRITE_PAUSE", 1.0)),
+        author=str(settings.get("AUTHOR", "")),
     )
 
 

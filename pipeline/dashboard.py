@@ -1,0 +1,376 @@
+"""The editors' dashboard: one issue, labelled `overzicht`, whose body the sync keeps current."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from babel.dates import format_date
+
+from pipeline.form import Form
+from pipeline.model import Issue
+from pipeline.plan import Decision
+from pipeline.posts import new_post_url
+from pipeline.render import Entry, rank
+from pipeline.settings import Config
+from pipeline.sources import SourceError
+from pipeline.state import State
+from pipeline.validate import display_title
+
+# The hidden first line of the dashboard's body: how the sync finds it again.
+MARKER = "<!-- verhalenbank:dashboard -->"
+TITLE = "Overzicht voor de redactie"
+PER_PAGE = 100
+# Longest list per section and longest title shown: the body stays far below GitHub's limit
+# of 65 536 characters whatever the number of submissions.
+MAX_ROWS = 25
+MAX_TITLE = 80
+RANKING_SIZE = 10
+DEFAULT_AUTHOR = "De redactie"
+# ASCII punctuation, which CommonMark lets us escape with a backslash: submitted titles are
+# shown as text, never as markup.
+MARKDOWN_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+# Runs of whitespace (a title or report line is shown on one line).
+WHITESPACE = re.compile(r"\s+")
+# Control and bidi characters: never shown.
+INVISIBLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+
+# The states counted, in the order the dashboard lists them, with their Dutch names.
+COUNTED = (
+    (State.PENDING, "Wachten op beoordeling"),
+    (State.LATE, "Te laat binnengekomen, nog niet beoordeeld"),
+    (State.INCOMPLETE, "Onvolledig"),
+    (State.PUBLISHED, "Gepubliceerd"),
+    (State.SHORTLISTED, "Gepubliceerd en op de shortlist"),
+    (State.REJECTED, "Afgewezen of spam"),
+    (State.WITHDRAWN, "Ingetrokken"),
+)
+# Names the sync's checks use for problems that are not about one form field.
+PROBLEM_FIELDS = {"title": "titel", "body": "tekst"}
+
+
+@dataclass(frozen=True)
+class Row:
+    """One submission as the dashboard shows it (labels as they are after this sync)."""
+
+    number: int
+    title: str
+    url: str
+    state: State
+    created_at: datetime
+    votes: int
+    labels: frozenset[str]
+    late: bool = False
+    problems: tuple[str, ...] = ()
+
+
+def rows_from_plan(decisions: Iterable[Decision], issues: Iterable[Issue], form: Form) -> list[Row]:
+    """The dashboard's rows from a sync's decisions and the issues they were made for (pure).
+
+    Issues that are no submission (state IGNORED) and decisions without their issue are left out.
+    """
+    by_number = {issue.number: issue for issue in issues}
+    rows = []
+    for decision in decisions:
+        issue = by_number.get(decision.number)
+        if issue is None or decision.state is State.IGNORED:
+            continue
+        labels = (issue.labels | decision.labels_add) - decision.labels_remove
+        fields = dict.fromkeys(field for field, _ in decision.problems)
+        rows.append(
+            Row(
+                number=issue.number,
+                title=display_title(issue.title, form),
+                url=issue.html_url,
+                state=decision.state,
+                created_at=issue.created_at,
+                votes=issue.votes,
+                labels=labels,
+                late=decision.late,
+                problems=tuple(_field_name(field, form) for field in fields),
+            )
+        )
+    return rows
+
+
+def _field_name(field_id: str, form: Form) -> str:
+    if form.has(field_id):
+        return form.field(field_id).label
+    return PROBLEM_FIELDS.get(field_id, field_id)
+
+
+def plain(text: str, limit: int | None = None) -> str:
+    """Text shown as itself in Markdown: one line, no markup, shortened to limit characters."""
+    text = WHITESPACE.sub(" ", INVISIBLE.sub("", text)).strip()
+    if limit is not None and len(text) > limit:
+        text = text[: limit - 1].rstrip() + "…"
+    return MARKDOWN_PUNCTUATION.sub(r"\\\1", text)
+
+
+def _link(row: Row) -> str:
+    # Inside link text GitHub makes no @mention or #reference of a title's words.
+    title = plain(row.title, MAX_TITLE) or "(zonder titel)"
+    return f"[#{row.number} {title}]({row.url})"
+
+
+def _days(row: Row, as_of: datetime, config: Config) -> str:
+    days = (
+        as_of.astimezone(config.timezone).date() - row.created_at.astimezone(config.timezone).date()
+    ).days
+    if days <= 0:
+        return "sinds vandaag"
+    return "1 dag" if days == 1 else f"{days} dagen"
+
+
+def _votes(count: int) -> str:
+    return "1 stem" if count == 1 else f"{count} stemmen"
+
+
+def _capped(lines: list[str], rest_url: str) -> list[str]:
+    if len(lines) <= MAX_ROWS:
+        return lines
+    more = len(lines) - MAX_ROWS
+    return [
+        *lines[:MAX_ROWS],
+        f"- … en nog {more} meer: [bekijk ze allemaal op GitHub]({rest_url})",
+    ]
+
+
+def _search(repo_url: str, *terms: str) -> str:
+    from urllib.parse import quote
+
+    return f"{repo_url}/issues?q={quote(' '.join(('is:issue', *terms)))}"
+
+
+def _section(heading: str, lines: list[str], empty: str) -> list[str]:
+    return [f"## {heading}", "", *(lines or [empty]), ""]
+
+
+def _oldest_first(rows: Iterable[Row]) -> list[Row]:
+    return sorted(rows, key=lambda row: (row.created_at, row.number))
+
+
+def _counts(rows: Sequence[Row], changed: Sequence[Row]) -> list[str]:
+    lines = ["| Status | Aantal |", "|---|---:|"]
+    for state, name in COUNTED:
+        lines.append(f"| {name} | {sum(row.state is state for row in rows)} |")
+    lines.append(f"| Gewijzigd na goedkeuring, wacht op de redactie | {len(changed)} |")
+    lines.append(f"| **Alle inzendingen** | **{len(rows)}** |")
+    return lines
+
+
+def _ranking(rows: Sequence[Row]) -> list[Row]:
+    """Stories on the site that may go to the shortlist, by votes (the site's own ranking)."""
+    by_number = {row.number: row for row in rows if row.state.on_site}
+    entries = [Entry(row.number, row.votes, row.created_at, row.late) for row in by_number.values()]
+    return [by_number[number] for number in rank(entries)]
+
+
+def dashboard_body(
+    rows: Sequence[Row],
+    *,
+    repo: str,
+    as_of: datetime,
+    config: Config,
+    problems: Sequence[str] = (),
+) -> str:
+    """The dashboard's Markdown body (pure; the same input gives the same bytes).
+
+    repo is OWNER/NAME. as_of is the moment the counts describe, such as the newest issue update
+    the sync saw: ages and the new post's date are counted from it, never from the clock, so a
+    sync that sees nothing new renders the same text and writes nothing. problems are the lines
+    the sync reported (hand-edited files, failed feedback, …).
+    """
+    labels = config.labels
+    repo_url = f"https://github.com/{repo}"
+    author = config.author or DEFAULT_AUTHOR
+    day = as_of.astimezone(config.timezone).date()
+    changed = _oldest_first(row for row in rows if labels.changed in row.labels)
+    waiting = _oldest_first(row for row in rows if row.state is State.PENDING)
+    late = _oldest_first(row for row in rows if row.state is State.LATE)
+    incomplete = _oldest_first(row for row in rows if row.state is State.INCOMPLETE)
+    ranking = _ranking(rows)
+    picks = [row for row in ranking if row.state is State.SHORTLISTED]
+    open_terms = (f"label:{labels.submission}", "is:open", "sort:created-asc")
+    decided = (labels.approved, labels.rejected, labels.spam, labels.withdrawn, labels.incomplete)
+
+    lines = [
+        MARKER,
+        "De site houdt dit overzicht zelf bij bij elke verwerking; wat je hier verandert, wordt "
+        "overschreven. Elke regel linkt naar het verhaal op GitHub.",
+        "",
+        f"Stand van zaken: de laatste wijziging aan een inzending was op "
+        f"{format_date(day, format='long', locale='nl')}.",
+        "",
+        f"[**Nieuw bericht schrijven**]({new_post_url(repo, day.isoformat(), author)}) · "
+        f"[Handleiding voor de redactie]({repo_url}/blob/main/docs/redactie.md)",
+        "",
+        *_section("In cijfers", _counts(rows, changed), ""),
+    ]
+    lines += _section(
+        "Wachten op beoordeling (oudste eerst)",
+        _capped(
+            [f"- {_link(row)}: wacht {_days(row, as_of, config)}" for row in waiting],
+            _search(repo_url, *open_terms, *(f"-label:{name}" for name in (*decided, labels.late))),
+        ),
+        "Er wacht geen enkel verhaal op beoordeling.",
+    )
+    lines += _section(
+        "Gewijzigd na goedkeuring",
+        _capped(
+            [f"- {_link(row)}: de vorige tekst staat online" for row in changed],
+            _search(repo_url, f"label:{labels.changed}", "sort:created-asc"),
+        ),
+        "Geen wijzigingen die op de redactie wachten.",
+    )
+    lines += _section(
+        "Onvolledig",
+        _capped(
+            [
+                f"- {_link(row)}: {plain(', '.join(row.problems)) or 'iets ontbreekt'}"
+                for row in incomplete
+            ],
+            _search(repo_url, *open_terms, f"label:{labels.incomplete}"),
+        ),
+        "Geen onvolledige verhalen.",
+    )
+    lines += _section(
+        "Te laat binnengekomen, nog niet beoordeeld",
+        _capped(
+            [f"- {_link(row)}: wacht {_days(row, as_of, config)}" for row in late],
+            _search(repo_url, *open_terms, f"label:{labels.late}"),
+        ),
+        "Geen.",
+    )
+    lines += _section(
+        f"Voorlopige ranglijst op stemmen (top {RANKING_SIZE})",
+        [
+            f"{place}. {_link(row)}: {_votes(row.votes)}"
+            for place, row in enumerate(ranking[:RANKING_SIZE], 1)
+        ],
+        "Nog geen gepubliceerde verhalen die mee kunnen doen.",
+    )
+    lines += _section(
+        f"Shortlist van de redactie ({len(picks)} van {config.shortlist_size})",
+        [f"- {_link(row)}: {_votes(row.votes)}" for row in picks],
+        "De redactie heeft nog niemand gekozen; de site toont de voorlopige ranglijst.",
+    )
+    lines += _section(
+        "Problemen bij de laatste verwerking",
+        [f"- {plain(line, 300)}" for line in problems[:MAX_ROWS]],
+        "Geen.",
+    )
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _is_dashboard(raw: Mapping[str, Any]) -> bool:
+    body = raw.get("body")
+    return (
+        isinstance(body, str)
+        and body.lstrip().startswith(MARKER)
+        and "/pull/" not in str(raw.get("html_url", ""))
+    )
+
+
+def _same(old: object, new: str) -> bool:
+    """True when the body GitHub holds is the one we would write (line ends aside)."""
+    return isinstance(old, str) and old.replace("\r\n", "\n").rstrip() == new.rstrip()
+
+
+def _pages(repo: Any, label: str) -> Iterator[tuple[dict[str, Any], ...]]:
+    """The issues with this label, one tuple per page (one request each)."""
+    url: str | None = f"{repo.url}/issues"
+    parameters: dict[str, Any] | None = {
+        "labels": label,
+        "state": "all",
+        "sort": "created",
+        "direction": "asc",
+        "per_page": PER_PAGE,
+    }
+    while url is not None:
+        headers, data = repo.requester.requestJsonAndCheck("GET", url, parameters=parameters)
+        yield tuple(item for item in data or () if isinstance(item, dict))
+        url = _next_link(headers.get("link", ""))
+        parameters = None  # the next link carries the query
+
+
+# One entry of a Link header: <url>; rel="next".
+NEXT_LINK = re.compile(r'<(?P<url>[^>]+)>\s*;\s*rel="next"')
+
+
+def _next_link(header: str) -> str | None:
+    match = NEXT_LINK.search(header or "")
+    return match.group("url") if match else None
+
+
+def full_name(repo: Any) -> str:
+    """OWNER/NAME of a PyGithub repository from its API URL (a lazy object asks nothing)."""
+    return "/".join(str(repo.url).rstrip("/").split("/")[-2:])
+
+
+def sync_dashboard(repo: Any, body: str, config: Config) -> int:
+    """Keep the one dashboard issue's body equal to body; return the requests made.
+
+    Finds the dashboard among the issues labelled `overzicht` by its hidden marker (one list
+    request), creates it when there is none, changes its body only when it differs. Several
+    marked issues (made by hand) are never merged: the oldest is the dashboard. Raises
+    SourceError when GitHub cannot be used.
+    """
+    from pipeline.github import GITHUB_ERRORS, failure  # PyGithub only when online
+
+    label = config.labels.dashboard
+    requests = 0
+    try:
+        found = None
+        for page in _pages(repo, label):
+            requests += 1
+            found = next((raw for raw in page if _is_dashboard(raw)), None)
+            if found is not None:
+                break
+        if found is None:
+            requests += 1
+            repo.requester.requestJsonAndCheck(
+                "POST",
+                f"{repo.url}/issues",
+                input={"title": TITLE, "body": body, "labels": [label]},
+            )
+            print(f"overzicht aangemaakt ({label})")
+        elif not _same(found.get("body"), body):
+            requests += 1
+            repo.requester.requestJsonAndCheck(
+                "PATCH", f"{repo.url}/issues/{int(found['number'])}", input={"body": body}
+            )
+            print(f"overzicht #{found['number']} bijgewerkt")
+    except GITHUB_ERRORS as error:
+        raise failure(error, "overzicht niet bijgewerkt") from error
+    return requests
+
+
+def refresh(
+    repo: Any,
+    decisions: Iterable[Decision],
+    issues: Sequence[Issue],
+    form: Form,
+    config: Config,
+    *,
+    as_of: datetime | None,
+    problems: Sequence[str] = (),
+) -> int:
+    """Render and keep the dashboard after a sync that listed every submission.
+
+    The one call a sync makes; a failure is printed as one line and never fails the sync (the
+    dashboard is a view: the next sync repairs it). Returns the requests made (-1 on failure).
+    """
+    rows = rows_from_plan(decisions, issues, form)
+    moment = as_of or max((issue.updated_at for issue in issues), default=config.call_deadline)
+    body = dashboard_body(
+        rows, repo=full_name(repo), as_of=moment, config=config, problems=problems
+    )
+    try:
+        return sync_dashboard(repo, body, config)
+    except SourceError as error:
+        print(f"waarschuwing: {error}")
+        return -1
