@@ -33,6 +33,11 @@ BUILD_TIME = None
 SUBMISSION_REPO = "verhalenbank/verhalenbank"
 SUBMISSION_FORM = ".github/ISSUE_TEMPLATE/verhaal.yml"
 SUBMISSION_FORM_URL = f"https://github.com/{SUBMISSION_REPO}/issues/new?template=verhaal.yml"
+# Who runs the site and how to reach them: the privacy statement, "Over ons" and the call's
+# e-mail route name them. Development uses example values; publishconf.py needs the real ones.
+ORGANISATION_NAME = "Voorbeeldbureau (voorbeeld)"
+CONTACT_EMAIL = "privacy@example.org"
+EDITORS_EMAIL = "redactie@example.org"
 # Label names: the labels are the submission's state.
 LABELS = {
     "submission": "verhaal",
@@ -48,6 +53,12 @@ LABELS = {
     "on_behalf": "namens",
 }
 STORIES_DIR = "verhalen"
+# Writing requests (status comments, labels) one sync makes on GitHub at most, and the seconds
+# between two. GitHub's secondary limits allow 80 content-creating requests a minute and 500 an
+# hour: one write a second stays under the first, and 50 a run leaves room for ten runs an hour.
+# A sync that reaches the budget commits what it did; the next run goes on with the rest.
+GITHUB_WRITES_PER_RUN = 50
+GITHUB_WRITE_PAUSE = 1.0
 
 # --- Content and URLs -------------------------------------------------------------------------
 ARTICLE_PATHS = ["posts", STORIES_DIR]
@@ -130,8 +141,15 @@ PLUGINS = [
 ]
 SITEMAP = {"format": "xml", "exclude": ["404.html", "zoeken/", "robots.txt"]}
 
+# Incremental builds (plugins/verhalen/incremental.py): the content cache lives in CACHE_PATH/<hash
+# of settings, theme, site code and package versions>, so any of those changing builds cold;
+# unchanged output files are not rewritten, and files only the previous build made are removed.
+# Without that build's manifest, DELETE_OUTPUT_DIRECTORY empties the output first (cold).
 CACHE_CONTENT = True
 LOAD_CONTENT_CACHE = True
 CACHE_PATH = "cache"
+# Stamp cached files by content: a fresh checkout (CI) gives every file a new mtime.
+CHECK_MODIFIED_METHOD = "sha256"
+INCREMENTAL_BUILD = True
 DELETE_OUTPUT_DIRECTORY = True
 RELATIVE_URLS = False

@@ -18,29 +18,41 @@ API call leaves content/ and git untouched.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import importlib
-import importlib.util
 import os
-import shutil
-import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import ModuleType
 
-from pipeline.form import FormError, load_form
+from pipeline import i18n, markdown_guard, sitebuild
+from pipeline.form import Form, FormError, load_form
 from pipeline.plan import Plan, plan_sync
 from pipeline.settings import Config, SettingsError, load_config, read_settings_file
-from pipeline.sources import JsonFileSource, Source, SourceError
+from pipeline.sources import Fetched, JsonFileSource, Source, SourceError
 from pipeline.store import StoreError, apply_plan, read_existing
 from pipeline.validate import display_title
 
 EXIT_OK = 0
 EXIT_FAILURE = 1
 EXAMPLES = Path("examples/issues.json")
-# The working copy `site` builds from, so sample stories never land in content/.
-BUILD_CONTENT = Path(".build/content")
 TITLE_WIDTH = 40
+# Where the details (tracebacks) of issues that failed in our own code go; the environment
+# variable overrides it (a workflow can keep the file as an artifact).
+FAILURE_LOG = Path(".build/pipeline-fouten.log")
+FAILURE_LOG_ENV = "VERHALENBANK_FOUTENLOG"
+# Without GITHUB_TOKEN: what each online command cannot do, and what to do instead.
+NO_TOKEN = {
+    "sync": "zonder token kan de sync GitHub niet lezen; zet GITHUB_TOKEN of gebruik "
+    "--source BESTAND om offline te werken",
+    "status": "zonder token kan status de inzendingen niet van GitHub lezen; zet GITHUB_TOKEN "
+    "of gebruik --source BESTAND om offline te werken",
+    "labels": "labels aanmaken kan alleen met een token met schrijfrechten op de repository; "
+    "zet GITHUB_TOKEN",
+}
+# Problems about the issue itself rather than a form field.
+PSEUDO_FIELD_LABELS = {"title": "Titel", "body": "Tekst van het issue"}
 
 
 class CliError(Exception):
@@ -57,9 +69,16 @@ def _config(args: argparse.Namespace) -> Config:
     return load_config(Path.cwd(), args.settings)
 
 
+def _require_token(command: str) -> None:
+    """Stop with what the command needs when GITHUB_TOKEN is missing."""
+    if not os.environ.get("GITHUB_TOKEN", "").strip():
+        raise CliError(f"GITHUB_TOKEN ontbreekt: {NO_TOKEN.get(command, NO_TOKEN['sync'])}")
+
+
 def _open_source(args: argparse.Namespace, config: Config) -> Source:
     if args.source is not None:
         return JsonFileSource(Path(args.source))
+    _require_token(args.command)
     return _online("github").open_source(args, config)
 
 
@@ -67,12 +86,44 @@ def _content(args: argparse.Namespace, config: Config) -> Path:
     return Path(args.content).resolve() if args.content else config.content
 
 
+def plan_fetched(fetched: Fetched, form: Form, config: Config, content: Path) -> Plan:
+    """Plan a sync of these issues against the story files in `content`, every story body
+    converted under markdown_guard's bounds; our own failures on an issue are logged."""
+    plan = plan_sync(
+        fetched.issues,
+        read_existing(content, config),
+        form,
+        config,
+        complete=fetched.complete,
+        check_markdown=markdown_guard.checker(config.markdown),
+    )
+    log_failures(plan, config)
+    return plan
+
+
+def log_failures(plan: Plan, config: Config) -> Path | None:
+    """Append the details of issues that failed in our code to the maintainers' log file."""
+    failed = [d for d in plan.decisions if d.failure_detail]
+    if not failed:
+        return None
+    path = Path(os.environ.get(FAILURE_LOG_ENV) or config.root / FAILURE_LOG)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("a", encoding="utf-8") as log:
+            for decision in failed:
+                log.write(f"issue #{decision.number}: {decision.failure}\n")
+                log.write(decision.failure_detail.rstrip() + "\n\n")
+    except OSError as error:
+        print(f"let op: foutdetails niet weggeschreven naar {path}: {error.strerror}")
+        return None
+    numbers = ", ".join(f"#{d.number}" for d in failed)
+    print(f"niet verwerkt door een fout in de pipeline: {numbers}; details in {path}")
+    return path
+
+
 def _plan(args: argparse.Namespace, config: Config, source: Source, content: Path) -> Plan:
     fetched = source.fetch(full=args.full)
-    form = load_form(config.form_path)
-    return plan_sync(
-        fetched.issues, read_existing(content, config), form, config, complete=fetched.complete
-    )
+    return plan_fetched(fetched, load_form(config.form_path), config, content)
 
 
 def _sync_once(args: argparse.Namespace, config: Config, source: Source, content: Path) -> None:
@@ -88,9 +139,18 @@ def _sync_once(args: argparse.Namespace, config: Config, source: Source, content
     source.finish(plan)
 
 
+def _count(value: str) -> int:
+    """A whole number of 0 or more (an argparse type)."""
+    if not value.isdigit():
+        raise argparse.ArgumentTypeError(f"geen geheel getal van 0 of meer: {value!r}")
+    return int(value)
+
+
 def cmd_sync(args: argparse.Namespace) -> int:
     """Bring content/ in line with the issues; print what changed."""
     config = _config(args)
+    if args.max_writes is not None:
+        config = dataclasses.replace(config, writes_per_run=args.max_writes)
     content = _content(args, config)
     source = _open_source(args, config)
     if args.dry_run:
@@ -120,12 +180,26 @@ def _cell(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def status_table(plan: Plan, titles: dict[int, str], votes_by_number: dict[int, int]) -> str:
-    """The table `status` prints: number, title, state, votes, problems (pure)."""
+def field_labels(form: Form) -> dict[str, str]:
+    """Problem field ids -> the names a person knows them by: the form's labels (pure)."""
+    return {**PSEUDO_FIELD_LABELS, **{field.id: field.label for field in form.fields}}
+
+
+def status_table(
+    plan: Plan,
+    titles: dict[int, str],
+    votes_by_number: dict[int, int],
+    labels: Mapping[str, str] | None = None,
+) -> str:
+    """The table `status` prints: number, title, state, votes, problems (pure).
+
+    labels names each problem's field as the form shows it (see field_labels)."""
+    names = {**PSEUDO_FIELD_LABELS, **(labels or {})}
     rows = [("nr", "titel", "status", "stemmen", "problemen")]
     for decision in plan.decisions:
         votes = str(votes_by_number.get(decision.number, "-"))
-        problems = ", ".join(dict.fromkeys(field for field, _ in decision.problems)) or "-"
+        fields = (names.get(field, field) for field, _ in decision.problems)
+        problems = ", ".join(dict.fromkeys(fields)) or "-"
         title = _cell(titles.get(decision.number, ""), TITLE_WIDTH)
         rows.append((f"#{decision.number}", title, decision.state.value, votes, problems))
     widths = [max(len(row[column]) for row in rows) for column in range(5)]
@@ -135,7 +209,7 @@ def status_table(plan: Plan, titles: dict[int, str], votes_by_number: dict[int, 
     ]
     for decision in plan.decisions:
         for field, message in decision.problems:
-            lines.append(f"#{decision.number} {field}: {message}")
+            lines.append(f"#{decision.number} {names.get(field, field)}: {message}")
     return "\n".join(lines)
 
 
@@ -145,16 +219,10 @@ def cmd_status(args: argparse.Namespace) -> int:
     source = _open_source(args, config)
     fetched = source.fetch(full=True)
     form = load_form(config.form_path)
-    plan = plan_sync(
-        fetched.issues,
-        read_existing(_content(args, config), config),
-        form,
-        config,
-        complete=fetched.complete,
-    )
+    plan = plan_fetched(fetched, form, config, _content(args, config))
     titles = {issue.number: display_title(issue.title, form) for issue in fetched.issues}
     votes = {issue.number: issue.votes for issue in fetched.issues}
-    print(status_table(plan, titles, votes))
+    print(status_table(plan, titles, votes, field_labels(form)))
     return EXIT_OK
 
 
@@ -168,57 +236,116 @@ def _site_source(args: argparse.Namespace, config: Config) -> Source:
     return JsonFileSource(Path(args.examples))
 
 
-def _run(command: list[str], what: str) -> None:
-    result = subprocess.run(command, check=False)  # noqa: S603 -- our own fixed commands
-    if result.returncode != 0:
-        raise CliError(f"{what} mislukt (exitcode {result.returncode})")
+def _site_build(args: argparse.Namespace, config: Config) -> sitebuild.Built:
+    """One build of the site (see pipeline.sitebuild); prints our own Dutch summary."""
+    # Everything, no comments or labels, and any state kept with the working copy only.
+    args.full, args.no_feedback = True, True
+    source = _site_source(args, config)
+    settings = read_settings_file(config.settings_file)
+    output = config.root / (args.output or str(settings.get("OUTPUT_PATH", "output")))
+    built = sitebuild.build(
+        config,
+        lambda work: _plan(args, config, source, work),
+        output=output,
+        build_time=args.build_time,
+    )
+    if built.changed:
+        print(f"{len(built.changed)} bestanden in {sitebuild.WORK_CONTENT} bijgewerkt")
+    shown = output.relative_to(config.root) if output.is_relative_to(config.root) else output
+    print(built.summary(f"{shown}/"), flush=True)
+    return built
 
 
 def cmd_site(args: argparse.Namespace) -> int:
     """Copy content/ to a working copy, sync submissions into it, build output/, index it."""
+    try:
+        _site_build(args, _config(args))
+    except sitebuild.BuildError as error:
+        raise CliError(str(error)) from error
+    return EXIT_OK
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Build the site as `site` does, serve it, and build again when an input is saved."""
+    preview = importlib.import_module("pipeline.preview")
     config = _config(args)
-    work = (config.root / BUILD_CONTENT).resolve()
-    if work.exists():
-        shutil.rmtree(work)
-    if config.content.is_dir():
-        shutil.copytree(config.content, work, ignore=shutil.ignore_patterns(".*"))
-    else:
-        work.mkdir(parents=True)
-    # Everything, no comments or labels, and any state kept with the working copy only.
-    args.full, args.no_feedback, args.content = True, True, str(work)
-    source = _site_source(args, config)
-    plan = _plan(args, config, source, work)
-    changed = apply_plan(plan, work, config)
-    print(f"{len(changed)} bestanden in {BUILD_CONTENT} bijgewerkt")
     settings = read_settings_file(config.settings_file)
     output = config.root / (args.output or str(settings.get("OUTPUT_PATH", "output")))
-    pelican = [sys.executable, "-m", "pelican", str(work), "--settings", str(config.settings_file)]
-    _run([*pelican, "--output", str(output)], "de Pelican-build")
-    if importlib.util.find_spec("pagefind") is not None:
-        _run([sys.executable, "-m", "pagefind", "--site", str(output)], "de zoekindex maken")
-    else:
-        print("pagefind niet geïnstalleerd: geen zoekindex gemaakt")
-    print(f"site gebouwd in {output}")
+    try:
+        server = preview.open_server(output, args.host, args.port)
+    except preview.PreviewError as error:
+        raise CliError(str(error)) from error
+    watched = [
+        config.content,
+        config.root / str(settings.get("THEME", "theme")),
+        *(config.root / str(folder) for folder in settings.get("PLUGIN_PATHS", [])),
+        config.settings_file,
+        config.form_path,
+        Path(args.examples).resolve(),
+    ]
+    try:
+        _site_build(args, config)
+        preview.run(server, lambda: _site_build(args, config), watched)
+    except KeyboardInterrupt:
+        server.server_close()
+        print("gestopt")
+    except sitebuild.BuildError as error:
+        server.server_close()
+        raise CliError(str(error)) from error
     return EXIT_OK
 
 
 def cmd_labels(args: argparse.Namespace) -> int:
     """Create or update the repository's labels (online)."""
+    _require_token("labels")
     return int(_online("github").run_labels(args, _config(args)))
+
+
+def cmd_intake(args: argparse.Namespace) -> int:
+    """File a story sent by e-mail as a `namens` issue, or print it (--dry-run)."""
+    return int(_online("intake").run_intake(args, _config(args)))
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--settings", default="pelicanconf.py", help="instellingenbestand (standaard: %(default)s)"
+        "--settings",
+        default="pelicanconf.py",
+        metavar="BESTAND",
+        help="instellingenbestand (standaard: %(default)s)",
     )
 
 
 def _source_options(parser: argparse.ArgumentParser) -> None:
     where = parser.add_mutually_exclusive_group(required=True)
-    where.add_argument("--source", metavar="FILE", help="JSON-bestand met issues of een webhook")
-    where.add_argument("--repo", metavar="OWNER/NAME", help="GitHub-repository (GITHUB_TOKEN)")
+    where.add_argument("--source", metavar="BESTAND", help="JSON-bestand met issues of een webhook")
+    where.add_argument("--repo", metavar="EIGENAAR/NAAM", help="GitHub-repository (GITHUB_TOKEN)")
     parser.add_argument(
-        "--content", metavar="DIR", help="contentmap (standaard: PATH uit de instellingen)"
+        "--content", metavar="MAP", help="contentmap (standaard: PATH uit de instellingen)"
+    )
+
+
+def _build_time(value: str) -> str:
+    try:
+        return sitebuild.valid_build_time(value)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from error
+
+
+def _site_options(parser: argparse.ArgumentParser) -> None:
+    _common(parser)
+    parser.add_argument(
+        "--examples", default=str(EXAMPLES), metavar="BESTAND", help="voorbeeldissues"
+    )
+    parser.add_argument(
+        "--repo", metavar="EIGENAAR/NAAM", help="GitHub-repository (met GITHUB_TOKEN)"
+    )
+    parser.add_argument("--output", metavar="MAP", help="uitvoermap (standaard: OUTPUT_PATH)")
+    parser.add_argument(
+        "--build-time",
+        type=_build_time,
+        metavar="TIJD",
+        help="de klok van de build (BUILD_TIME), bijvoorbeeld 2012-08-20T12:00:00+02:00 om de "
+        "oproep open te zien; standaard: nu",
     )
 
 
@@ -228,9 +355,16 @@ def build_parser() -> argparse.ArgumentParser:
         prog="python -m pipeline",
         description="Inzendingen (GitHub-issues) naar verhalen op de site.",
     )
-    commands = parser.add_subparsers(dest="command", required=True)
+    commands = parser.add_subparsers(
+        dest="command", required=True, title="opdrachten", metavar="OPDRACHT"
+    )
 
-    sync = commands.add_parser("sync", help="verhalen en shortlist bijwerken")
+    sync = commands.add_parser(
+        "sync",
+        help="verhalen en shortlist bijwerken",
+        description="Zet de goedgekeurde inzendingen als verhalen in de contentmap, werk de "
+        "shortlist bij en meld op GitHub wat er met elke inzending gebeurt.",
+    )
     _source_options(sync)
     _common(sync)
     sync.add_argument("--dry-run", action="store_true", help="toon het plan, verander niets")
@@ -240,26 +374,79 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-feedback", action="store_true", help="geen reacties of labels op GitHub"
     )
     sync.add_argument("--full", action="store_true", help="alle issues ophalen, niet alleen nieuwe")
+    sync.add_argument(
+        "--max-writes",
+        type=_count,
+        metavar="N",
+        help="hoogstens N schrijfacties (reacties, labels) op GitHub in deze sync "
+        "(standaard: GITHUB_WRITES_PER_RUN uit de instellingen)",
+    )
     sync.set_defaults(handler=cmd_sync)
 
-    status = commands.add_parser("status", help="tabel van alle inzendingen")
+    status = commands.add_parser(
+        "status",
+        help="tabel van alle inzendingen",
+        description="Toon alle inzendingen met hun status, stemmen en problemen; verandert niets.",
+    )
     _source_options(status)
     _common(status)
     status.set_defaults(handler=cmd_status, full=True, no_feedback=True, dry_run=True)
 
     site = commands.add_parser(
-        "site", help="voorbeeld- of echte inzendingen ophalen en de site bouwen"
+        "site",
+        help="voorbeeld- of echte inzendingen ophalen en de site bouwen",
+        description="Werk de kopie van content/ in .build/content bij, zet de "
+        "voorbeeldinzendingen (of met GITHUB_TOKEN de echte) erin, bouw de site en maak de "
+        "zoekindex. Bouwt alleen opnieuw als er iets veranderd is; content/ blijft ongewijzigd.",
     )
-    _common(site)
-    site.add_argument("--examples", default=str(EXAMPLES), metavar="FILE", help="voorbeeldissues")
-    site.add_argument("--repo", metavar="OWNER/NAME", help="GitHub-repository (met GITHUB_TOKEN)")
-    site.add_argument("--output", metavar="DIR", help="uitvoermap (standaard: OUTPUT_PATH)")
+    _site_options(site)
     site.set_defaults(handler=cmd_site, dry_run=False)
 
-    labels = commands.add_parser("labels", help="labels op GitHub aanmaken of bijwerken")
-    labels.add_argument("--repo", metavar="OWNER/NAME", required=True)
+    serve = commands.add_parser(
+        "serve",
+        help="de site bekijken op je eigen computer, opnieuw gebouwd bij elke wijziging",
+        description="Bouw de site zoals `site` dat doet en toon hem op http://HOST:POORT/. "
+        "Bewaar je een bericht, pagina, het thema, een plugin of de instellingen, dan wordt de "
+        "site opnieuw gebouwd. content/ blijft ongewijzigd. Stoppen: Ctrl-C.",
+    )
+    _site_options(serve)
+    serve.add_argument(
+        "--host", default="127.0.0.1", metavar="ADRES", help="adres (standaard: %(default)s)"
+    )
+    serve.add_argument(
+        "--port", type=int, default=8000, metavar="POORT", help="poort (standaard: %(default)s)"
+    )
+    serve.set_defaults(handler=cmd_serve, dry_run=False)
+
+    labels = commands.add_parser(
+        "labels",
+        help="labels op GitHub aanmaken of bijwerken",
+        description="Maak de labels van de inzendingen aan op GitHub of zet naam, kleur en "
+        "beschrijving goed; mag vaker draaien. Nodig: GITHUB_TOKEN met schrijfrechten.",
+    )
+    labels.add_argument(
+        "--repo",
+        metavar="EIGENAAR/NAAM",
+        required=True,
+        help="GitHub-repository (met GITHUB_TOKEN)",
+    )
     _common(labels)
     labels.set_defaults(handler=cmd_labels)
+
+    intake = commands.add_parser(
+        "intake",
+        help="een gemaild verhaal als issue aanmaken",
+        description="Lees een e-mail met de antwoorden op het formulier en maak er een issue "
+        "van met de labels van het formulier en 'namens'. Het adres van de afzender komt "
+        "nergens in het issue. Nodig (behalve met --dry-run): GITHUB_TOKEN.",
+    )
+    intake.add_argument("message", metavar="BERICHT.eml", help="de e-mail (.eml-bestand)")
+    intake.add_argument(
+        "--repo", metavar="EIGENAAR/NAAM", help="GitHub-repository (standaard: SUBMISSION_REPO)"
+    )
+    intake.add_argument("--dry-run", action="store_true", help="toon het issue, maak niets aan")
+    _common(intake)
+    intake.set_defaults(handler=cmd_intake)
     return parser
 
 
@@ -268,9 +455,15 @@ OPERATIONAL_ERRORS = (CliError, SettingsError, FormError, SourceError, StoreErro
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; return the exit code."""
-    args = build_parser().parse_args(argv)
+    with i18n.dutch_argparse():
+        args = build_parser().parse_args(argv)
     try:
         return int(args.handler(args))
     except OPERATIONAL_ERRORS as error:
         print(f"fout: {error}", file=sys.stderr)
+        return EXIT_FAILURE
+    except Exception as error:
+        if not i18n.is_operational(error):
+            raise
+        print(f"fout: {i18n.describe(error)}", file=sys.stderr)
         return EXIT_FAILURE

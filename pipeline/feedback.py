@@ -12,6 +12,7 @@ from typing import Protocol
 from pipeline.commands import BOT_MARKER
 from pipeline.model import Issue
 from pipeline.plan import Decision
+from pipeline.privacy import removed_note
 from pipeline.state import State
 from pipeline.syncstate import IssueRecord
 
@@ -87,6 +88,8 @@ def status_text(decision: Decision) -> str | None:
         parts.append("\n".join(f"- {message}" for _, message in decision.problems))
     if decision.late and decision.state is State.PUBLISHED:
         parts.append(LATE_NOTE)
+    if decision.submission is not None and decision.submission.removed:
+        parts.append(removed_note(decision.submission.removed))
     parts.append(FOOTER)
     return "\n\n".join(parts) + "\n"
 
@@ -174,11 +177,13 @@ class Writer(Protocol):
 
 @dataclass(frozen=True)
 class Outcome:
-    """What feedback did: the new records of the issues it finished, and the ones it skipped."""
+    """What feedback did: the new records of the issues it finished, the ones it skipped
+    (not found), and the ones left for the next run because the write budget was spent."""
 
     records: Mapping[int, IssueRecord] = field(default_factory=lambda: MappingProxyType({}))
     failed: tuple[int, ...] = ()
     report: tuple[str, ...] = ()
+    deferred: tuple[int, ...] = ()
 
 
 def _write_comment(writer: Writer, write: IssueWrites, body: str) -> tuple[int, bool]:
@@ -214,17 +219,34 @@ def _apply_one(writer: Writer, write: IssueWrites, record: IssueRecord | None) -
     return IssueRecord(write.state.name.lower(), told, comment, write.comments + posted)
 
 
+def write_cost(write: IssueWrites) -> int:
+    """How many writing requests one issue's writes take at most (a lookup only reads)."""
+    return (write.body is not None) + bool(write.labels_add) + len(write.labels_remove)
+
+
 def apply_writes(
-    writes: Iterable[IssueWrites], writer: Writer, records: Mapping[int, IssueRecord]
+    writes: Iterable[IssueWrites],
+    writer: Writer,
+    records: Mapping[int, IssueRecord],
+    budget: int | None = None,
 ) -> Outcome:
     """Carry out the writes; a 404 on one issue skips that issue and goes on with the others.
 
+    budget: the most writing requests to make; an issue whose writes no longer fit waits,
+    with every issue after it, for the next run (GitHub's secondary limits count writes).
     Any other error propagates: the caller stops the sync before it writes anything locally.
     """
     done: dict[int, IssueRecord] = {}
     failed: list[int] = []
     report: list[str] = []
-    for write in writes:
+    pending = list(writes)
+    left = budget
+    for position, write in enumerate(pending):
+        if left is not None:
+            if write_cost(write) > left:
+                deferred = tuple(later.number for later in pending[position:])
+                return Outcome(MappingProxyType(done), tuple(failed), tuple(report), deferred)
+            left -= write_cost(write)
         try:
             done[write.number] = _apply_one(writer, write, records.get(write.number))
         except NotFound:

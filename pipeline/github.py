@@ -18,7 +18,7 @@ import requests
 from github import Auth, Github, GithubException, GithubRetry, RateLimitExceededExceedsMaxWait
 from github.Repository import Repository
 
-from pipeline import feedback, syncstate
+from pipeline import feedback, i18n, syncstate
 from pipeline.commands import Comment, command_labels, comment_from_json
 from pipeline.model import Issue, IssueDataError, issue_from_json
 from pipeline.plan import Plan
@@ -35,6 +35,8 @@ RETRIES = 5
 # (tests set both to zero).
 BACKOFF = 1.0
 PAUSES: tuple[float, float] | None = None
+# Seconds between two requests (PyGithub's default); between writes: GITHUB_WRITE_PAUSE.
+READ_PAUSE = 0.25
 # OWNER/NAME as GitHub allows them.
 REPO_NAME = re.compile(r"[A-Za-z0-9-]{1,39}/[A-Za-z0-9._-]{1,100}")
 # Colour and Dutch description of each label, by role (names come from pelicanconf.LABELS).
@@ -144,11 +146,6 @@ def _served_at(item: Any) -> datetime | None:
         return None
 
 
-def _message(error: GithubException) -> str:
-    data = error.data if isinstance(error.data, Mapping) else {}
-    return " ".join(str(data.get("message") or error.message or "").split())[:200]
-
-
 def failure(
     error: Exception, after: str = "sync afgebroken, content niet gewijzigd"
 ) -> SourceError:
@@ -156,14 +153,10 @@ def failure(
     if isinstance(error, RateLimitExceededExceedsMaxWait):
         wait = f"{error.wait:.0f} s" if error.wait is not None else "te lang"
         reason = f"GitHub-limiet bereikt: wachten zou {wait} duren (meer dan {MAX_WAIT:.0f} s)"
-    elif isinstance(error, GithubException) and error.status == 401:
-        reason = "GitHub weigert het token (401): controleer GITHUB_TOKEN"
-    elif isinstance(error, GithubException) and error.status == 429:
-        reason = "GitHub: te veel verzoeken (429, zonder Retry-After)"
     elif isinstance(error, GithubException):
-        reason = f"GitHub antwoordde {error.status}: {_message(error)}"
+        reason = i18n.github_status_reason(error.status)
     else:
-        reason = f"GitHub onbereikbaar: {' '.join(str(error).split())[:200]}"
+        reason = i18n.network_reason(error)
     return SourceError(f"{reason}; {after}")
 
 
@@ -348,13 +341,19 @@ class GitHubSource:
         )
         try:
             writer = Writer(self.repo, self.round.comments, self.round.fully_read)
-            outcome = feedback.apply_writes(writes, writer, records)
+            outcome = feedback.apply_writes(writes, writer, records, self.config.writes_per_run)
         except GITHUB_ERRORS as error:
             raise failure(error) from error
         self.written.update(outcome.records)
         self.round.outcome = outcome
         for line in outcome.report:
             print(line)
+        if outcome.deferred:
+            print(
+                f"nog {len(outcome.deferred)} issues wachten op hun statusreactie of labels "
+                f"(hoogstens {self.config.writes_per_run} schrijfacties per sync, zie "
+                "GITHUB_WRITES_PER_RUN); de volgende sync gaat verder"
+            )
 
     def finish(self, plan: Plan) -> None:
         """Save the state: list from the newest update seen, or from a skipped issue's."""
@@ -370,7 +369,8 @@ class GitHubSource:
                 if record is not None and issue.number not in current.outcome.records:
                     records[issue.number] = replace(record, comments=issue.comments)
             by_number = current.by_number
-            failed = [by_number[number].updated_at for number in current.outcome.failed]
+            waiting = (*current.outcome.failed, *current.outcome.deferred)
+            failed = [by_number[number].updated_at for number in waiting]
             last_seen = min([current.newest or state.last_seen, *failed])
         new = syncstate.SyncState(last_seen, MappingProxyType(records))
         # A quiet listing of one page is as cheap next time: save only what is worth a commit.
@@ -389,13 +389,14 @@ def _content(args: argparse.Namespace, config: Config) -> Path:
     return Path(content).resolve() if content else config.content
 
 
-def _client() -> Github:
+def _client(write_pause: float = 1.0) -> Github:
     token = os.environ.get("GITHUB_TOKEN", "").strip()
     if not token:
         raise SourceError("GITHUB_TOKEN ontbreekt: zonder token kan de sync GitHub niet lezen")
     base_url = os.environ.get("GITHUB_API_URL") or API_URL
+    pauses = PAUSES if PAUSES is not None else (READ_PAUSE, write_pause)
     return connect(
-        token, base_url, retry=make_retry(backoff=BACKOFF), timeout=TIMEOUT, pauses=PAUSES
+        token, base_url, retry=make_retry(backoff=BACKOFF), timeout=TIMEOUT, pauses=pauses
     )
 
 
@@ -410,7 +411,7 @@ def open_source(args: argparse.Namespace, config: Config) -> GitHubSource:
     """The GitHub source for `sync --repo` (token from GITHUB_TOKEN, base from GITHUB_API_URL)."""
     name = _repo_name(args)
     return GitHubSource(
-        _client(),
+        _client(config.write_pause),
         name,
         config,
         _content(args, config),
@@ -437,7 +438,7 @@ def label_changes(
 
 def run_labels(args: argparse.Namespace, config: Config) -> int:
     """`labels --repo`: create or update the labels with Dutch descriptions and colours."""
-    repo = _client().get_repo(_repo_name(args))
+    repo = _client(config.write_pause).get_repo(_repo_name(args))
     try:
         found = {label.name.lower(): label for label in repo.get_labels()}
         existing = {

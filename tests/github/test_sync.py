@@ -115,7 +115,7 @@ def test_request_counts_for_250_issues(
     for number in (251, 252):
         github.add_issue(number=number, labels=("verhaal",), pull_request=True)
 
-    code, out, _ = sync(capsys, github, content, "--full")
+    code, out, _ = sync(capsys, github, content, "--full", "--max-writes", "1000")
     assert code == 0
     reads = github.calls("GET")
     assert [r.path.rsplit("/", 1)[-1] for r in reads] == ["issues"] * 3 + ["comments"]
