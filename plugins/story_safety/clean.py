@@ -15,21 +15,52 @@ from collections.abc import Callable
 
 import nh3
 
+from .structure import repair
+
 # Every link a stranger wrote: no endorsement, no referrer, no window.opener.
 LINK_REL = "nofollow ugc noopener noreferrer"
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
-# nh3's default tags without image maps; `img` stays only long enough to become a link.
-TAGS = frozenset(nh3.ALLOWED_TAGS - {"map", "area"})
+# What Python-Markdown writes and a few text-level elements, all with a simple content model.
+# Left out on purpose (their content is kept): elements that are obsolete, interactive
+# (details), bidi overrides (bdo), or valid only with a structure or value a stranger would get
+# wrong (dl, figure, ruby, time, data, caption, col, sectioning). `img` stays only long enough
+# to become a link.
+TAGS = frozenset(
+    {
+        "a", "abbr", "b", "bdi", "blockquote", "br", "cite", "code", "del", "div", "em",
+        "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li", "mark", "ol",
+        "p", "pre", "q", "s", "samp", "small", "span", "strong", "sub", "sup", "table", "tbody",
+        "td", "th", "thead", "tr", "u", "ul", "var", "wbr",
+    }
+)  # fmt: skip
 ATTRIBUTES: dict[str, set[str]] = {
-    **{tag: set(attrs) for tag, attrs in nh3.ALLOWED_ATTRIBUTES.items() if tag in TAGS},
-    "a": {"href", "hreflang", "title", "class"},
+    "a": {"href", "title", "class"},
     "img": {"src", "alt", "title"},
     "abbr": {"title"},
+    "blockquote": {"cite"},
+    "q": {"cite"},
+    "del": {"cite"},
+    "ins": {"cite"},
+    "ol": {"start"},
     "code": {"class"},
     "div": {"class"},
     "sup": {"id"},
     "li": {"id"},
 }
+# Attributes holding a URL.
+URL_ATTRIBUTES = frozenset({"href", "src", "cite"})
+# nh3 keeps these on every element; a language tag must be registered, so none is kept.
+DROPPED_GLOBAL_ATTRIBUTES = frozenset({"lang"})
+# An ordered list's start number.
+INTEGER = re.compile(r"-?\d{1,9}")
+# A URL's scheme.
+SCHEME = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*):")
+# Characters a URL may not hold as they are (also "%" that starts no escape): percent-encoded.
+URL_INVALID = re.compile(r'%(?![0-9A-Fa-f]{2})|[\x00-\x20"<>\[\\\]^`{|}\x7f]')
+# An authority without credentials: "//" + host + optional port, then the path or the end.
+AUTHORITY = re.compile(r"//[\w-]+(?:\.[\w-]+)*\.?(?::(?P<port>\d{1,5}))?(?=[/?#]|$)")
+# ASCII whitespace, which browsers strip around a URL.
+URL_WHITESPACE = " \t\n\f\r"
 # Classes Python-Markdown writes for footnotes and fenced code; any other class is dropped.
 ALLOWED_CLASSES = frozenset({"footnote", "footnote-ref", "footnote-backref"})
 # A fenced code block's language class.
@@ -59,7 +90,39 @@ def _keep_attribute(element: str, attribute: str, value: str) -> str | None:
         return " ".join(kept) or None
     if attribute == "id":
         return value if FOOTNOTE_ID.fullmatch(value) else None
+    if attribute in URL_ATTRIBUTES:
+        return valid_url(value)
+    if attribute == "start":
+        return value.strip() if INTEGER.fullmatch(value.strip()) else None
+    if attribute in DROPPED_GLOBAL_ATTRIBUTES:
+        return None
     return value
+
+
+def _percent_encode(text: str, invalid: re.Pattern[str]) -> str:
+    return invalid.sub(lambda m: "".join(f"%{byte:02X}" for byte in m[0].encode()), text)
+
+
+def valid_url(value: str) -> str | None:
+    """A URL nh3 let through, written as a valid URL, or None when it cannot be one.
+
+    nh3 has checked the scheme before this runs and does not check again, so this only
+    percent-encodes (which can never make a scheme appear) and drops what has no valid host.
+    """
+    url, hash_sign, fragment = value.strip(URL_WHITESPACE).partition("#")
+    url = _percent_encode(url, URL_INVALID)
+    if hash_sign:
+        url += "#" + _percent_encode(fragment, URL_INVALID).replace("#", "%23")
+    scheme = SCHEME.match(url)
+    if scheme and scheme.group("scheme").lower() in {"http", "https"}:
+        authority = AUTHORITY.match(url, scheme.end())
+    elif url.startswith("//"):
+        authority = AUTHORITY.match(url)
+    else:
+        return url
+    if authority is None or int(authority.group("port") or 0) > 65535:
+        return None
+    return url
 
 
 def _nh3(fragment: str) -> str:
@@ -109,7 +172,7 @@ def sanitise(fragment: str, intrasite: re.Pattern[str]) -> str:
         return fragment
     cleaned = _nh3(BIDI_CONTROLS.sub("", fragment))
     cleaned = _nh3(IMG_TAG.sub(_image_to_link, cleaned))
-    return _neutralise(cleaned, intrasite)
+    return _neutralise(repair(cleaned), intrasite)
 
 
 def sanitiser(intrasite: re.Pattern[str]) -> Callable[[str], str]:
