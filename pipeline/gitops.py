@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import json
+import os
+import re
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import IO
 
 from git import GitCommandError, PushInfo, Repo
 from git.exc import InvalidGitRepositoryError, NoSuchPathError
@@ -25,10 +30,19 @@ BOT_ENV = {
 }
 REMOTE = "origin"
 ATTEMPTS = 3
-# Held for a whole sync, so two syncs in one clone take turns.
+# Held (flock) for a whole sync, so two syncs in one clone take turns. While held it records
+# the holder; a record found by the next holder means that run died before it finished.
 LOCK_NAME = "verhalenbank-sync.lock"
-# Lock files git leaves behind when it is killed; stale once we hold our own lock.
-GIT_LOCKS = ("index.lock", "HEAD.lock", "ORIG_HEAD.lock", "packed-refs.lock")
+# How long a sync waits for another git process in the clone to release its locks (seconds);
+# git itself waits 0.1 s for a ref lock and 1 s for packed-refs, and not at all for the index.
+LOCK_WAIT = 10.0
+LOCK_POLL = 0.1
+# A lock file's mtime comes from the kernel's coarse clock, which lags time.time() a little.
+CLOCK_SLACK = 1.0
+# Git refusing because another process holds a lock file (index, HEAD, packed-refs, a ref).
+GIT_LOCK_FILE = re.compile(r"Unable to create '(?P<path>[^']+\.lock)': File exists")
+# Git refusing to update a ref it could not lock (held, or moved meanwhile).
+GIT_LOCK_REF = re.compile(r"cannot lock ref")
 # A push the remote refused because it moved on (git marks it ERROR too): fetch, reset, again.
 RETRYABLE = PushInfo.REJECTED
 # The remote refused because another push held the branch's lock at that moment.
@@ -129,19 +143,149 @@ def open_repo(path: Path) -> Repo:
         raise GitOpsError(f"{path} ligt niet in een git-repository") from error
 
 
-@contextlib.contextmanager
-def _exclusive(repo: Repo) -> Iterator[None]:
-    """Hold the sync lock of this clone; clear git locks a killed sync left behind."""
-    git_dir = Path(repo.git_dir)
-    with (git_dir / LOCK_NAME).open("a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        stale = [git_dir / name for name in GIT_LOCKS]
-        stale += (git_dir / "refs").rglob("*.lock")
-        for lock in stale:
-            lock.unlink(missing_ok=True)
+@dataclass(frozen=True)
+class Holder:
+    """The record a sync keeps in its lock file while it runs."""
+
+    pid: int
+    started: float
+
+
+def read_holder(text: str) -> Holder | None:
+    """The record left in the sync lock file; None when empty (clean finish) or unreadable."""
+    try:
+        data = json.loads(text)
+        return Holder(int(data["pid"]), float(data["started"]))
+    except (ValueError, TypeError, KeyError):
+        return None
+
+
+def left_by_crash(
+    locks: Iterable[tuple[Path, float]], crashed: Holder | None, others_here: bool | None
+) -> list[Path]:
+    """The git lock files (path, mtime) a crashed sync of ours demonstrably left (pure).
+
+    Git records no owner in its lock files, so this takes all three proofs together: the
+    previous sync died holding our lock (its record is still there, and we now hold the
+    flock it held, so it is gone); the lock file appeared while that sync ran; and no other
+    process works in the clone (None: it cannot be told), so no live git can own it.
+    """
+    if crashed is None or others_here is not False:
+        return []
+    return [path for path, mtime in locks if mtime >= crashed.started - CLOCK_SLACK]
+
+
+def git_locks(repo: Repo) -> list[Path]:
+    """Git's lock files in the clone: index, HEAD, packed-refs, config, … and ref locks."""
+    git_dir, common = Path(repo.git_dir), Path(repo.common_dir)
+    found = {path for folder in (git_dir, common) for path in folder.glob("*.lock")}
+    found.update((common / "refs").rglob("*.lock"))
+    found.discard(git_dir / LOCK_NAME)
+    return sorted(found)
+
+
+def _processes_in(roots: Sequence[Path]) -> bool | None:
+    """Whether another process has its working directory in one of roots (git runs in the
+    top of the working tree); None when that cannot be told: no /proc, or a process of our
+    own user that hides its directory (init, which runs no git, aside)."""
+    proc = Path("/proc")
+    if not (proc / "self" / "cwd").exists():
+        return None
+    resolved = [root.resolve() for root in roots]
+    for entry in proc.iterdir():
+        if not entry.name.isdigit() or int(entry.name) in {1, os.getpid()}:
+            continue
         try:
-            yield
+            cwd = (entry / "cwd").readlink()
+        except PermissionError:
+            with contextlib.suppress(OSError):
+                if entry.stat().st_uid == os.getuid():
+                    return None
+            continue
+        except OSError:  # gone, or a zombie: it holds no directory any more
+            continue
+        if any(cwd == root or root in cwd.parents for root in resolved):
+            return True
+    return False
+
+
+def _mtimes(paths: Iterable[Path]) -> list[tuple[Path, float]]:
+    found = []
+    for path in paths:
+        with contextlib.suppress(FileNotFoundError):
+            found.append((path, path.stat().st_mtime))
+    return found
+
+
+def _crash_leftovers(repo: Repo, crashed: Holder | None, *, look: bool = True) -> list[Path]:
+    """The git locks a crashed sync of ours demonstrably left (`look`: ask /proc whether
+    another process works in the clone; without, only the lock files' times count)."""
+    if crashed is None:
+        return []
+    locks = git_locks(repo)
+    if not locks:
+        return []
+    roots = [Path(repo.working_tree_dir or repo.git_dir), Path(repo.git_dir), Path(repo.common_dir)]
+    return left_by_crash(_mtimes(locks), crashed, _processes_in(roots) if look else False)
+
+
+def _shown(repo: Repo, path: Path) -> str:
+    """A path as a person in the working tree sees it (`.git/index.lock`)."""
+    with contextlib.suppress(ValueError):
+        return path.relative_to(Path(repo.working_tree_dir or "").resolve()).as_posix()
+    return str(path)
+
+
+def _locked_error(what: str, waited: float | None) -> GitOpsError:
+    if waited is None:
+        found = f"git vond {what} bezet"
+    else:
+        found = f"{what} bestaat nog na {waited:g} s wachten"
+    return GitOpsError(
+        f"een ander git-proces is bezig in deze clone: {found}; probeer het later opnieuw, "
+        "of verwijder het als er zeker geen git meer draait"
+    )
+
+
+def wait_for_git_locks(repo: Repo, wait: float, crashed: Holder | None = None) -> None:
+    """Wait until no git lock is left in the clone, clearing a crashed sync's leftovers as
+    soon as that is safe; GitOpsError after `wait` seconds."""
+    deadline = time.monotonic() + wait
+    while True:
+        for path in _crash_leftovers(repo, crashed):
+            path.unlink(missing_ok=True)
+        locks = git_locks(repo)
+        if not locks:
+            return
+        if time.monotonic() >= deadline:
+            raise _locked_error(_shown(repo, locks[0]), wait)
+        time.sleep(LOCK_POLL)
+
+
+def _write_holder(handle: IO[str], holder: Holder | None) -> None:
+    handle.seek(0)
+    handle.truncate()
+    if holder is not None:
+        handle.write(json.dumps({"pid": holder.pid, "started": holder.started}))
+    handle.flush()
+
+
+@contextlib.contextmanager
+def _exclusive(repo: Repo) -> Iterator[Holder | None]:
+    """Hold the sync lock of this clone; yield the record of a crashed sync before us."""
+    git_dir = Path(repo.git_dir)
+    with (git_dir / LOCK_NAME).open("a+", encoding="utf-8") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        handle.seek(0)
+        crashed = read_holder(handle.read())
+        # While a crash's leftovers wait (a live git kept them safe), its start time carries on.
+        started = time.time() if crashed is None else crashed.started
+        _write_holder(handle, Holder(os.getpid(), started))
+        try:
+            yield crashed
         finally:
+            unresolved = _crash_leftovers(repo, crashed, look=False)
+            _write_holder(handle, Holder(os.getpid(), started) if unresolved else None)
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
@@ -220,12 +364,24 @@ def _reset_to_remote(repo: Repo, branch: str) -> None:
         repo.remote(REMOTE).fetch()
         repo.git.reset("--hard", f"{REMOTE}/{branch}")
     except GitCommandError as error:
-        raise GitOpsError(f"ophalen van {REMOTE} mislukt: {_one_line(error)}") from error
+        raise _git_error(f"ophalen van {REMOTE}", error) from error
 
 
 def _one_line(error: Exception) -> str:
     text = getattr(error, "stderr", "") or str(error)
     return " ".join(str(text).split())[:300]
+
+
+def _git_error(action: str, error: GitCommandError) -> GitOpsError:
+    """One Dutch line for a failed git command; a lock held by another process said so."""
+    text = str(getattr(error, "stderr", "") or error)
+    if file := GIT_LOCK_FILE.search(text):
+        what = Path(file["path"]).name
+    elif GIT_LOCK_REF.search(text):
+        what = "de lock van een ref"
+    else:
+        return GitOpsError(f"{action} mislukt: {_one_line(error)}")
+    return GitOpsError(f"{action} mislukt: {_locked_error(what, None)}")
 
 
 def publish(
@@ -235,26 +391,32 @@ def publish(
     *,
     push_changes: bool,
     attempts: int = ATTEMPTS,
+    lock_wait: float | None = None,
 ) -> Published:
     """Run the sync, commit its files, and push; on a rejected push reset and run it again.
 
     `where` is any path inside the repository (the content folder). `run` writes the sync's
     files into the working tree. After a rejected push the clone is reset to the remote and
-    `run` starts over from there, at most `attempts` times in all.
+    `run` starts over from there, at most `attempts` times in all. Another git process's
+    locks are waited for (`lock_wait` seconds, default LOCK_WAIT) before `run` and before the
+    commit, so a busy clone fails before the sync has told GitHub anything.
     """
-    repo = open_repo(where)
-    with _exclusive(repo):
+    wait = LOCK_WAIT if lock_wait is None else lock_wait
+    with open_repo(where) as repo, _exclusive(repo) as crashed:
         branch = _branch(repo) if push_changes else ""
         for attempt in range(1, attempts + 1):
+            wait_for_git_locks(repo, wait, crashed)
             run()
+            wait_for_git_locks(repo, wait)
             try:
                 made = commit(repo, files)
             except GitCommandError as error:
-                raise GitOpsError(f"committen mislukt: {_one_line(error)}") from error
+                raise _git_error("committen", error) from error
             sha, message = made if made is not None else (None, None)
             if not push_changes:
                 return Published(sha, message, pushed=False, runs=attempt)
             if push(repo, branch):
                 return Published(sha, message, pushed=True, runs=attempt)
+            wait_for_git_locks(repo, wait)
             _reset_to_remote(repo, branch)
     raise GitOpsError(f"push {attempts} keer geweigerd: de remote verandert te snel, probeer later")
