@@ -30,9 +30,9 @@ MAX_ROWS = 25
 MAX_TITLE = 80
 RANKING_SIZE = 10
 DEFAULT_AUTHOR = "De redactie"
-# ASCII punctuation, which CommonMark lets us escape with a backslash: submitted titles are
-# shown as text, never as markup.
-MARKDOWN_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+# ASCII punctuation that can start or end markup (CommonMark lets a backslash escape any of
+# it; commas, quotes and the like are left as they are): submitted titles stay text.
+MARKDOWN_PUNCTUATION = re.compile(r"([!#-&(-+\-./:<-@\[-`{-~])")
 # Runs of whitespace (a title or report line is shown on one line).
 WHITESPACE = re.compile(r"\s+")
 # Control and bidi characters: never shown.
@@ -104,7 +104,7 @@ def _field_name(field_id: str, form: Form) -> str:
 
 def plain(text: str, limit: int | None = None) -> str:
     """Text shown as itself in Markdown: one line, no markup, shortened to limit characters."""
-    text = WHITESPACE.sub(" ", INVISIBLE.sub("", text)).strip()
+    text = INVISIBLE.sub("", WHITESPACE.sub(" ", text)).strip()
     if limit is not None and len(text) > limit:
         text = text[: limit - 1].rstrip() + "…"
     return MARKDOWN_PUNCTUATION.sub(r"\\\1", text)
@@ -199,8 +199,8 @@ def dashboard_body(
 
     lines = [
         MARKER,
-        "De site houdt dit overzicht zelf bij bij elke verwerking; wat je hier verandert, wordt "
-        "overschreven. Elke regel linkt naar het verhaal op GitHub.",
+        "Dit overzicht werkt zichzelf bij na elke verwerking van de inzendingen; wat je hier "
+        "zelf aanpast, wordt overschreven. Elke regel linkt naar het verhaal op GitHub.",
         "",
         f"Stand van zaken: de laatste wijziging aan een inzending was op "
         f"{format_date(day, format='long', locale='nl')}.",

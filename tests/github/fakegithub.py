@@ -463,6 +463,24 @@ class FakeGitHub:
         )
         return self._page(items, query, f"/repos/{self.full_name}/issues")
 
+    def create_issue(self, query: dict[str, str], body: Any) -> Reply:
+        """An issue made through the API, by the token's owner (the workflow's bot)."""
+        issue = self.add_issue(
+            title=body["title"],
+            body=body.get("body"),
+            labels=tuple(body.get("labels") or ()),
+            created_at=self.tick(),
+        )
+        issue["user"] = self.user(BOT_LOGIN, user_type="Bot")
+        return Reply(201, issue, {"location": issue["url"]})
+
+    def edit_issue(self, query: dict[str, str], body: Any, number: str) -> Reply:
+        """PATCH an issue's title, body, state or labels (names), as GitHub does."""
+        if int(number) not in self.issues:
+            return _error(404, "Not Found")
+        fields = {key: body[key] for key in ("title", "body", "state", "labels") if key in body}
+        return Reply(200, self.update_issue(int(number), **fields))
+
     def get_issue(self, query: dict[str, str], body: Any, number: str) -> Reply:
         issue = self.issues.get(int(number))
         return Reply(200, issue) if issue else _error(404, "Not Found")
@@ -597,6 +615,7 @@ _REPO = r"/repos/(?P<owner>[^/]+)/(?P<repo>[^/]+)"
 _ROUTES: tuple[tuple[str, str, str, Callable[..., Reply]], ...] = (
     ("GET", _REPO, "/repos/{owner}/{repo}", FakeGitHub.get_repo),
     ("GET", _REPO + r"/issues", "/repos/{owner}/{repo}/issues", FakeGitHub.list_issues),
+    ("POST", _REPO + r"/issues", "/repos/{owner}/{repo}/issues", FakeGitHub.create_issue),
     (
         "GET",
         _REPO + r"/issues/comments",
@@ -620,6 +639,12 @@ _ROUTES: tuple[tuple[str, str, str, Callable[..., Reply]], ...] = (
         _REPO + r"/issues/(?P<number>\d+)",
         "/repos/{owner}/{repo}/issues/{issue_number}",
         FakeGitHub.get_issue,
+    ),
+    (
+        "PATCH",
+        _REPO + r"/issues/(?P<number>\d+)",
+        "/repos/{owner}/{repo}/issues/{issue_number}",
+        FakeGitHub.edit_issue,
     ),
     (
         "GET",
