@@ -1,0 +1,432 @@
+"""Incremental builds: a content cache keyed on what decides the output, unchanged files kept.
+
+Pelican's content cache is keyed by file path and stamp only, and every build renders and
+writes every page. With INCREMENTAL_BUILD set:
+
+- the cache lives in CACHE_PATH/<key>, the key a hash of the settings, the theme, the site's
+  own code and the versions of the packages that render: a change to any of them starts cold;
+- cache entries are keyed by the path inside PATH and stamped by content hash, so a cache
+  restored into another folder (a CI runner's checkout, with fresh mtimes) still hits;
+- the writer compares each rendered file with the one on disk and leaves it (bytes and mtime)
+  alone when they are equal;
+- instead of emptying OUTPUT_PATH first, the files the previous build made and this one did
+  not are deleted afterwards (from a manifest of the previous build). Without a manifest of the
+  same key and output folder, Pelican's DELETE_OUTPUT_DIRECTORY applies: a cold build.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import logging
+import os
+import sys
+import time
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from pelican import signals
+from pelican.writers import FileOverwriteFailedError, Writer
+
+from .callstatus import parse_build_time
+
+logger = logging.getLogger(__name__)
+
+# Distributions whose version can change what is read or rendered.
+KEY_PACKAGES = (
+    "pelican",
+    "markdown",
+    "jinja2",
+    "markupsafe",
+    "nh3",
+    "pyyaml",
+    "python-frontmatter",
+    "pelican-yaml-metadata",
+    "pelican-sitemap",
+    "babel",
+    "pygments",
+    "feedgenerator",
+)
+# Settings that name folders of this build (not what it makes) or hold this plugin's state.
+UNKEYED_SETTINGS = frozenset({"PATH", "OUTPUT_PATH", "CACHE_PATH", "THEME", "PLUGIN_PATHS"})
+# The previous build's output files, stored next to the keyed caches.
+MANIFEST_NAME = "output-manifest.json"
+# File system timestamps come from a coarse clock that may lag time.time_ns() by a tick.
+CLOCK_SLACK_NS = 50_000_000
+# How many hex digits of the hash name the cache folder.
+KEY_LENGTH = 16
+
+
+# --- pure core ------------------------------------------------------------------------------
+
+
+def stable_repr(value: Any) -> str:
+    """A repr that is the same in every process for equal settings (sorted, no addresses)."""
+    if isinstance(value, Mapping):
+        items = sorted((stable_repr(k), stable_repr(v)) for k, v in value.items())
+        return "{" + ", ".join(f"{k}: {v}" for k, v in items) + "}"
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(stable_repr(v) for v in value) + "]"
+    if isinstance(value, set | frozenset):
+        return "{" + ", ".join(sorted(stable_repr(v) for v in value)) + "}"
+    if callable(value) and not isinstance(value, type):
+        module = getattr(value, "__module__", "")
+        return f"<{module}.{getattr(value, '__qualname__', type(value).__qualname__)}>"
+    text = repr(value)
+    if " at 0x" in text:
+        return f"<{type(value).__module__}.{type(value).__qualname__}>"
+    return text
+
+
+def settings_fingerprint(settings: Mapping[str, Any]) -> str:
+    """The settings that decide the output, as one stable text."""
+    keyed = {
+        key: value
+        for key, value in settings.items()
+        if key.isupper() and key not in UNKEYED_SETTINGS and not key.startswith("INCREMENTAL_")
+    }
+    return stable_repr(keyed)
+
+
+def cache_key(parts: Iterable[tuple[str, bytes]]) -> str:
+    """The hash of named parts (settings, files, versions), short enough for a folder name."""
+    digest = hashlib.sha256()
+    for name, data in sorted(parts):
+        digest.update(name.encode("utf-8") + b"\0" + hashlib.sha256(data).digest())
+    return digest.hexdigest()[:KEY_LENGTH]
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """What a build made: its cache key, its output folder (relative to the cache), its files."""
+
+    key: str
+    output: str
+    files: frozenset[str]
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {"key": self.key, "output": self.output, "files": sorted(self.files)}, indent=0
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> Manifest | None:
+        """The manifest in text, or None when it is not one."""
+        try:
+            data = json.loads(text)
+            files = frozenset(str(name) for name in data["files"])
+            return cls(str(data["key"]), str(data["output"]), files)
+        except (ValueError, KeyError, TypeError):
+            return None
+
+
+def can_continue(previous: Manifest | None, key: str, output: str) -> bool:
+    """True when the output folder holds the previous build of the same key: build on it."""
+    return previous is not None and previous.key == key and previous.output == output
+
+
+def stale_files(previous: Manifest | None, produced: Iterable[str]) -> list[str]:
+    """Files the previous build made that this one did not, deepest first."""
+    if previous is None:
+        return []
+    return sorted(previous.files - set(produced), reverse=True)
+
+
+def is_inside(relative: str) -> bool:
+    """True for a relative path that stays inside its folder."""
+    parts = Path(relative).parts
+    return bool(parts) and not Path(relative).is_absolute() and ".." not in parts
+
+
+# --- the shell: hashing files, the writer, the manifest --------------------------------------
+
+
+def _tree_files(root: Path) -> Iterator[Path]:
+    if root.is_file():
+        yield root
+        return
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__" and not d.startswith("."))
+        for name in sorted(files):
+            if not name.startswith(".") and not name.endswith((".pyc", ".pyo")):
+                yield Path(folder) / name
+
+
+def _version(name: str) -> str:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "-"
+
+
+def _project_modules(root: Path) -> Iterator[Path]:
+    """Source files of the site's own Python modules loaded in this process (plugins, pipeline)."""
+    prefix = f"{root}{os.sep}"
+    venv = f"{root}{os.sep}.venv{os.sep}"
+    for module in list(sys.modules.values()):
+        source = getattr(module, "__file__", None)
+        inside = bool(source) and source.startswith(prefix) and not source.startswith(venv)
+        if inside and source.endswith(".py"):
+            yield Path(source)
+
+
+def compute_key(settings: Mapping[str, Any]) -> str:
+    """The cache key of a build with these settings, in this folder, with these packages."""
+    root = Path.cwd().resolve()
+    parts: list[tuple[str, bytes]] = [
+        ("settings", settings_fingerprint(settings).encode("utf-8")),
+        ("python", sys.version.encode("utf-8")),
+        ("packages", ";".join(f"{n}={_version(n)}" for n in KEY_PACKAGES).encode("utf-8")),
+    ]
+    theme = Path(settings["THEME"])
+    parts += [(f"theme/{p.relative_to(theme)}", p.read_bytes()) for p in _tree_files(theme)]
+    sources = {p for folder in settings.get("PLUGIN_PATHS", []) for p in _tree_files(Path(folder))}
+    sources |= set(_project_modules(root))
+    parts += [(f"code/{_label(p, root)}", p.read_bytes()) for p in sorted(sources)]
+    form = settings.get("SUBMISSION_FORM")
+    if form and Path(form).is_file():
+        parts.append(("form", Path(form).read_bytes()))
+    return cache_key(parts)
+
+
+def _label(path: Path, root: Path) -> str:
+    path = path.resolve()
+    return path.relative_to(root).as_posix() if path.is_relative_to(root) else path.name
+
+
+class _KeepIfSame(io.StringIO):
+    """A text file opened for writing that touches the disk only if its bytes change.
+
+    A StringIO, so writers that check for a text stream (feeds: xml.sax's XMLGenerator)
+    write text to it as they would to the file.
+    """
+
+    def __init__(self, path: str, encoding: str) -> None:
+        super().__init__()
+        self.path = path
+        self.encoding_name = encoding
+
+    def __exit__(self, *exc_info: object) -> None:
+        if exc_info[0] is None:
+            write_if_changed(Path(self.path), self.getvalue().encode(self.encoding_name))
+        super().__exit__(*exc_info)
+
+
+def write_if_changed(path: Path, data: bytes) -> bool:
+    """Write data to path unless the file already holds exactly data; True when written."""
+    try:
+        if path.stat().st_size == len(data) and path.read_bytes() == data:
+            return False
+    except OSError:
+        pass
+    path.write_bytes(data)
+    return True
+
+
+class UnchangedFileWriter(Writer):
+    """Pelican's writer, except that a file whose rendered bytes equal the file on disk is left."""
+
+    def __init__(self, output_path: str, settings: dict[str, Any] | None = None) -> None:
+        super().__init__(output_path, settings=settings)
+        build = _BUILDS.get(id(settings))
+        if build is not None:
+            build.writer = self
+
+    def _open_w(self, filename: str, encoding: str, override: bool = False) -> Any:
+        # Pelican's own checks against writing one file twice (pelican/writers.py).
+        if filename in self._overridden_files:
+            if override:
+                raise FileOverwriteFailedError(
+                    f'Failed to overwrite "{filename}" a second time (was previously overwritten)'
+                )
+            logger.info('Skipping "%s", not overwriting', filename)
+            return Path(os.devnull).open("w", encoding=encoding)
+        if filename in self._written_files and not override:
+            raise FileOverwriteFailedError(
+                f'Failed to overwrite "{filename}" as Pelican has already written to it'
+                " previously (set `override=True` if intended)"
+            )
+        if override:
+            self._overridden_files.add(filename)
+        self._written_files.add(filename)
+        return _KeepIfSame(filename, encoding)
+
+
+@dataclass
+class _Build:
+    """One run of the incremental build: what it started from and what it wrote."""
+
+    output: Path
+    root: Path
+    key: str
+    previous: Manifest | None
+    started_ns: int
+    writer: UnchangedFileWriter | None = None
+    static: set[str] = field(default_factory=set)
+
+
+# Builds in progress, by id() of their settings (`make serve` runs many builds in one process).
+_BUILDS: dict[int, _Build] = {}
+
+
+def _enabled(settings: Mapping[str, Any]) -> bool:
+    return bool(settings.get("INCREMENTAL_BUILD"))
+
+
+def _read_manifest(path: Path) -> Manifest | None:
+    try:
+        return Manifest.from_json(path.read_text(encoding="utf-8"))
+    except OSError:
+        return None
+
+
+def start_build(pelican: Any) -> None:
+    """Before each build: key the cache, and build on the last output when it is ours."""
+    settings = pelican.settings
+    if not _enabled(settings):
+        return
+    root = Path(settings.setdefault("INCREMENTAL_CACHE_ROOT", settings["CACHE_PATH"])).resolve()
+    # Once per settings: `make serve` keeps them (and the loaded code) until the settings change.
+    if "INCREMENTAL_KEY" not in settings:
+        settings["INCREMENTAL_KEY"] = compute_key(settings)
+    key = settings["INCREMENTAL_KEY"]
+    settings["CACHE_PATH"] = str(root / key)
+    output = Path(pelican.output_path).resolve()
+    manifest = root / MANIFEST_NAME
+    previous = _read_manifest(manifest)
+    # A build that stops halfway leaves no manifest, so the next one starts cold.
+    manifest.unlink(missing_ok=True)
+    relative_output = os.path.relpath(output, root)
+    if can_continue(previous, key, relative_output):
+        pelican.delete_outputdir = False
+        logger.info("incremental build on %s (cache %s)", output, key)
+    else:
+        pelican.delete_outputdir = settings.get("DELETE_OUTPUT_DIRECTORY", False)
+        previous = None
+        logger.info("cold build into %s (cache %s)", output, key)
+    _BUILDS[id(settings)] = _Build(output, root, key, previous, time.time_ns() - CLOCK_SLACK_NS)
+
+
+def pin_sitemap_clock(pelican: Any) -> None:
+    """With BUILD_TIME set, the sitemap dates undated pages by it too, not by the clock.
+
+    pelican-sitemap gives index pages the time its module was imported as lastmod, so two
+    builds of the same site never matched; a pinned build time makes them reproducible.
+    """
+    build_time = pelican.settings.get("BUILD_TIME")
+    sitemap = sys.modules.get("pelican.plugins.sitemap.sitemap")
+    generator = getattr(sitemap, "generator", None)
+    if build_time is None or generator is None:
+        return
+    tz = ZoneInfo(pelican.settings.get("TIMEZONE") or "UTC")
+    generator.now = parse_build_time(build_time, tz)
+
+
+def relative_cache_keys(generator: Any) -> None:
+    """Key the content cache by the path inside PATH, so a moved checkout still hits."""
+    if not _enabled(generator.settings):
+        return
+    readers = generator.readers
+    cache = getattr(readers, "_cache", None)
+    if isinstance(cache, dict) and not isinstance(cache, _RelativeKeys):
+        readers._cache = _RelativeKeys(generator.settings["PATH"], cache)
+
+
+class _RelativeKeys(dict):
+    """A cache dict whose keys are stored relative to one folder; pickles as a plain dict."""
+
+    def __init__(self, base: str, data: Mapping[str, Any]) -> None:
+        super().__init__(data)
+        self.prefix = base.rstrip(os.sep) + os.sep
+
+    def _key(self, key: str) -> str:
+        return key.removeprefix(self.prefix)
+
+    def __getitem__(self, key: str) -> Any:
+        return super().__getitem__(self._key(key))
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        super().__setitem__(self._key(key), value)
+
+    def __contains__(self, key: object) -> bool:
+        return super().__contains__(self._key(key) if isinstance(key, str) else key)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return super().get(self._key(key), default)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (dict, (dict(self),))
+
+
+def writer_class(pelican: Any) -> type[Writer] | None:
+    """The writer for incremental builds; None leaves Pelican's own."""
+    return UnchangedFileWriter if _enabled(pelican.settings) else None
+
+
+def note_static_files(generator: Any) -> None:
+    """Static files Pelican found up to date are not copied, but they belong to this build."""
+    build = _BUILDS.get(id(generator.settings))
+    if build is not None:
+        build.static |= {sc.save_as for sc in generator.staticfiles}
+
+
+def finish_build(pelican: Any) -> None:
+    """After each build: delete what only the previous build made; record this build's files."""
+    build = _BUILDS.pop(id(pelican.settings), None)
+    if build is None:
+        return
+    produced = _produced(build)
+    for name in stale_files(build.previous, produced):
+        if is_inside(name):
+            _delete(build.output, name)
+    manifest = Manifest(build.key, os.path.relpath(build.output, build.root), frozenset(produced))
+    build.root.mkdir(parents=True, exist_ok=True)
+    (build.root / MANIFEST_NAME).write_text(manifest.to_json(), encoding="utf-8")
+
+
+def _produced(build: _Build) -> set[str]:
+    """Output files of this build: written or kept by the writer, static, or newly changed."""
+    output = build.output
+    written = build.writer._written_files if build.writer is not None else set()
+    produced = {os.path.relpath(path, output) for path in written if path != os.devnull}
+    produced |= build.static
+    for folder, _dirs, files in os.walk(output):
+        for name in files:
+            path = Path(folder) / name
+            if path.stat().st_ctime_ns >= build.started_ns:
+                produced.add(path.relative_to(output).as_posix())
+    return {name for name in produced if (output / name).is_file()}
+
+
+def _delete(output: Path, name: str) -> None:
+    path = output / name
+    path.unlink(missing_ok=True)
+    logger.info("incremental build: removed %s", name)
+    for parent in path.parents:
+        if parent == output or not parent.is_relative_to(output):
+            break
+        try:
+            parent.rmdir()
+        except OSError:
+            break
+
+
+def register() -> None:
+    """Connect the handlers (all but the sitemap clock act only with INCREMENTAL_BUILD)."""
+    # get_generators: the one signal sent at the start of every run (also each rebuild of
+    # `make serve`), before Pelican empties the output folder.
+    signals.get_generators.connect(start_build)
+    signals.get_generators.connect(pin_sitemap_clock)
+    # generator_init: the generator's readers have just loaded the content cache.
+    signals.generator_init.connect(relative_cache_keys)
+    # get_writer: the writer that leaves unchanged files alone.
+    signals.get_writer.connect(writer_class)
+    # static_generator_finalized: the static files of this build, also those not copied again.
+    signals.static_generator_finalized.connect(note_static_files)
+    # finalized: everything is written (the sitemap too); remove what only the last build made.
+    signals.finalized.connect(finish_build)

@@ -1,0 +1,189 @@
+"""Incremental builds: a rebuild on the previous output and cache equals a cold build.
+
+The rebuild runs as on a CI runner: the previous content, output and cache are copied into
+another folder and every content file gets a fresh mtime (a new checkout) before it rebuilds.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from plugins.verhalen.incremental import (
+    MANIFEST_NAME,
+    Manifest,
+    can_continue,
+    stable_repr,
+    stale_files,
+    write_if_changed,
+)
+from tests.site.stories import (
+    generated_stories,
+    ranking,
+    shortlist_post,
+    story_post,
+    write_post,
+)
+from tests.support import CONTENT, build_site, output_files
+
+pytestmark = pytest.mark.slow
+
+# More stories than fit on one page of the story index (12), over every used sector.
+SIZE = 30
+BUILD_TIME = "2012-09-15T12:00:00+02:00"
+
+
+def _content(folder: Path, numbers: range | list[int]) -> Path:
+    """The project's pages and posts, the generated stories with these numbers, a shortlist."""
+    shutil.copytree(CONTENT, folder, ignore=shutil.ignore_patterns(".*", "verhalen"))
+    stories = [s for s in generated_stories(SIZE + 1) if s.number in set(numbers)]
+    for story in stories:
+        write_post(folder / "verhalen" / f"{story.number}.md", story_post(story))
+    write_post(folder / "pages" / "shortlist.md", shortlist_post(ranking(stories)))
+    return folder
+
+
+def _build(site: Path, content: Path | None = None, **overrides: object) -> Path:
+    """Build site/content (or content) into site/output with site/cache; return the output."""
+    output = site / "output"
+    build_site(
+        content or site / "content",
+        output,
+        CACHE_PATH=str(site / "cache"),
+        BUILD_TIME=BUILD_TIME,
+        **overrides,
+    )
+    return output
+
+
+def _move_like_a_runner(site: Path, dest: Path) -> Path:
+    """Copy content, output and cache elsewhere; the content gets fresh mtimes (a checkout)."""
+    shutil.copytree(site, dest)
+    for path in (dest / "content").rglob("*"):
+        if path.is_file():
+            os.utime(path)
+    return dest
+
+
+def _differences(a: Path, b: Path) -> list[str]:
+    files_a, files_b = output_files(a), output_files(b)
+    found = [f"only in {a.name}: {name}" for name in sorted(files_a - files_b)]
+    found += [f"only in {b.name}: {name}" for name in sorted(files_b - files_a)]
+    found += [
+        f"differs: {name}"
+        for name in sorted(files_a & files_b)
+        if (a / name).read_bytes() != (b / name).read_bytes()
+    ]
+    return found
+
+
+def _numbers(stories: int) -> list[int]:
+    first = generated_stories(1)[0].number
+    return list(range(first, first + stories))
+
+
+@pytest.fixture(scope="module")
+def previous(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A cold build of SIZE stories: content, output and cache in one folder."""
+    site = tmp_path_factory.mktemp("previous")
+    _content(site / "content", _numbers(SIZE))
+    _build(site)
+    return site
+
+
+def _cold(tmp_path: Path, numbers: list[int]) -> Path:
+    site = tmp_path / "cold"
+    _content(site / "content", numbers)
+    return _build(site)
+
+
+def _rebuild(previous: Path, tmp_path: Path, numbers: list[int]) -> Path:
+    """Move the previous build like a runner, change its stories to numbers, rebuild it."""
+    site = _move_like_a_runner(previous, tmp_path / "runner")
+    shutil.rmtree(site / "content")
+    _content(site / "content", numbers)
+    return site
+
+
+def test_rebuild_after_one_new_story_equals_a_cold_build(previous: Path, tmp_path: Path) -> None:
+    plus_one = _numbers(SIZE + 1)
+    cold = _cold(tmp_path, plus_one)
+    site = _rebuild(previous, tmp_path, plus_one)
+    oldest = site / "output" / "verhalen" / str(plus_one[0]) / "index.html"
+    before = oldest.stat().st_mtime_ns
+    output = _build(site)
+    assert output_files(output) > output_files(previous / "output")
+    assert _differences(cold, output) == []
+    # The oldest story's page did not change, so it was not written again.
+    assert oldest.stat().st_mtime_ns == before
+    # The same cache key in the other folder: the content cache was used, not rebuilt.
+    keys = [p.name for p in (site / "cache").iterdir() if p.is_dir()]
+    assert keys == [p.name for p in (previous / "cache").iterdir() if p.is_dir()]
+
+
+def test_withdrawn_story_leaves_the_rebuilt_site(previous: Path, tmp_path: Path) -> None:
+    numbers = _numbers(SIZE)
+    withdrawn = numbers.pop(4)
+    cold = _cold(tmp_path, numbers)
+    output = _build(_rebuild(previous, tmp_path, numbers))
+    assert not (output / "verhalen" / str(withdrawn)).exists()
+    assert _differences(cold, output) == []
+
+
+def test_settings_change_builds_cold(previous: Path, tmp_path: Path) -> None:
+    site = _move_like_a_runner(previous, tmp_path / "runner")
+    stray = site / "output" / "stray.html"
+    stray.write_text("not made by this site", encoding="utf-8")
+    output = _build(site, SITESUBTITLE="Een andere ondertitel")
+    keys = {p.name for p in (site / "cache").iterdir() if p.is_dir()}
+    assert len(keys) == 2
+    assert not stray.exists()
+    assert "Een andere ondertitel" in (output / "index.html").read_text(encoding="utf-8")
+    manifest = Manifest.from_json((site / "cache" / MANIFEST_NAME).read_text(encoding="utf-8"))
+    assert manifest is not None
+    assert manifest.files == output_files(output)
+
+
+def test_stable_repr_has_no_addresses() -> None:
+    def local() -> None:
+        pass
+
+    text = stable_repr({"b": [local, {3, 1}], "a": object()})
+    assert " at 0x" not in text
+    assert text.startswith("{'a': <builtins.object>, 'b': [<")
+    assert stable_repr({"x": 1, "y": 2}) == stable_repr({"y": 2, "x": 1})
+
+
+@pytest.mark.parametrize(
+    ("previous", "key", "output", "expected"),
+    [
+        (None, "k", "../output", False),
+        (Manifest("k", "../output", frozenset()), "k", "../output", True),
+        (Manifest("k", "../output", frozenset()), "other", "../output", False),
+        (Manifest("k", "../output", frozenset()), "k", "../elsewhere", False),
+    ],
+    ids=["no manifest", "same", "other key", "other output"],
+)
+def test_can_continue(previous: Manifest | None, key: str, output: str, expected: bool) -> None:
+    assert can_continue(previous, key, output) is expected
+
+
+def test_stale_files_are_what_only_the_previous_build_made() -> None:
+    previous = Manifest("k", "o", frozenset({"a/index.html", "b/index.html", "c.xml"}))
+    assert stale_files(previous, {"a/index.html", "d.html"}) == ["c.xml", "b/index.html"]
+    assert stale_files(None, {"a"}) == []
+    assert Manifest.from_json(previous.to_json()) == previous
+    assert Manifest.from_json("not json") is None
+
+
+def test_write_if_changed_keeps_an_equal_file(tmp_path: Path) -> None:
+    path = tmp_path / "page.html"
+    assert write_if_changed(path, b"<p>een</p>")
+    os.utime(path, ns=(1_000_000_000, 1_000_000_000))
+    assert not write_if_changed(path, b"<p>een</p>")
+    assert path.stat().st_mtime_ns == 1_000_000_000
+    assert write_if_changed(path, b"<p>twee</p>")
+    assert path.read_bytes() == b"<p>twee</p>"
