@@ -5,8 +5,12 @@ PY := $(VENV)/bin/python
 PELICAN := $(VENV)/bin/pelican
 STAMP := $(VENV)/.installed
 NPM_STAMP := node_modules/.installed
+# Where `make serve` listens.
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The build's clock for `make site` and `make serve` (ISO 8601 with offset); empty means now.
+BUILD_TIME ?=
+BUILD_TIME_ARG = $(if $(BUILD_TIME),--build-time "$(BUILD_TIME)")
 JOBS ?= 2
 export TITLE
 
@@ -15,6 +19,10 @@ export TITLE
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+	@echo 'Variables:'
+	@echo '  HOST=$(HOST) PORT=$(PORT)  where make serve listens (a busy port stops it with a message)'
+	@echo '  BUILD_TIME=2012-08-20T12:00:00+02:00  the clock of make site/serve (default: now),'
+	@echo '             e.g. a moment before CALL_DEADLINE to see the call open'
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -27,10 +35,10 @@ $(NPM_STAMP): package.json package-lock.json
 	touch $@
 
 site: $(STAMP) ## set up, sync the sample (or real) submissions, build output/
-	$(PY) -m pipeline site
+	$(PY) -m pipeline site $(BUILD_TIME_ARG)
 
-serve: $(STAMP) ## preview the site on http://127.0.0.1:8000 with autoreload
-	$(PELICAN) --listen --autoreload --bind $(HOST) --port $(PORT) -s pelicanconf.py
+serve: $(STAMP) ## build as make site does, serve on http://HOST:PORT, rebuild on save
+	$(PY) -m pipeline serve --host $(HOST) --port $(PORT) $(BUILD_TIME_ARG)
 
 test: $(STAMP) $(NPM_STAMP) ## set up everything and run the whole test suite
 	scripts/system-deps.sh
@@ -47,11 +55,13 @@ format: $(STAMP) ## apply ruff's formatting and safe fixes
 	$(VENV)/bin/ruff format .
 
 post: $(STAMP) ## start a new post: make post TITLE="Mijn titel"
-	@test -n "$$TITLE" || { echo 'Usage: make post TITLE="Mijn titel"'; exit 2; }
+	@test -n "$$TITLE" || { echo 'gebruik: make post TITLE="Titel van het bericht"' >&2; exit 2; }
 	$(PY) scripts/new_post.py --title "$$TITLE"
 
 bench: $(STAMP) $(NPM_STAMP) ## run the benchmarks and write bench/RESULTS.md
 	$(PY) -m bench
 
-clean: ## remove build output and caches
-	rm -rf output cache .pytest_cache
+clean: ## remove everything the builds and tests generate (not .venv or node_modules)
+	rm -rf output cache .build test-artifacts .pytest_cache .ruff_cache .hypothesis
+	find . -path ./.venv -prune -o -path ./node_modules -prune -o -name __pycache__ -type d \
+		-exec rm -rf {} +

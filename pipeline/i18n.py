@@ -16,8 +16,8 @@ from pathlib import Path
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
-# argparse's texts go through gettext; this catalogue holds them in Dutch.
-ARGPARSE_CATALOGUE = Path(__file__).parent / "locale" / "nl" / "LC_MESSAGES" / "argparse.po"
+# argparse's texts go through gettext; this catalogue (domain "argparse") holds them in Dutch.
+ARGPARSE_CATALOGUE = Path(__file__).parent / "argparse-nl.po"
 
 # What to do next when GitHub cannot be reached or refuses.
 OFFLINE_HINT = "gebruik --source BESTAND om offline te werken"

@@ -106,7 +106,7 @@ def test_the_catalogue_is_installed_with_the_package(tmp_path: Path) -> None:
     command = [sys.executable, "-c", "from setuptools import setup; setup()"]
     command += ["--quiet", "build_py", "--build-lib", str(build)]
     subprocess.run(command, cwd=source, check=True, capture_output=True)
-    installed = build / "pipeline" / "locale" / "nl" / "LC_MESSAGES" / "argparse.po"
+    installed = build / "pipeline" / "argparse-nl.po"
     assert installed.read_bytes() == i18n.ARGPARSE_CATALOGUE.read_bytes()
 
 

@@ -1,0 +1,237 @@
+"""The site as `site` and `serve` build it: a working copy of content/ with the submissions synced
+in, built by Pelican, indexed by Pagefind, skipped when nothing it is made from changed."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from pipeline.plan import Plan
+from pipeline.settings import SHORTLIST_PATH, Config, read_settings_file
+from pipeline.store import apply_plan
+
+# Everything the builds write besides output/ lives here (git ignores it, `make clean` removes it).
+BUILD_DIR = Path(".build")
+# The working copy the site is built from, so sample stories never land in content/.
+WORK_CONTENT = BUILD_DIR / "content"
+# Pelican's one-line summary, which we replace by our own Dutch one.
+PELICAN_DONE = re.compile(
+    r"^Done: Processed (?P<articles>\d+) articles?.*?, (?P<pages>\d+) pages?\b"
+)
+# Folders in theme/ and plugins/ that hold no input of the build.
+SKIPPED_PARTS = frozenset({"__pycache__", ".pytest_cache", ".ruff_cache"})
+
+
+class BuildError(Exception):
+    """Pelican or Pagefind failed; the message says which, their output was printed."""
+
+
+@dataclass(frozen=True)
+class Built:
+    """What a build did: the content files it changed and the site it made."""
+
+    output: Path
+    changed: tuple[Path, ...]
+    # False when nothing the site is made from changed since the last build: output/ was kept.
+    rebuilt: bool
+    stories: int = 0
+    posts: int = 0
+    pages: int = 0
+    seconds: float = 0.0
+
+    def summary(self, shown: str) -> str:
+        """Our own Dutch summary line of the build (shown: how to name the output folder)."""
+        if not self.rebuilt:
+            return f"niets veranderd: de site in {shown} is al actueel"
+        counts = [
+            _count(self.stories, "verhaal", "verhalen"),
+            _count(self.posts, "bericht", "berichten"),
+            _count(self.pages, "pagina", "pagina's"),
+        ]
+        seconds = f"{self.seconds:.1f}".replace(".", ",")
+        return f"site gebouwd in {shown}: {', '.join(counts[:2])} en {counts[2]} in {seconds} s"
+
+
+def _count(number: int, one: str, many: str) -> str:
+    return f"{number} {one if number == 1 else many}"
+
+
+def visible_files(folder: Path) -> Iterator[Path]:
+    """Files under folder (relative) that a build reads: no dotfiles, no caches."""
+    if not folder.is_dir():
+        return
+    for path in sorted(folder.rglob("*")):
+        relative = path.relative_to(folder)
+        if any(part.startswith(".") or part in SKIPPED_PARTS for part in relative.parts):
+            continue
+        if path.is_file():
+            yield relative
+
+
+def mirror(source: Path, target: Path, owned: Callable[[Path], bool]) -> list[Path]:
+    """Make target hold source's files, writing only those whose bytes differ and removing
+    files that source lacks unless owned(relative) (the sync's own files); return what changed."""
+    changed: list[Path] = []
+    wanted = set(visible_files(source))
+    for relative in sorted(wanted):
+        there = target / relative
+        data = (source / relative).read_bytes()
+        if there.is_file() and there.read_bytes() == data:
+            continue
+        there.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(source / relative, there)
+        changed.append(relative)
+    for relative in visible_files(target):
+        if relative not in wanted and not owned(relative):
+            (target / relative).unlink()
+            changed.append(relative)
+    return changed
+
+
+def sync_owns(config: Config) -> Callable[[Path], bool]:
+    """The files the sync writes into a content folder: story files and the shortlist page."""
+
+    def owned(relative: Path) -> bool:
+        story = relative.parent == Path(config.stories_dir) and relative.suffix == ".md"
+        return story or relative == SHORTLIST_PATH
+
+    return owned
+
+
+def fingerprint(files: Iterable[tuple[str, Path]], extra: Iterable[str]) -> str:
+    """A hash of named files' bytes and of extra facts (pure apart from reading the files)."""
+    digest = hashlib.sha256()
+    for name, path in files:
+        digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
+    for fact in extra:
+        digest.update(fact.encode() + b"\0")
+    return digest.hexdigest()
+
+
+def _inputs(config: Config, settings: dict[str, Any], work: Path) -> Iterator[tuple[str, Path]]:
+    """Every file the build is made from: content, theme, plugins, settings, the form."""
+    folders = {"content": work, "theme": config.root / str(settings.get("THEME", "theme"))}
+    for index, plugins in enumerate(settings.get("PLUGIN_PATHS", [])):
+        folders[f"plugins{index}"] = config.root / str(plugins)
+    for label, folder in folders.items():
+        for relative in visible_files(folder):
+            yield f"{label}/{relative.as_posix()}", folder / relative
+    for path in sorted({config.settings_file, *config.root.glob("*conf.py"), config.form_path}):
+        if path.is_file():
+            yield path.name, path
+
+
+def _finished(output: Path) -> bool:
+    """True when output holds a complete build (pages, and the search index when indexed)."""
+    if not (output / "index.html").is_file():
+        return False
+    return importlib.util.find_spec("pagefind") is None or (output / "pagefind").is_dir()
+
+
+def build(
+    config: Config,
+    plan: Callable[[Path], Plan],
+    *,
+    output: Path,
+    build_time: str | None = None,
+) -> Built:
+    """Bring the working copy up to date (content/ plus the planned story files), then build
+    and index the site into output, unless nothing it is made from changed."""
+    work = (config.root / WORK_CONTENT).resolve()
+    work.mkdir(parents=True, exist_ok=True)
+    changed = mirror(config.content, work, sync_owns(config)) if config.content.is_dir() else []
+    changed += [p for p in apply_plan(plan(work), work, config) if p not in changed]
+    settings = read_settings_file(config.settings_file)
+    # Without a fixed clock the call's state depends on the day the site is built.
+    clock = build_time or f"vandaag {date.today().isoformat()}"
+    facts = [str(output.resolve()), clock, sys.version]
+    stamp = config.root / BUILD_DIR / f"{output.name}.fingerprint"
+    current = fingerprint(_inputs(config, settings, work), facts)
+    if _finished(output) and stamp.is_file() and stamp.read_text() == current:
+        return Built(output, tuple(changed), rebuilt=False)
+    stamp.unlink(missing_ok=True)
+    started = time.monotonic()
+    articles, pages = run_pelican(config, work, output, build_time)
+    run_pagefind(output)
+    stamp.parent.mkdir(parents=True, exist_ok=True)
+    stamp.write_text(current)
+    stories = len(list((work / config.stories_dir).glob("*.md")))
+    return Built(
+        output,
+        tuple(changed),
+        rebuilt=True,
+        stories=stories,
+        posts=max(articles - stories, 0),
+        pages=pages,
+        seconds=time.monotonic() - started,
+    )
+
+
+def _quiet_env() -> dict[str, str]:
+    # Wide enough that rich never wraps Pelican's lines; no colour codes in the output.
+    return {**os.environ, "COLUMNS": "500", "NO_COLOR": "1", "TERM": "dumb"}
+
+
+def run_pelican(
+    config: Config, work: Path, output: Path, build_time: str | None
+) -> tuple[int, int]:
+    """Build work into output with Pelican; print what it says except its own summary line;
+    return (articles, pages) from that line."""
+    command = [sys.executable, "-m", "pelican", str(work), "--settings", str(config.settings_file)]
+    command += ["--output", str(output), "--log-handler", "plain"]
+    if build_time:
+        command += ["--extra-settings", f'BUILD_TIME="{build_time}"']
+    result = subprocess.run(  # noqa: S603 -- our own fixed command
+        command, cwd=config.root, capture_output=True, text=True, env=_quiet_env(), check=False
+    )
+    counts = (0, 0)
+    for line in (result.stdout + result.stderr).splitlines():
+        done = PELICAN_DONE.match(line.strip())
+        if done:
+            counts = (int(done["articles"]), int(done["pages"]))
+        elif line.strip():
+            print(line, file=sys.stderr)
+    if result.returncode != 0:
+        raise BuildError(f"de Pelican-build mislukte (exitcode {result.returncode}); zie hierboven")
+    return counts
+
+
+def run_pagefind(output: Path) -> None:
+    """Index output for search with Pagefind (when installed), printing only its warnings."""
+    if importlib.util.find_spec("pagefind") is None:
+        print("pagefind niet geïnstalleerd: geen zoekindex gemaakt")
+        return
+    command = [sys.executable, "-m", "pagefind", "--site", str(output), "--quiet"]
+    result = subprocess.run(  # noqa: S603 -- our own fixed command
+        command, capture_output=True, text=True, env=_quiet_env(), check=False
+    )
+    said = (result.stdout + result.stderr).strip()
+    if said:
+        print(said, file=sys.stderr)
+    if result.returncode != 0:
+        raise BuildError(f"de zoekindex maken mislukte (exitcode {result.returncode})")
+
+
+def valid_build_time(value: str) -> str:
+    """BUILD_TIME as the command line takes it: an ISO 8601 time with its offset."""
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        raise ValueError(
+            f"BUILD_TIME {value!r} is geen tijd met tijdzone; schrijf bijvoorbeeld "
+            "2012-08-20T12:00:00+02:00"
+        )
+    return value
