@@ -144,3 +144,5 @@ class Submission:
     updated_at: datetime
     issue_url: str
     votes: int
+    # Kinds of personal data removed from the published text (see pipeline.privacy).
+    removed: frozenset[str] = frozenset()

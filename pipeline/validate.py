@@ -11,7 +11,7 @@ from pelican.utils import slugify
 from pipeline.form import Field, Form
 from pipeline.model import Issue, Submission
 from pipeline.parse import Answers
-from pipeline.privacy import scrub
+from pipeline.privacy import scrub_field
 from pipeline.render import story_body
 from pipeline.settings import Config
 
@@ -236,23 +236,39 @@ def _answer(answers: Answers, form: Form, field_id: str) -> str:
 
 def build_submission(issue: Issue, answers: Answers, form: Form) -> Submission:
     """The publishable story from answers that passed validation (privacy-scrubbed)."""
-    name = _answer(answers, form, "name")
+    one_line = {
+        key: scrub_field(text, markdown=False)
+        for key, text in (
+            ("title", display_title(issue.title, form)),
+            ("name", _answer(answers, form, "name")),
+            ("organisation", _answer(answers, form, "organisation")),
+            ("municipality", _answer(answers, form, "municipality")),
+        )
+    }
+    markdown = {
+        key: scrub_field(_answer(answers, form, key), markdown=True)
+        for key in ("approach", "impact", "links")
+    }
+    name = one_line["name"].text
     participants = _answer(answers, form, "participants")
     return Submission(
         number=issue.number,
-        title=scrub(display_title(issue.title, form)),
-        author=scrub(name) if name else issue.author,
-        organisation=scrub(_answer(answers, form, "organisation")),
-        municipality=scrub(_answer(answers, form, "municipality")),
+        # a title of nothing but comments or invisible characters would fail the build
+        title=one_line["title"].text or f"Verhaal {issue.number}",
+        # a name left without a letter or digit (all of it removed) falls back to the login
+        author=name if any(char.isalnum() for char in name) else issue.author,
+        organisation=one_line["organisation"].text,
+        municipality=one_line["municipality"].text,
         sector=_answer(answers, form, "sector"),
         participants=parse_number(participants) if participants else None,
-        approach=scrub(_answer(answers, form, "approach")),
-        impact=scrub(_answer(answers, form, "impact")),
-        links=scrub(_answer(answers, form, "links")),
+        approach=markdown["approach"].text,
+        impact=markdown["impact"].text,
+        links=markdown["links"].text,
         created_at=issue.created_at,
         updated_at=issue.updated_at,
         issue_url=issue.html_url,
         votes=issue.votes,
+        removed=frozenset().union(*(s.kinds for s in (*one_line.values(), *markdown.values()))),
     )
 
 
