@@ -13,12 +13,14 @@ from __future__ import annotations
 import argparse
 import email
 import re
+import sys
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from email import policy
 from email.message import EmailMessage
-from email.utils import getaddresses
+from email.utils import getaddresses, parsedate_to_datetime
 from html.parser import HTMLParser
 from pathlib import Path
 from types import MappingProxyType
@@ -477,11 +479,36 @@ def _repo(name: str) -> Any:
     return client.get_repo(name)  # lazy: no request
 
 
-def run_intake(args: argparse.Namespace, config: Config) -> int:
-    """`intake MESSAGE.eml`: print (--dry-run) or file the mailed story; exit code 0."""
-    intake = intake_from_message(
-        read_message(Path(args.message)), load_form(config.form_path), config
+def sent_at(message: EmailMessage) -> datetime | None:
+    """When the story was sent: the Date of the message (of the attached one when forwarded)."""
+    source = _attached_message(message) or message
+    try:
+        moment = parsedate_to_datetime(str(source.get("date", "")))
+    except (TypeError, ValueError):
+        return None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def deadline_warning(sent: datetime | None, now: datetime, config: Config) -> str | None:
+    """A warning when a story sent on time is filed after the deadline (pure)."""
+    deadline = config.call_deadline
+    if sent is None or sent > deadline or now <= deadline:
+        return None
+    return (
+        f"let op: verstuurd op {sent.astimezone(config.timezone):%d-%m-%Y}, voor de deadline; "
+        "het issue is van na de deadline en krijgt het label "
+        f"'{config.labels.late}'"
     )
+
+
+def run_intake(args: argparse.Namespace, config: Config) -> int:
+    """`intake MESSAGE.eml`: print (--dry-run) or file the mailed story; exit code 0.
+
+    The issue goes to stdout, warnings to stderr (one line each).
+    """
+    message = read_message(Path(args.message))
+    intake = intake_from_message(message, load_form(config.form_path), config)
+    late = deadline_warning(sent_at(message), datetime.now(UTC), config)
     if args.dry_run:
         print(f"titel: {intake.title}")
         print(f"labels: {', '.join(intake.labels)}")
@@ -490,6 +517,6 @@ def run_intake(args: argparse.Namespace, config: Config) -> int:
     else:
         number, url = file_issue(_repo(args.repo or config.submission_repo), intake)
         print(f"issue #{number} aangemaakt: {url}")
-    for warning in intake.warnings:
-        print(warning)
+    for warning in (*intake.warnings, *([late] if late else [])):
+        print(warning, file=sys.stderr)
     return 0
