@@ -15,6 +15,7 @@ from pelican import signals
 
 from . import settings
 from .clean import sanitise
+from .unbuilt import check_every_story_built
 
 logger = logging.getLogger(__name__)
 
@@ -62,3 +63,6 @@ def register() -> None:
     targets before they can make Pelican copy a file from outside the content folder.
     """
     signals.content_object_init.connect(clean_content)
+    # all_generators_finalized: every file has been read (or has failed) and nothing is written
+    # yet, so a story Pelican could not process stops the build before a site without it exists.
+    signals.all_generators_finalized.connect(check_every_story_built)
