@@ -19,8 +19,6 @@ TAG_RE = re.compile(r"<script.*?</script>|<style.*?</style>|<[^>]+>", re.DOTALL 
 # Search words: long enough to be distinctive, letters only (Dutch accents included).
 WORD_RE = re.compile(r"[a-zà-öø-ÿ]{8,}")
 STORY_PATH_RE = re.compile(r"/verhalen/\d+/$")
-# Pagefind's UI shows results a few at a time; load more at most this often.
-MAX_LOAD_MORE = 10
 
 
 def page_words(html: str) -> set[str]:
@@ -66,20 +64,17 @@ def follow(page: Page, link: Locator, host: StaticHost, path: str | re.Pattern[s
 
 
 def search_result(page: Page, query: str, path: str) -> Locator:
-    """Search with Pagefind's UI and return the result link to path, loading more if needed."""
+    """Search with Pagefind's Component UI and return the result link to path; a result loads
+    its text when it scrolls into view."""
     search = page.locator("#zoeken")
     search.locator("input").first.fill(query)
-    expect(search.locator(".pagefind-ui__message")).to_contain_text(query, timeout=10_000)
-    results = search.locator(".pagefind-ui__result")
-    more = search.locator("button.pagefind-ui__button")
+    expect(search.locator("pagefind-summary")).to_contain_text(query, timeout=10_000)
+    results = search.locator(".pf-result")
     wanted = search.locator(f'a[href="{path}"]')
-    for _ in range(MAX_LOAD_MORE):
-        expect(search.locator(".pagefind-ui__loading")).to_have_count(0)
-        if wanted.count() or not more.is_visible():
+    for index in range(results.count()):
+        if wanted.count():
             break
-        shown = results.count()
-        more.click()
-        expect(results).not_to_have_count(shown)
+        results.nth(index).scroll_into_view_if_needed()
     expect(wanted.first).to_be_visible()
     return wanted.first
 
@@ -99,7 +94,11 @@ def test_reader_walks_from_home_to_a_story_and_finds_it_again(
 
     follow(page, menu(page, "Oproep"), host, "/oproep/")
     share = page.get_by_role("link", name=re.compile("deel jouw verhaal", re.IGNORECASE)).first
-    assert (share.get_attribute("href") or "").startswith("https://github.com/")
+    share.click()
+    routes = page.get_by_role("region", name="Zo deel je jouw verhaal")
+    expect(routes).to_be_in_viewport()
+    form = routes.get_by_role("link", name="Naar het formulier op GitHub")
+    assert (form.get_attribute("href") or "").startswith("https://github.com/")
 
     follow(page, menu(page, "Verhalen"), host, "/verhalen/")
     filters = page.get_by_role("navigation", name="Filter op sector").get_by_role("link")

@@ -23,6 +23,7 @@ CALL_FACTS = ["2 september 2012", "The Next Cocreator", "21 september 2012", "5 
         "/",
         "/oproep/",
         "/over-ons/",
+        "/privacy/",
         LAUNCH_POST,
         "/blog/",
         "/verhalen/",
@@ -60,7 +61,9 @@ def test_page_names_three_stories(base_site: Site, path: str) -> None:
 def test_call_page_has_button_to_form(base_site: Site) -> None:
     html = base_site.text("/oproep/")
     form = "https://github.com/verhalenbank/verhalenbank/issues/new?template=verhaal.yml"
-    assert f'<a class="button" href="{form}">Deel jouw verhaal</a>' in html.replace("&amp;", "&")
+    button = f'<a class="button" href="{form}">Naar het formulier op GitHub</a>'
+    assert button in html.replace("&amp;", "&")
+    assert '<a class="button" href="#delen">Deel jouw verhaal</a>' in html
 
 
 def test_call_page_names_sectors_and_citizens(base_site: Site) -> None:

@@ -23,6 +23,10 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Site:
         tmp_path_factory.mktemp("production"),
         write=lambda content: write_stories(content, STORIES),
         settings="publishconf.py",
+        # Production refuses to build without them; the deploy passes them in.
+        ORGANISATION_NAME="Bureau Samen",
+        CONTACT_EMAIL="privacy@verhalenbank.example",
+        EDITORS_EMAIL="redactie@verhalenbank.example",
         SITEURL=SITEURL,
         FEED_DOMAIN=SITEURL,
         BUILD_TIME=OPEN_TIME,
@@ -57,5 +61,6 @@ def test_feed_links_are_absolute(site: Site) -> None:
 
 def test_search_page_loads_pagefind_under_the_sub_path(site: Site) -> None:
     html = site.text("/zoeken/")
-    assert f'<script src="{SITEURL}/pagefind/pagefind-ui.js" defer></script>' in html
-    assert f'<link rel="stylesheet" href="{SITEURL}/pagefind/pagefind-ui.css">' in html
+    assert f'<script src="{SITEURL}/pagefind/pagefind-component-ui.js" defer></script>' in html
+    assert f'<link rel="stylesheet" href="{SITEURL}/pagefind/pagefind-component-ui.css">' in html
+    assert f'bundle-path="{SITEURL}/pagefind/"' in html

@@ -318,6 +318,7 @@ def test_sitemap_lists_exactly_the_readable_pages(site: Site) -> None:
     ns = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
     locs = sorted(loc.text or "" for loc in root.iter(f"{ns}loc"))
     expected = {"/", "/blog/", "/blog/deel-jouw-verhaal/", "/oproep/", "/over-ons/", "/shortlist/"}
+    expected.add("/privacy/")
     expected |= {"/verhalen/"} | {f"/verhalen/pagina/{n}/" for n in range(2, 8)}
     expected |= {story.url for story in STORIES}
     counts = Counter(story.sector for story in STORIES)
@@ -343,9 +344,10 @@ def test_only_the_search_page_loads_search_code(site: Site) -> None:
 
 def test_search_page_loads_pagefind_and_explains_without_javascript(site: Site) -> None:
     html = site.text("/zoeken/")
-    assert '<link rel="stylesheet" href="/pagefind/pagefind-ui.css">' in html
-    assert '<script src="/pagefind/pagefind-ui.js" defer></script>' in html
-    assert '<div id="zoeken" class="search"></div>' in html
+    assert '<link rel="stylesheet" href="/pagefind/pagefind-component-ui.css">' in html
+    assert '<script src="/pagefind/pagefind-component-ui.js" defer></script>' in html
+    assert '<pagefind-config lang="nl" bundle-path="/pagefind/"></pagefind-config>' in html
+    assert "pagefind-ui" not in html  # the Default UI, superseded
     noscript = html.partition("<noscript>")[2].partition("</noscript>")[0]
     assert "Zoeken werkt alleen met JavaScript aan." in noscript
     assert '<a href="/verhalen/">Alle verhalen</a>' in html
@@ -379,7 +381,7 @@ def test_search_index_finds_a_story_by_a_word_from_its_body(site: Site) -> None:
 # --- Validity, links and weight ---------------------------------------------------------------
 def test_every_page_is_valid_html(site: Site) -> None:
     files = sorted(site.output.rglob("*.html"))
-    assert len(files) == 54  # 32 articles, 16 lists, 3 pages, home, search, 404
+    assert len(files) == 55  # 32 articles, 16 lists, 4 pages, home, search, 404
     assert vnu_errors(files) == []
 
 
