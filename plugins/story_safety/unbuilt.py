@@ -9,6 +9,7 @@ have become content.
 from __future__ import annotations
 
 import fnmatch
+import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -31,20 +32,25 @@ def expected_files(
 ) -> list[str]:
     """Paths (relative to root, POSIX) of the files that must become content.
 
-    Every file in the stories folder that Pelican reads (a reader's extension, not ignored),
-    and the further files of submitted text that exist.
+    Every file in the stories folder that Pelican reads (a reader's extension, in no folder
+    and of no name that IGNORE_FILES matches, as Pelican walks it), and the further files of
+    submitted text that exist.
     """
     readable = {f".{extension}" for extension in extensions}
     patterns = list(ignores)
-    found = [
-        path.relative_to(root).as_posix()
-        for path in sorted((root / stories_dir).rglob("*"))
-        if path.is_file()
-        and path.suffix in readable
-        and not any(
-            fnmatch.fnmatch(part, p) for part in path.relative_to(root).parts for p in patterns
-        )
-    ]
+
+    def ignored(name: str) -> bool:
+        return any(fnmatch.fnmatch(name, pattern) for pattern in patterns)
+
+    found = []
+    for folder, dirs, files in os.walk(root / stories_dir, followlinks=True):
+        dirs[:] = sorted(d for d in dirs if not ignored(d))
+        prefix = Path(folder).relative_to(root).as_posix() + "/"
+        found += [
+            prefix + name
+            for name in sorted(files)
+            if name[name.rfind(".") :] in readable and not ignored(name)
+        ]
     return found + [name for name in extra if (root / name).is_file() and name not in found]
 
 
