@@ -10,9 +10,9 @@ from typing import Any
 
 from babel.dates import format_date
 
-from pipeline.form import Form
+from pipeline.form import Form, load_form
 from pipeline.model import Issue
-from pipeline.plan import Decision
+from pipeline.plan import Decision, Plan
 from pipeline.posts import new_post_url
 from pipeline.render import Entry, rank
 from pipeline.settings import Config
@@ -351,23 +351,30 @@ def sync_dashboard(repo: Any, body: str, config: Config) -> int:
 
 def refresh(
     repo: Any,
-    decisions: Iterable[Decision],
+    plan: Plan,
     issues: Sequence[Issue],
-    form: Form,
     config: Config,
     *,
     as_of: datetime | None,
     problems: Sequence[str] = (),
+    form: Form | None = None,
 ) -> int:
     """Render and keep the dashboard after a sync that listed every submission.
 
-    The one call a sync makes; a failure is printed as one line and never fails the sync (the
+    The one call a sync makes, after its feedback: plan is the sync's plan, issues what it
+    listed, as_of the newest update it saw, problems what went wrong beyond the plan's own
+    report (failed feedback). A failure is printed as one line and never fails the sync (the
     dashboard is a view: the next sync repairs it). Returns the requests made (-1 on failure).
     """
-    rows = rows_from_plan(decisions, issues, form)
+    form = form if form is not None else load_form(config.form_path)
+    rows = rows_from_plan(plan.decisions, issues, form)
     moment = as_of or max((issue.updated_at for issue in issues), default=config.call_deadline)
     body = dashboard_body(
-        rows, repo=full_name(repo), as_of=moment, config=config, problems=problems
+        rows,
+        repo=full_name(repo),
+        as_of=moment,
+        config=config,
+        problems=(*plan.report, *problems),
     )
     try:
         return sync_dashboard(repo, body, config)

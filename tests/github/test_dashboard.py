@@ -76,12 +76,10 @@ def run(client: Github, github: FakeGitHub) -> int:
     github.reset_log()
     return refresh(
         client.get_repo(github.full_name),
-        plan.decisions,
+        plan,
         issues,
-        FORM,
         CONFIG,
         as_of=max(issue.updated_at for issue in issues),
-        problems=plan.report,
     )
 
 
