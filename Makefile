@@ -58,7 +58,8 @@ post: $(STAMP) ## start a new post: make post TITLE="Mijn titel"
 	@test -n "$$TITLE" || { echo 'gebruik: make post TITLE="Titel van het bericht"' >&2; exit 2; }
 	$(PY) scripts/new_post.py --title "$$TITLE"
 
-bench: $(STAMP) $(NPM_STAMP) ## run the benchmarks and write bench/RESULTS.md
+bench: $(STAMP) $(NPM_STAMP) ## run the benchmarks (ours, plain Pelican, Hugo), write bench/RESULTS.md
+	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[bench]"
 	$(PY) -m bench
 
 clean: ## remove everything the builds and tests generate (not .venv or node_modules)

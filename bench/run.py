@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from bench.generate import Call, IssueJSON, generate_issues, new_issue
+from bench.hugosite import hugo_command, write_hugo_content
 from bench.measure import Measurement, run_measured
 from bench.plain import write_plain_content, write_plain_story
 from pipeline.form import load_form
@@ -116,6 +117,7 @@ def _run_size(
     folder = inputs.source.parent
     samples: list[Sample] = []
     plain = PlainBaseline(folder / "plain")
+    hugo = HugoTwin(folder / "hugo")
     for pair in range(pairs):
         progress(f"N={inputs.size} pair {pair + 1}/{pairs}: ours")
         ours_dir = folder / f"ours-{pair}"
@@ -123,8 +125,11 @@ def _run_size(
         if not plain.ready:
             new_story = ours_dir / "content-plus-one"
             plain.prepare(ours_dir / "content", new_story, inputs.size + 1, prime=full)
+            hugo.prepare(ours_dir / "content" / _stories_dir(), inputs.size + 1)
         progress(f"N={inputs.size} pair {pair + 1}/{pairs}: plain")
         samples += plain.run(inputs.size, pair, full=full)
+        progress(f"N={inputs.size} pair {pair + 1}/{pairs}: hugo")
+        samples.append(hugo.run(inputs.size, pair))
         # Sizes run once are for linearity of the offline sync and the cold builds only.
         if online is not None and full:
             progress(f"N={inputs.size} pair {pair + 1}/{pairs}: online sync")
@@ -151,9 +156,46 @@ def _ours(inputs: Inputs, folder: Path, pair: int, *, full: bool) -> list[Sample
     samples.append(sample("sync_one", run_measured(one, cwd=ROOT, log=logs / "sync-one.log")))
     _snapshot_new_story(content, inputs.size + 1, folder / "content-plus-one")
     if full:
-        rebuild = run_measured(build, cwd=ROOT, log=logs / "rebuild-one.log")
-        samples.append(sample("rebuild_one", rebuild, files=_count_files(output)))
+        # As on a CI runner: content, previous output and cache restored into another folder.
+        runner = as_on_a_runner(folder, folder / "runner")
+        moved = _ours_build_command(runner / "content", runner / "output", runner / "cache")
+        rebuild = run_measured(moved, cwd=ROOT, log=logs / "rebuild-one.log")
+        samples.append(sample("rebuild_one", rebuild, files=_count_files(runner / "output")))
     return samples
+
+
+def as_on_a_runner(folder: Path, dest: Path) -> Path:
+    """Copy content, output and cache to dest; content files get fresh mtimes (a checkout)."""
+    shutil.rmtree(dest, ignore_errors=True)
+    for part in ("content", "output", "cache"):
+        shutil.copytree(folder / part, dest / part)
+    for path in (dest / "content").rglob("*"):
+        if path.is_file():
+            path.touch()
+    return dest
+
+
+class HugoTwin:
+    """Hugo's build of the same stories (bench/hugo/): story pages, index, sectors, feeds."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.content = folder / "content"
+        self.ready = False
+
+    def prepare(self, stories: Path, new_number: int) -> None:
+        """Copy the synced stories, without the one new story, into Hugo's content folder."""
+        write_hugo_content(stories, self.content, leave_out=f"{new_number}.md")
+        self.ready = True
+
+    def run(self, size: int, pair: int) -> Sample:
+        """A full build into a fresh output folder with a fresh cache."""
+        folder = self.folder / f"pair-{pair}"
+        shutil.rmtree(folder, ignore_errors=True)
+        output = folder / "output"
+        command = hugo_command(self.content, output, folder / "cache")
+        cost = run_measured(command, cwd=ROOT, log=_logs(folder) / "build-cold.log")
+        return _sampler(size, pair, "hugo")("build_cold", cost, files=_count_files(output))
 
 
 class PlainBaseline:

@@ -27,6 +27,7 @@ OURS = {
     "rebuild_one",
 }
 PLAIN = {"build_cold", "build_warm", "rebuild_one"}
+HUGO = {"build_cold"}
 # One bench run serves every test here: keep them on one xdist worker (`--dist loadgroup`).
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("bench")]
 
@@ -50,7 +51,8 @@ def samples(bench: Path) -> list[dict]:
 
 def test_every_figure_is_measured_for_both_sides(samples: list[dict]) -> None:
     measured = {(s["side"], s["figure"]) for s in samples}
-    assert measured == {("ours", f) for f in OURS} | {("plain", f) for f in PLAIN}
+    expected = {("ours", f) for f in OURS} | {("plain", f) for f in PLAIN}
+    assert measured == expected | {("hugo", f) for f in HUGO}
     assert {(s["size"], s["pair"]) for s in samples} == {(SIZE, 0)}
 
 
@@ -88,9 +90,34 @@ def test_plain_pelican_baseline_was_built(bench: Path, samples: list[dict]) -> N
     assert files["ours"] > len(stories)
 
 
+def test_hugo_builds_the_same_stories(bench: Path, samples: list[dict]) -> None:
+    ours = bench / "work" / f"n{SIZE}" / "ours-0" / "content" / "verhalen"
+    numbers = sorted(int(p.stem) for p in ours.glob("*.md"))[:-1]  # without the one new story
+    output = bench / "work" / f"n{SIZE}" / "hugo" / "pair-0" / "output"
+    assert all((output / "verhalen" / str(n) / "index.html").is_file() for n in numbers)
+    # A paginated story index, a page per sector, the stories' Atom feed and a sitemap.
+    assert (output / "verhalen" / "pagina" / "2" / "index.html").is_file()
+    assert (output / "verhalen" / "zorg" / "index.html").is_file()
+    assert "<feed" in (output / "verhalen" / "atom.xml").read_text(encoding="utf-8")
+    sitemap = (output / "sitemap.xml").read_text(encoding="utf-8")
+    assert f"/verhalen/{numbers[0]}/" in sitemap
+    files = {s["side"]: s["files"] for s in samples if s["figure"] == "build_cold"}
+    assert files["hugo"] > len(numbers)
+
+
+def test_rebuild_ran_in_another_folder(bench: Path) -> None:
+    runner = bench / "work" / f"n{SIZE}" / "ours-0" / "runner"
+    assert (runner / "output" / "index.html").is_file()
+    # The moved cache was used: still one key folder, the same as the first build's.
+    first = {p.name for p in (runner.parent / "cache").iterdir() if p.is_dir()}
+    assert {p.name for p in (runner / "cache").iterdir() if p.is_dir()} == first
+
+
 def test_results_table_is_written(bench: Path) -> None:
     text = (bench / "RESULTS.md").read_text(encoding="utf-8")
-    for heading in ("## Machine", "## Command", "## Targets", "## Builds", "## Syncs"):
+    headings = ("## Machine", "## Command", "## Targets", "## Side by side", "## Builds")
+    headings += ("## Syncs",)
+    for heading in headings:
         assert heading in text
     assert f"| {SIZE} | cold build | 1 |" in text
     assert f"| {SIZE} | full sync from the API (`--full`) | 1 |" in text

@@ -54,6 +54,12 @@ def _build(site: Path, content: Path | None = None, **overrides: object) -> Path
         output,
         CACHE_PATH=str(site / "cache"),
         BUILD_TIME=BUILD_TIME,
+        # The site's settings hold these too; given here so the test does not rely on them.
+        INCREMENTAL_BUILD=True,
+        CACHE_CONTENT=True,
+        LOAD_CONTENT_CACHE=True,
+        CHECK_MODIFIED_METHOD="sha256",
+        DELETE_OUTPUT_DIRECTORY=True,
         **overrides,
     )
     return output

@@ -83,3 +83,26 @@ def test_render_has_every_section_and_row() -> None:
 def test_pairs_per_size(pairs: tuple[int, ...], expected: list[int]) -> None:
     options = Options(work=Path("unused"), sizes=(100, 1000, 5000), pairs=pairs)
     assert [pairs_for(options, size) for size in options.sizes] == expected
+
+
+@pytest.mark.parametrize(
+    ("rebuilds", "expected", "stretch"),
+    [
+        ((1.0, 1.4, 1.2), True, "met"),
+        ((2.0, 2.4, 2.6), True, "missed"),
+        ((2.6, 3.0), False, "missed"),
+    ],
+    ids=["within-stretch", "within-target", "over"],
+)
+def test_rebuild_against_hugo_is_the_median_of_pairs(
+    rebuilds: tuple[float, ...], expected: bool, stretch: str
+) -> None:
+    samples = []
+    for pair, cpu in enumerate(rebuilds):
+        samples.append(sample("rebuild_one", size=1000, pair=pair, cpu=cpu))
+        samples.append(sample("build_cold", "hugo", size=1000, pair=pair, cpu=1.0))
+    found = [t for t in targets(samples) if "Hugo" in t.name]
+    assert [t.met for t in found] == [expected]
+    assert f"stretch {stretch}" in found[0].measured
+    text = render(samples, machine={}, command="python -m bench")
+    assert "| 1000 | – | " in text  # no cold build of ours in these samples
