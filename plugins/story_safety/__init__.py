@@ -1,4 +1,4 @@
-"""Story safety: sanitise submitted stories (nh3) and neutralise Pelican intrasite links in them."""
+"""Story safety: sanitise submitted stories (nh3), no intrasite links, fail on unbuilt ones."""
 
 from .story_safety import register
 

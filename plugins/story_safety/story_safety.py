@@ -1,4 +1,4 @@
-"""Pelican hook: clean the HTML of submitted content before Pelican resolves links in it.
+"""Pelican hooks: clean submitted HTML before Pelican resolves links; fail on an unbuilt story.
 
 Submitted content is every file under PATH/STORIES_DIR (the stories the pipeline writes, also
 after an editor edited one by hand) plus STORY_SAFETY_FILES (the shortlist page). Posts and
