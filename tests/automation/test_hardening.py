@@ -37,6 +37,9 @@ EXPECTED_PERMISSIONS = {
     (CI, "test"): {"contents": "read"},
 }
 LEVELS = {"none": 0, "read": 1, "write": 2}
+# The repository variable that says a GitHub App pushes the sync (see docs/maintainers.md).
+APP_VARIABLE = "SYNC_APP_CLIENT_ID"
+APP_TOKEN_STEP = "app-token"  # noqa: S105 - a step id
 MAX_TIMEOUT_MINUTES = 30
 
 
@@ -187,25 +190,44 @@ def test_sync_job_skips_issues_without_the_submission_label() -> None:
 def test_sync_step_runs_the_pipeline_with_the_token_in_its_env_only() -> None:
     workflow = WORKFLOWS[SUBMISSIONS]
     step = workflow.step("sync")
-    assert 'python -m pipeline sync "${args[@]}"' in step["run"]
+    assert '.venv/bin/python -m pipeline sync "${args[@]}"' in step["run"]
     assert '--repo "$GITHUB_REPOSITORY" --settings publishconf.py --commit --push' in step["run"]
     assert step["env"]["SITEURL"] == "${{ steps.pages.outputs.base_url }}"
-    assert step["env"]["GITHUB_TOKEN"] in {"${{ github.token }}", "${{ secrets.GITHUB_TOKEN }}"}
+    # The API always with the workflow's token; git with the App's when there is one.
+    env = step["env"]
+    assert env["GITHUB_TOKEN"] == "${{ github.token }}"  # noqa: S105 - an expression
+    assert env["PUSH_TOKEN"] == "${{ steps.app-token.outputs.token || github.token }}"  # noqa: S105
+    assert '"$PUSH_TOKEN"' in step["run"] and '"$GITHUB_TOKEN"' not in step["run"]
     assert step["shell"] == "bash"
     token_users = [
-        (job_id, s.get("name")) for job_id, s in workflow.steps() if "token" in json.dumps(s)
+        (job_id, s.get("id")) for job_id, s in workflow.steps() if "token" in json.dumps(s)
     ]
-    assert token_users == [("sync", step["name"])]
+    assert token_users == [("sync", APP_TOKEN_STEP), ("sync", "sync")]
     assert "env" not in workflow.data and "env" not in workflow.jobs["sync"]
 
 
-def test_deploy_gets_the_commit_the_sync_pushed() -> None:
+def test_the_app_token_is_made_only_where_an_app_is_set_up() -> None:
+    step = WORKFLOWS[SUBMISSIONS].step(APP_TOKEN_STEP)
+    assert step["uses"].startswith("actions/create-github-app-token@")
+    assert step["if"] == f"vars.{APP_VARIABLE} != ''"
+    assert step["with"]["client-id"] == f"${{{{ vars.{APP_VARIABLE} }}}}"
+    assert step["with"]["private-key"] == "${{ secrets.SYNC_APP_PRIVATE_KEY }}"
+    # Only what the push needs: no issues, no workflows, no administration.
+    permissions = {key for key in step["with"] if key.startswith("permission-")}
+    assert permissions == {"permission-contents"}
+    assert step["with"]["permission-contents"] == "write"
+
+
+def test_a_sync_deploys_once_and_builds_the_tip_of_main() -> None:
     submissions = WORKFLOWS[SUBMISSIONS]
     sync, deploy = submissions.jobs["sync"], submissions.jobs["deploy"]
-    assert sync["outputs"]["sha"] == "${{ steps.sync.outputs.sha }}"
+    assert sync["outputs"] == {"pushed": "${{ steps.sync.outputs.pushed }}"}
     assert deploy["needs"] == "sync"
-    assert deploy["if"] == "needs.sync.outputs.pushed == 'true'"
-    assert deploy["with"] == {"ref": "${{ needs.sync.outputs.sha }}"}
+    # An App's push starts deploy.yml through its push trigger; the call would deploy again.
+    assert deploy["if"] == (f"needs.sync.outputs.pushed == 'true' && vars.{APP_VARIABLE} == ''")
+    assert WORKFLOWS[DEPLOY].triggers["push"] == {"branches": ["main"]}
+    # The branch, not the sync's commit: the build takes main's tip when it starts.
+    assert deploy["with"] == {"ref": "main"}
     build_checkout = WORKFLOWS[DEPLOY].jobs["build"]["steps"][0]
     assert build_checkout["uses"].startswith("actions/checkout@")
     assert build_checkout["with"]["ref"] == "${{ inputs.ref }}"
@@ -240,10 +262,16 @@ def test_deploy_triggers_and_pages_wiring() -> None:
 def test_site_build_uses_production_settings_and_no_secrets() -> None:
     build = WORKFLOWS[DEPLOY].jobs["build"]
     runs = [step.get("run") for step in build["steps"] if "run" in step]
-    assert "pelican content -s publishconf.py" in runs
-    assert "python -m pagefind --site output" in runs
-    pelican = next(s for s in build["steps"] if s.get("run") == "pelican content -s publishconf.py")
-    assert pelican["env"] == {"SITEURL": "${{ steps.pages.outputs.base_url }}"}
+    assert ".venv/bin/pelican content -s publishconf.py" in runs
+    assert ".venv/bin/python -m pagefind --site output" in runs
+    pelican = next(
+        s for s in build["steps"] if s.get("run") == ".venv/bin/pelican content -s publishconf.py"
+    )
+    contact = ("ORGANISATION_NAME", "CONTACT_EMAIL", "EDITORS_EMAIL")
+    assert pelican["env"] == {
+        "SITEURL": "${{ steps.pages.outputs.base_url }}",
+        **{name: f"${{{{ vars.{name} }}}}" for name in contact},
+    }
     text = json.dumps(build)
     assert "secrets." not in text and "token" not in text.lower()
     assert "env" not in WORKFLOWS[DEPLOY].data
@@ -251,17 +279,48 @@ def test_site_build_uses_production_settings_and_no_secrets() -> None:
     assert upload["with"]["path"] == "output"
 
 
-def test_pip_is_cached_on_pyproject_wherever_python_is_set_up() -> None:
-    setups = [
-        step
-        for workflow in WORKFLOWS.values()
-        for _, step in workflow.steps()
-        if step.get("uses", "").startswith("actions/setup-python@")
+def _environment_steps(job: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A job's step restoring the Python environment and its install step."""
+    steps = job["steps"]
+    (cache,) = [
+        s
+        for s in steps
+        if s.get("uses", "").startswith("actions/cache@") and s["with"]["path"] == ".venv"
     ]
-    assert len(setups) == len(WORKFLOWS)
-    for step in setups:
-        assert step["with"]["cache"] == "pip"
-        assert step["with"]["cache-dependency-path"] == "pyproject.toml"
+    (install,) = [s for s in steps if "python -m venv .venv" in s.get("run", "")]
+    return cache, install
+
+
+def test_a_submission_installs_the_dependencies_once() -> None:
+    sync = WORKFLOWS[SUBMISSIONS].jobs["sync"]
+    build = _called(WORKFLOWS[SUBMISSIONS].jobs["deploy"]).jobs["build"]
+    caches = []
+    for job in (sync, build):
+        cache, install = _environment_steps(job)
+        assert cache["with"]["path"] == ".venv"
+        key = cache["with"]["key"]
+        assert "hashFiles('pyproject.toml')" in key and "steps.python.outputs.python-version" in key
+        assert install["if"] == f"steps.{cache['id']}.outputs.cache-hit != 'true'"
+        assert install["run"].endswith("-m pip install --disable-pip-version-check --quiet -e .")
+        # Install comes after the restore; nothing else installs.
+        assert job["steps"].index(install) == job["steps"].index(cache) + 1
+        assert sum("pip install" in s.get("run", "") for s in job["steps"]) == 1
+        caches.append(cache)
+    # One key in both jobs, and the sync job's cache (not restore-only) saves what it made:
+    # from an empty cache the sync installs, the build after it restores. Played out:
+    saved: set[str] = set()
+    installs = 0
+    for cache in caches:
+        hit = cache["with"]["key"] in saved
+        installs += not hit
+        saved.add(cache["with"]["key"])  # actions/cache saves at the end of a job that passed
+    assert installs == 1
+    # The CI keeps pip's own cache.
+    (setup,) = [
+        s for _, s in WORKFLOWS[CI].steps() if s.get("uses", "").startswith("actions/setup-python@")
+    ]
+    assert setup["with"]["cache"] == "pip"
+    assert setup["with"]["cache-dependency-path"] == "pyproject.toml"
 
 
 def test_ci_runs_make_test_on_pull_requests_and_pushes() -> None:

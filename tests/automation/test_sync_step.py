@@ -7,7 +7,11 @@ import os
 import subprocess
 import sys
 import tarfile
+import threading
+from base64 import b64encode
+from collections.abc import Iterator
 from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -20,9 +24,14 @@ from tests.github.fakegithub import TOKEN, FakeGitHub, webhook_examples
 from tests.support import ROOT
 
 SITE_URL = "https://verhalenbank.example/verhalenbank"
+# The token actions/create-github-app-token hands out where the App is set up.
+APP_TOKEN = "ghs_app-installation-token"  # noqa: S105 - a stand-in, never a real token
+PUSH_EXPRESSION = "${{ steps.app-token.outputs.token || github.token }}"
 # What the runner puts in place of each expression of the step's env, per event.
 EXPRESSIONS: dict[str, dict[str, str]] = {
     "${{ github.token }}": {"issues": TOKEN, "schedule": TOKEN},
+    # Without an App the app-token step is skipped and its output is empty.
+    PUSH_EXPRESSION: {"issues": TOKEN, "schedule": TOKEN},
     "${{ steps.pages.outputs.base_url }}": {"issues": SITE_URL, "schedule": SITE_URL},
     # `false || null` renders as an empty string; the schedule always runs a full sync.
     "${{ github.event_name == 'schedule' || inputs.full }}": {"issues": "", "schedule": "true"},
@@ -98,23 +107,37 @@ def _labeled_payload(github: FakeGitHub, number: int, label: str) -> dict[str, A
     return payload
 
 
-def _step_env(step: dict[str, Any], event: str) -> dict[str, str]:
-    """The step's env: as written, with each expression replaced by its value for this event."""
+def _step_env(
+    step: dict[str, Any], event: str, values: dict[str, str] | None = None
+) -> dict[str, str]:
+    """The step's env: as written, with each expression replaced by its value for this event
+    (or by `values`, for a repository set up differently)."""
     env = {}
     for key, value in step["env"].items():
         value = str(value)
         if "${{" in value:
             assert value in EXPRESSIONS, f"no value known for the expression {value!r}"
-            value = EXPRESSIONS[value][event]
+            value = (values or {}).get(value, EXPRESSIONS[value][event])
         env[key] = value
     return env
 
 
 def _run_step(
-    tmp_path: Path, github: FakeGitHub, checkout: Checkout, event: str, payload: dict[str, Any]
+    tmp_path: Path,
+    github: FakeGitHub,
+    checkout: Checkout,
+    event: str,
+    payload: dict[str, Any],
+    *,
+    values: dict[str, str] | None = None,
+    server_url: str | None = None,
 ) -> tuple[subprocess.CompletedProcess[str], dict[str, str]]:
     """Run the step's script with bash as the runner does, in the clone; return the outputs."""
     step = _sync_step()
+    # The environment the job restored (actions/cache) or installed, where the job made it.
+    venv = checkout.work / ".venv"
+    if not venv.exists():
+        venv.symlink_to(ROOT / ".venv")
     runner = tmp_path / f"runner-{len(list(tmp_path.glob('runner-*')))}"
     (runner / "home").mkdir(parents=True)
     event_path = runner / "event.json"
@@ -132,7 +155,7 @@ def _run_step(
         "GITHUB_REPOSITORY": github.full_name,
         "GITHUB_REPOSITORY_OWNER": github.owner,
         "GITHUB_API_URL": github.url,
-        "GITHUB_SERVER_URL": github.url,
+        "GITHUB_SERVER_URL": server_url or github.url,
         "GITHUB_EVENT_NAME": event,
         "GITHUB_EVENT_PATH": str(event_path),
         "GITHUB_OUTPUT": str(output),
@@ -140,7 +163,7 @@ def _run_step(
         "GITHUB_REF": "refs/heads/main",
         "GITHUB_REF_NAME": "main",
         "RUNNER_TEMP": str(runner),
-        **_step_env(step, event),
+        **_step_env(step, event, values),
     }
     assert step["shell"] == "bash"
     # GitHub's template for `shell: bash`.
@@ -236,3 +259,114 @@ def test_outputs_follow_the_push_and_the_schedule_lists_everything(
     assert outputs == {"pushed": "false", "sha": log[0]}
     assert _issue_lists(github) and not any("since" in query for query in _issue_lists(github))
     assert len(github.issue_comments(1)) == 1
+
+
+class GitHttp(BaseHTTPRequestHandler):
+    """git's smart HTTP (git http-backend) over repositories in `root`, noting each request's
+    Authorization header, as GitHub would see it."""
+
+    root: Path
+    seen: list[str | None]
+
+    def do_GET(self) -> None:
+        self._backend()
+
+    def do_POST(self) -> None:
+        self._backend()
+
+    def _backend(self) -> None:
+        self.seen.append(self.headers.get("Authorization"))
+        path, _, query = self.path.partition("?")
+        length = int(self.headers.get("Content-Length") or 0)
+        env = {
+            "PATH": os.environ["PATH"],
+            "GIT_PROJECT_ROOT": str(self.root),
+            "GIT_HTTP_EXPORT_ALL": "1",
+            "REMOTE_USER": "x-access-token",  # lets http-backend accept a push
+            "REMOTE_ADDR": "127.0.0.1",
+            "REQUEST_METHOD": self.command,
+            "PATH_INFO": path,
+            "QUERY_STRING": query,
+            "CONTENT_TYPE": self.headers.get("Content-Type", ""),
+            "CONTENT_LENGTH": str(length),
+            "HTTP_CONTENT_ENCODING": self.headers.get("Content-Encoding", ""),
+            "GIT_PROTOCOL": self.headers.get("Git-Protocol", ""),
+        }
+        body = self.rfile.read(length) if length else b""
+        result = subprocess.run(
+            ["git", "http-backend"], input=body, env=env, capture_output=True, check=True
+        )
+        head, _, content = result.stdout.partition(b"\r\n\r\n")
+        headers = [line.split(": ", 1) for line in head.decode().split("\r\n") if line]
+        status = next((int(v.split()[0]) for k, v in headers if k.lower() == "status"), 200)
+        self.send_response(status)
+        for key, value in headers:
+            if key.lower() != "status":
+                self.send_header(key, value)
+        self.send_header("Content-Length", str(len(content)))
+        self.end_headers()
+        self.wfile.write(content)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Quiet: the test reads `seen`."""
+
+
+@pytest.fixture
+def git_server(checkout: Checkout) -> Iterator[tuple[str, list[str | None]]]:
+    """Serve the checkout's origin over HTTP; the clone pushes there."""
+    seen: list[str | None] = []
+    handler = type("Handler", (GitHttp,), {"root": checkout.origin.parent, "seen": seen})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{server.server_address[1]}"
+    _git("remote", "set-url", "origin", f"{url}/{checkout.origin.name}", cwd=checkout.work)
+    yield url, seen
+    server.shutdown()
+    server.server_close()
+    thread.join(10)
+
+
+def _basic(token: str) -> str:
+    return "basic " + b64encode(f"x-access-token:{token}".encode()).decode()
+
+
+@pytest.mark.parametrize(
+    ("app_token", "push_token"),
+    [(APP_TOKEN, APP_TOKEN), ("", TOKEN)],
+    ids=["github-app", "workflow-token"],
+)
+def test_the_push_carries_the_app_token_and_the_api_the_workflow_token(
+    tmp_path: Path,
+    github: FakeGitHub,
+    checkout: Checkout,
+    git_server: tuple[str, list[str | None]],
+    app_token: str,
+    push_token: str,
+) -> None:
+    url, seen = git_server
+    sample = _sample_issue()
+    github.add_issue(
+        number=1,
+        title=sample["title"],
+        body=sample["body"],
+        labels=("verhaal", "goedgekeurd"),
+        created_at="2012-08-01T10:00:00Z",
+    )
+    payload = _labeled_payload(github, 1, "goedgekeurd")
+    # `a || b` gives b when a is empty (the App step skipped), as the runner evaluates it.
+    values = {PUSH_EXPRESSION: app_token or TOKEN}
+
+    result, outputs = _run_step(
+        tmp_path, github, checkout, "issues", payload, values=values, server_url=url
+    )
+
+    # The fake GitHub accepts only the workflow's token: the API calls used it, and the story's
+    # status comment was written with it.
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert outputs["pushed"] == "true" and len(_origin_log(checkout)) == 2
+    assert len(github.issue_comments(1)) == 1
+    # Every request of the push carried the push token, and only that.
+    assert seen and set(seen) == {_basic(push_token)}
+    config = (checkout.work / ".git" / "config").read_text(encoding="utf-8")
+    assert push_token not in config and "extraheader" not in config
