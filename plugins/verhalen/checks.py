@@ -7,6 +7,9 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+# The summary a new post starts with (`make post`, the browser link), for the editor to replace.
+from pipeline.posts import SUMMARY_PLACEHOLDER
+
 # The settings that name who runs the site and how to reach them (privacy statement, "Over ons",
 # the call's e-mail route), with the Dutch words the refusal uses for each.
 CONTACT_SETTINGS: dict[str, str] = {
@@ -18,8 +21,6 @@ CONTACT_SETTINGS: dict[str, str] = {
 EMAIL_SETTINGS = frozenset({"CONTACT_EMAIL", "EDITORS_EMAIL"})
 # A plain e-mail address: one @, no spaces or URL syntax, a dot in the domain.
 EMAIL = re.compile(r"^[^@\s<>()\[\]:;,\"?&#/]+@[^@\s<>()\[\]:;,\"?&#/]+\.[a-zA-Z]{2,}$")
-# The summary `make post` (scripts/new_post.py) writes for the editor to replace.
-SUMMARY_PLACEHOLDER = "Eén of twee zinnen die de lezer laten weten waar dit bericht over gaat."
 # An HTML tag, for comparing a rendered summary as text.
 TAG = re.compile(r"<[^>]*>")
 # Runs of whitespace, compared as one space.

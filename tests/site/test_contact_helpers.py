@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import runpy
 from urllib.parse import unquote, urlsplit
 
 import pytest
@@ -16,7 +15,6 @@ from plugins.verhalen.checks import (
 )
 from plugins.verhalen.contact import UnknownPlaceholder, fill_placeholders, placeholder_values
 from plugins.verhalen.mailroute import MailTemplate, mail_template, mailto_url
-from tests.support import ROOT
 
 GOOD = {
     "ORGANISATION_NAME": "Bureau Samen",
@@ -98,11 +96,6 @@ def test_missing_settings_are_all_named_in_one_dutch_message() -> None:
 )
 def test_placeholder_summary_is_recognised(summary: object, expected: bool) -> None:
     assert is_placeholder_summary(summary) is expected
-
-
-def test_placeholder_is_the_one_make_post_writes() -> None:
-    script = runpy.run_path(str(ROOT / "scripts" / "new_post.py"), run_name="new_post")
-    assert script["SUMMARY_PLACEHOLDER"] == SUMMARY_PLACEHOLDER
 
 
 def test_placeholders_become_escaped_text_and_mail_links() -> None:
