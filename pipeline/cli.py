@@ -26,7 +26,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import ModuleType
 
-from pipeline import i18n, markdown_guard, sitebuild
+from pipeline import i18n, markdown_guard, sitebuild, syncstate
 from pipeline.form import Form, FormError, load_form
 from pipeline.plan import Plan, plan_sync
 from pipeline.settings import Config, SettingsError, load_config, read_settings_file
@@ -96,9 +96,15 @@ def plan_fetched(fetched: Fetched, form: Form, config: Config, content: Path) ->
         config,
         complete=fetched.complete,
         check_markdown=markdown_guard.checker(config.markdown),
+        told=told_states(content),
     )
     log_failures(plan, config)
     return plan
+
+
+def told_states(content: Path) -> dict[int, str]:
+    """The state each issue was last told, from the sync state file in `content`."""
+    return {n: r.state for n, r in syncstate.load(content / syncstate.STATE_NAME).issues.items()}
 
 
 def log_failures(plan: Plan, config: Config) -> Path | None:
@@ -440,7 +446,7 @@ def build_parser() -> argparse.ArgumentParser:
         "van met de labels van het formulier en 'namens'. Het adres van de afzender komt "
         "nergens in het issue. Nodig (behalve met --dry-run): GITHUB_TOKEN.",
     )
-    intake.add_argument("message", metavar="BERICHT.eml", help="de e-mail (.eml-bestand)")
+    intake.add_argument("message", metavar="BERICHT", help="de e-mail als .eml-bestand")
     intake.add_argument(
         "--repo", metavar="EIGENAAR/NAAM", help="GitHub-repository (standaard: SUBMISSION_REPO)"
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -15,8 +16,11 @@ from pipeline.settings import Config
 BOT_MARKER = "<!-- verhalenbank:"
 # The number at the end of a comment's issue_url (.../issues/12).
 ISSUE_NUMBER = re.compile(r"/issues/(\d+)\Z")
-# `/intrekken` as the first word of a comment, optionally followed by a reason.
-WITHDRAW = re.compile(r"\A\s*/intrekken(?:\s|\Z)", re.IGNORECASE)
+# `/intrekken` at the start of any line (after a greeting, say), optionally with a full stop,
+# an exclamation mark or a reason after it; matched after NFKC, so a fullwidth slash counts.
+WITHDRAW = re.compile(r"^[ \t]*/intrekken(?![\w/-])", re.IGNORECASE | re.MULTILINE)
+# The login GitHub shows for every deleted account: never anyone's own.
+GHOST = "ghost"
 
 
 @dataclass(frozen=True)
@@ -75,8 +79,9 @@ def comment_from_json(data: Mapping[str, Any]) -> Comment | None:
 
 
 def by_author(comment: Comment, issue: Issue) -> bool:
-    """True when the comment was written by the person who opened the issue."""
-    return comment.login is not None and comment.login == issue.author
+    """True when the comment was written by the person who opened the issue (a deleted
+    account shows as "ghost" on both, and proves nothing)."""
+    return comment.login is not None and comment.login != GHOST and comment.login == issue.author
 
 
 class Command(Protocol):
@@ -93,12 +98,13 @@ class Command(Protocol):
 
 @dataclass(frozen=True)
 class Withdraw:
-    """`/intrekken`: the author withdraws the story; the label `ingetrokken` makes it last."""
+    """`/intrekken`: the author withdraws the story; the label `ingetrokken` makes it last.
+    Editors withdraw with that label itself, so their `/intrekken` is not a command."""
 
     name: str = "/intrekken"
 
     def applies(self, comment: Comment) -> bool:
-        return WITHDRAW.match(comment.body) is not None
+        return WITHDRAW.search(unicodedata.normalize("NFKC", comment.body)) is not None
 
     def authorised(self, comment: Comment, issue: Issue) -> bool:
         return by_author(comment, issue)

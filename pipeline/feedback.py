@@ -29,8 +29,9 @@ OPENINGS = {
     State.PENDING: (
         "### Ontvangen, de redactie kijkt ernaar\n\n"
         "Dank je wel voor je verhaal! Het is compleet. De redactie leest het en zet het op de "
-        "site zodra het is goedgekeurd. Tot die tijd kun je het nog aanpassen door het issue te "
-        "bewerken."
+        "site zodra het is goedgekeurd. Je kunt het aanpassen door het issue te bewerken; na "
+        "de goedkeuring bekijkt de redactie elke wijziging eerst, en tot dan blijft de "
+        "goedgekeurde versie online."
     ),
     State.LATE: (
         "### Na de deadline ontvangen\n\n"
@@ -54,6 +55,12 @@ OPENINGS = {
     State.WITHDRAWN: (
         "### Ingetrokken\n\nJe verhaal is ingetrokken en staat niet (meer) op de site."
     ),
+    State.CHANGED: (
+        "### Je wijziging wacht op de redactie: {url}\n\n"
+        "Je hebt je verhaal aangepast nadat de redactie het had goedgekeurd. Op de site blijft "
+        "de goedgekeurde versie staan tot de redactie de nieuwe tekst heeft bekeken; keurt ze "
+        "hem goed, dan komt hij bij de volgende bijwerking online. Stemmen blijven gewoon tellen."
+    ),
     State.FAILED: (
         "### We konden je verhaal niet verwerken\n\n"
         "Bij het verwerken van je verhaal ging er aan onze kant iets mis. Dat ligt niet aan "
@@ -64,6 +71,14 @@ OPENINGS = {
 LATE_NOTE = (
     "Je verhaal kwam binnen na de deadline: het staat op de site, maar doet niet mee voor de "
     "shortlist."
+)
+WITHDRAW_NOTE = (
+    "Wil je je verhaal terugtrekken? Schrijf `/intrekken` in een reactie hieronder, of sluit "
+    "het issue met *Close as not planned* (sluiten als ‘niet gepland’)."
+)
+# States in which the author may still want to take the story back.
+WITHDRAWABLE = frozenset(
+    {State.PENDING, State.LATE, State.PUBLISHED, State.SHORTLISTED, State.CHANGED}
 )
 FOOTER = "<sub>Dit bericht wordt automatisch bijgewerkt als er iets verandert.</sub>"
 
@@ -90,6 +105,8 @@ def status_text(decision: Decision) -> str | None:
         parts.append(LATE_NOTE)
     if decision.submission is not None and decision.submission.removed:
         parts.append(removed_note(decision.submission.removed))
+    if decision.state in WITHDRAWABLE:
+        parts.append(WITHDRAW_NOTE)
     parts.append(FOOTER)
     return "\n\n".join(parts) + "\n"
 

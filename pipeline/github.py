@@ -13,6 +13,7 @@ from email.utils import parsedate_to_datetime
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
+from urllib.parse import quote
 
 import requests
 from github import Auth, Github, GithubException, GithubRetry, RateLimitExceededExceedsMaxWait
@@ -180,14 +181,40 @@ def _trusted(comment: Comment) -> bool:
     return comment.user_type == "Bot" or comment.by_editor
 
 
+def _date(headers: Mapping[str, Any]) -> datetime | None:
+    """GitHub's clock from a response's Date header (None when absent or unreadable)."""
+    value = {key.lower(): item for key, item in headers.items()}.get("date")
+    try:
+        return parsedate_to_datetime(value) if isinstance(value, str) else None
+    except (TypeError, ValueError):
+        return None
+
+
 @dataclass
 class Writer:
-    """feedback.Writer over PyGithub; objects are lazy, so each method is exactly its request."""
+    """feedback.Writer over PyGithub; objects are lazy, so each method is exactly its request.
+
+    `written_at` keeps, per issue, GitHub's time of our last write to it: the issue's
+    `updated_at` reaches that moment through our own writes, so only a later one is news.
+    """
 
     repo: Repository
     known: Sequence[Comment] = ()
     # Issues whose every comment is in `known`: no need to ask GitHub for them.
     complete: frozenset[int] = frozenset()
+    # Which issue each status comment we know of belongs to.
+    comment_issues: dict[int, int] = field(default_factory=dict)
+    written_at: dict[int, datetime] = field(default_factory=dict)
+
+    def _write(self, number: int, method: str, path: str, body: Any = None) -> Any:
+        with _not_found():
+            headers, data = self.repo.requester.requestJsonAndCheck(
+                method, f"{self.repo.url}{path}", input=body
+            )
+        moment = _date(headers or {})
+        if moment is not None:
+            self.written_at[number] = max(moment, self.written_at.get(number, moment))
+        return data
 
     def status_comment(self, number: int) -> tuple[int, str] | None:
         candidates = [c for c in self.known if c.issue == number]
@@ -198,29 +225,26 @@ class Writer:
             candidates = [c for c in map(comment_from_json, raws) if c is not None]
         for comment in candidates:
             if feedback.is_status_comment(comment.body) and _trusted(comment):
+                self.comment_issues[comment.id] = number
                 return comment.id, comment.body
         return None
 
     def create_comment(self, number: int, body: str) -> int:
-        with _not_found():
-            return int(self.repo.get_issue(number).create_comment(body).id)
+        data = self._write(number, "POST", f"/issues/{number}/comments", {"body": body})
+        comment_id = int(data["id"])
+        self.comment_issues[comment_id] = number
+        return comment_id
 
     def edit_comment(self, comment_id: int, body: str) -> None:
-        with _not_found():
-            self.repo.requester.requestJsonAndCheck(
-                "PATCH", f"{self.repo.url}/issues/comments/{comment_id}", input={"body": body}
-            )
+        number = self.comment_issues.get(comment_id, 0)
+        self._write(number, "PATCH", f"/issues/comments/{comment_id}", {"body": body})
 
     def add_labels(self, number: int, names: frozenset[str]) -> None:
         # The documented body ({"labels": [...]}); PyGithub's add_to_labels sends a bare list.
-        with _not_found():
-            self.repo.requester.requestJsonAndCheck(
-                "POST", f"{self.repo.url}/issues/{number}/labels", input={"labels": sorted(names)}
-            )
+        self._write(number, "POST", f"/issues/{number}/labels", {"labels": sorted(names)})
 
     def remove_label(self, number: int, name: str) -> None:
-        with _not_found():
-            self.repo.get_issue(number).remove_from_labels(name)
+        self._write(number, "DELETE", f"/issues/{number}/labels/{quote(name, safe='')}")
 
 
 @dataclass
@@ -233,6 +257,8 @@ class _Round:
     added: Mapping[int, frozenset[str]]
     newest: datetime | None = None  # the newest update listed, as GitHub shows it
     outcome: feedback.Outcome = field(default_factory=feedback.Outcome)
+    # GitHub's time of our last write to each issue this round.
+    written_at: dict[int, datetime] = field(default_factory=dict)
 
     @property
     def fully_read(self) -> frozenset[int]:
@@ -247,10 +273,29 @@ class _Round:
         return {issue.number: issue for issue in self.listed}
 
 
-def _new_comments(issue: Issue, state: syncstate.SyncState) -> bool:
-    """True when the issue may have comments the last sync did not read."""
+def _new_comments(issue: Issue, state: syncstate.SyncState, submission: str) -> bool:
+    """True when the submission may have comments the last sync did not read: it was updated
+    after the moment its comments were known, or its comment count moved (a deleted comment
+    and a new one keep the count, but not the time)."""
     record = state.issues.get(issue.number)
-    return issue.comments > 0 and (record is None or record.comments != issue.comments)
+    if issue.comments == 0 or submission not in issue.labels:
+        return False
+    return (
+        record is None
+        or record.seen_at is None
+        or issue.updated_at > record.seen_at
+        or record.comments != issue.comments
+    )
+
+
+def _comments_since(issues: Iterable[Issue], state: syncstate.SyncState) -> datetime | None:
+    """Read comments from the earliest moment up to which an unread issue was known."""
+    moments = []
+    for issue in issues:
+        record = state.issues.get(issue.number)
+        known = record.seen_at if record is not None else None
+        moments.append(known if known is not None else issue.created_at)
+    return min(moments, default=None) if state.last_seen is not None else None
 
 
 def _issues(raws: Iterable[Mapping[str, Any]]) -> list[Issue]:
@@ -277,9 +322,10 @@ class GitHubSource:
 
     def _list_issues(self, since: datetime | None) -> tuple[list[Issue], datetime | None]:
         """The submissions updated at or after since (all when None), and when listing began."""
-        options: dict[str, Any] = {} if since is None else {"since": since}
+        options: dict[str, Any] = (
+            {"labels": [self.config.labels.submission]} if since is None else {"since": since}
+        )
         listing = self.repo.get_issues(
-            labels=[self.config.labels.submission],
             state="all",
             sort="created",
             direction="asc",
@@ -306,15 +352,20 @@ class GitHubSource:
         """List the submissions (all, or those updated since the last sync) and their commands.
 
         Requests: ceil(issues/100) for the list, plus ceil(comments/100) for one repository-
-        wide comment list, made only when a changed issue has comments.
+        wide comment list, made only when a submission changed since its comments were known.
+        The incremental list is not filtered by label: a story whose issue lost the
+        submission label must leave the site at this sync, not the next full one.
         """
         state = syncstate.load(self.state_path)
         since = None if full else state.last_seen
         try:
             listed, started = self._list_issues(since)
-            unread = {issue.number for issue in listed if _new_comments(issue, state)}
-            # Commands older than last_seen were acted on already (they became labels).
-            comments = self._list_comments(state.last_seen, unread) if unread else ()
+            submission = self.config.labels.submission
+            unread = [issue for issue in listed if _new_comments(issue, state, submission)]
+            numbers = {issue.number for issue in unread}
+            # Commands from before an issue's seen_at were acted on already (they are labels).
+            since_when = _comments_since(unread, state)
+            comments = self._list_comments(since_when, numbers) if unread else ()
         except GITHUB_ERRORS as error:
             raise failure(error) from error
         newest = max((issue.updated_at for issue in listed), default=None)
@@ -340,10 +391,12 @@ class GitHubSource:
             plan.decisions, self.round.by_number, records, self.round.added
         )
         try:
-            writer = Writer(self.repo, self.round.comments, self.round.fully_read)
+            known_comments = {r.comment: n for n, r in records.items() if r.comment is not None}
+            writer = Writer(self.repo, self.round.comments, self.round.fully_read, known_comments)
             outcome = feedback.apply_writes(writes, writer, records, self.config.writes_per_run)
         except GITHUB_ERRORS as error:
             raise failure(error) from error
+        self.round.written_at.update(writer.written_at)
         self.written.update(outcome.records)
         self.round.outcome = outcome
         for line in outcome.report:
@@ -364,10 +417,18 @@ class GitHubSource:
         records = {**state.issues, **self.written}
         last_seen = state.last_seen
         if current.listed:
+            waiting_numbers = {*current.outcome.failed, *current.outcome.deferred}
             for issue in current.listed:
                 record = records.get(issue.number)
-                if record is not None and issue.number not in current.outcome.records:
-                    records[issue.number] = replace(record, comments=issue.comments)
+                if record is None or issue.number in waiting_numbers:
+                    continue
+                if issue.number in current.outcome.records:
+                    moment = current.written_at.get(issue.number, issue.updated_at)
+                    records[issue.number] = replace(record, seen_at=max(moment, issue.updated_at))
+                else:
+                    records[issue.number] = replace(
+                        record, comments=issue.comments, seen_at=issue.updated_at
+                    )
             by_number = current.by_number
             waiting = (*current.outcome.failed, *current.outcome.deferred)
             failed = [by_number[number].updated_at for number in waiting]

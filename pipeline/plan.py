@@ -22,11 +22,15 @@ from pipeline.render import (
     render_story,
     restamp,
     split_story,
+    story_body,
+    story_metadata,
 )
 from pipeline.settings import SHORTLIST_PATH, Config
 from pipeline.state import State, decide, is_late, wanted_labels
 from pipeline.validate import ConversionProblem, MarkdownCheck, Problem, validate
 
+# Front-matter keys whose change after approval waits for the editors (with the body).
+PINNED_KEYS = ("title", "author", "organisation", "municipality", "sector", "participants")
 # A story file name: the issue number alone.
 STORY_FILE = re.compile(r"(?P<number>[1-9]\d{0,9})\.md")
 
@@ -48,6 +52,8 @@ class Decision:
     labels_add: frozenset[str] = frozenset()
     labels_remove: frozenset[str] = frozenset()
     hand_edited: bool = False
+    # The label `changed` (`gewijzigd`) is on the issue: an edit after approval waits.
+    flagged: bool = False
     # State FAILED: one line on what went wrong, and the traceback for the maintainers' log.
     failure: str = ""
     failure_detail: str = ""
@@ -172,6 +178,8 @@ def _decide_issue(
         state = decide(issue, problems, config)
         if state.on_site and not isinstance(checked, list):
             submission = checked
+        if labels_approved(issue, config) and _consent_withdrawn(problems, form):
+            state, problems = State.WITHDRAWN, ()
     late = is_late(issue, config)
     wanted = wanted_labels(state, late, config)
     present = issue.labels & config.labels.managed if state is not State.IGNORED else frozenset()
@@ -184,7 +192,20 @@ def _decide_issue(
         late=late,
         labels_add=wanted - issue.labels,
         labels_remove=present - wanted,
+        flagged=config.labels.changed in issue.labels,
     )
+
+
+def labels_approved(issue: Issue, config: Config) -> bool:
+    """True when an editor approved the issue (label `approved`)."""
+    return config.labels.approved in issue.labels
+
+
+def _consent_withdrawn(problems: Iterable[Problem], form: Form) -> bool:
+    """True when a required consent box is no longer ticked: for an approved story that is
+    a withdrawal, not an incomplete form."""
+    consent = {f.id for f in form.fields if f.type == "checkboxes" and f.required_options}
+    return any(field_id in consent for field_id, _ in problems)
 
 
 def _trusting_written(check: MarkdownCheck, stories: Mapping[int, _Existing]) -> MarkdownCheck:
@@ -229,9 +250,18 @@ class _Changes:
 
 
 def _story_change(
-    decision: Decision, story: _Existing | None, picks: list[int], config: Config, out: _Changes
+    decision: Decision,
+    story: _Existing | None,
+    picks: list[int],
+    config: Config,
+    out: _Changes,
+    told: str | None = None,
 ) -> Decision:
-    """Write, keep or delete one issue's story file; return the decision as final."""
+    """Write, keep or delete one issue's story file; return the decision as final.
+
+    told: the state the issue was last told (the sync state's record), which says whether
+    the label `changed` on it was ours: gone now means an editor approved the new text.
+    """
     path = config.story_path(decision.number)
     if decision.state is State.FAILED:
         kept = f", {path.as_posix()} blijft zoals het is" if story is not None else ""
@@ -265,11 +295,43 @@ def _story_change(
             late=decision.late,
             timezone=config.timezone,
         )
+        if story is not None and _edited_since_approval(decision.submission, story, config):
+            approved_now = not decision.flagged and told == State.CHANGED.name.lower()
+            if not approved_now:
+                decision, text = _hold(decision, story, decision.submission.votes, picks, config)
         if story is not None and story.text != text:
             text = _keep_modified_if_unchanged(story, text)
         if story is None or story.text != text:
             out.writes[path] = text
     return decision
+
+
+def _edited_since_approval(submission: Submission, story: _Existing, config: Config) -> bool:
+    """True when what readers see (title, names, sector, body) differs from the story file."""
+    fresh = story_metadata(submission, shortlisted=False, late=False, timezone=config.timezone)
+    return story.body != story_body(submission) or any(
+        fresh[key] != story.metadata.get(key) for key in PINNED_KEYS
+    )
+
+
+def _hold(
+    decision: Decision, story: _Existing, votes: int, picks: list[int], config: Config
+) -> tuple[Decision, str]:
+    """Keep the approved text of a story whose issue changed; only votes and flags move."""
+    changed = config.labels.changed
+    held = replace(
+        decision,
+        state=State.CHANGED,
+        labels_add=(decision.labels_add | {changed}) - ({changed} if decision.flagged else set()),
+        labels_remove=decision.labels_remove - {changed},
+    )
+    text = restamp(
+        story.text,
+        votes=votes,
+        shortlisted=decision.number in picks,
+        late=decision.late,
+    )
+    return held, text
 
 
 def _keep_modified_if_unchanged(story: _Existing, text: str) -> str:
@@ -293,6 +355,7 @@ def plan_sync(
     *,
     complete: bool,
     check_markdown: MarkdownCheck,
+    told: Mapping[int, str] = MappingProxyType({}),
 ) -> Plan:
     """Plan the content changes for these issues.
 
@@ -301,6 +364,9 @@ def plan_sync(
     issues not in it are deleted. complete=False: only changed issues are given; the other
     stories keep their files, and their votes and flags come from those files.
     check_markdown converts a story body under bounds (markdown_guard.checker in the shell).
+    told maps issue numbers to the state each was last told (the sync state's records):
+    an approved story whose text changed stays as approved until an editor removes the label
+    `changed` that this sync then adds.
     An issue whose processing fails in our own code is decided FAILED and keeps its file.
     """
     stories, report = _existing_stories(existing_files, config)
@@ -314,7 +380,10 @@ def plan_sync(
     ranking, picks = _shortlist(decisions, unchanged, config.shortlist_size)
 
     out = _Changes(report=report)
-    final = [_story_change(d, stories.get(d.number), picks, config, out) for d in decisions]
+    final = [
+        _story_change(d, stories.get(d.number), picks, config, out, told.get(d.number))
+        for d in decisions
+    ]
     for number, story in sorted(others.items()):
         if complete:
             out.deletes.append(story.path)

@@ -66,8 +66,8 @@ class Labels:
 
     @property
     def managed(self) -> frozenset[str]:
-        """Labels the pipeline itself sets and removes."""
-        return frozenset({self.late, self.incomplete})
+        """Labels the pipeline itself sets and removes (editors remove `changed` to approve)."""
+        return frozenset({self.late, self.incomplete, self.changed})
 
 
 @dataclass(frozen=True)

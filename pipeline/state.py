@@ -13,6 +13,10 @@ Precedence, first matching row wins (labels by role; names come from pelicanconf
 | 7 | created after CALL_DEADLINE                                      | LATE        |
 | 8 | otherwise                                                        | PENDING     |
 
+CHANGED is not decided here either: the plan gives it to an approved story whose title or
+answers changed after approval; its approved version stays online, with the label `changed`
+(`gewijzigd`), until an editor removes that label to approve the new text.
+
 FAILED is not decided here: the plan gives it to an issue whose processing failed in our own
 code (a bug), so that one issue is reported and every other issue goes on.
 
@@ -43,6 +47,7 @@ class State(enum.StrEnum):
     LATE = "te laat"
     PUBLISHED = "gepubliceerd"
     SHORTLISTED = "shortlist"
+    CHANGED = "wijziging wacht"
 
     @property
     def on_site(self) -> bool:
@@ -50,7 +55,7 @@ class State(enum.StrEnum):
         return self in ON_SITE
 
 
-ON_SITE = frozenset({State.PUBLISHED, State.SHORTLISTED})
+ON_SITE = frozenset({State.PUBLISHED, State.SHORTLISTED, State.CHANGED})
 
 
 def is_late(issue: Issue, config: Config) -> bool:

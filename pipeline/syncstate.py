@@ -21,14 +21,17 @@ VERSION = 1
 class IssueRecord:
     """What the pipeline last told one issue: its state, the status text's hash, the comment.
 
-    `comments` is the issue's comment count as last seen (our own comment included): while it
-    stays the same, the issue has no new comment, so no command to look for.
+    `comments` is the issue's comment count as last seen (our own comment included), used to
+    tell whether every comment of the issue is known. `seen_at` is the issue's `updated_at`
+    (GitHub's clock) up to which its comments, and so its commands, are known: an issue
+    updated later may have a new command, whatever its comment count says.
     """
 
     state: str
     fingerprint: str
     comment: int | None = None
     comments: int | None = None
+    seen_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,7 @@ def to_json(state: SyncState) -> str:
                 "fingerprint": record.fingerprint,
                 "comment": record.comment,
                 "comments": record.comments,
+                "seen_at": None if record.seen_at is None else _timestamp(record.seen_at),
             }
             for number, record in sorted(state.issues.items())
         },
@@ -84,6 +88,7 @@ def _record(data: Any) -> IssueRecord:
         data["fingerprint"],
         _count(data.get("comment"), "comment id"),
         _count(data.get("comments"), "comment count"),
+        _moment(data.get("seen_at")),
     )
 
 

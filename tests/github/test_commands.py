@@ -36,7 +36,13 @@ AUTHOR = Comment(7, 7, "/intrekken", "anna", "User", "NONE", POSTED, POSTED)
         (replace(AUTHOR, body="/intrekkenn"), set()),
         (replace(AUTHOR, login="bert"), set()),
         (replace(AUTHOR, login="bert", association="OWNER"), set()),
+        (replace(AUTHOR, login="bert", association="COLLABORATOR"), set()),
         (replace(AUTHOR, login=None), set()),
+        (replace(AUTHOR, body="/intrekken."), {"ingetrokken"}),
+        (replace(AUTHOR, body="/intrekken!"), {"ingetrokken"}),
+        (replace(AUTHOR, body="Beste redactie,\n\n/intrekken\n\nGroet, Anna"), {"ingetrokken"}),
+        (replace(AUTHOR, body="\uff0fintrekken"), {"ingetrokken"}),
+        (replace(AUTHOR, body="/intrekken-niet"), set()),
         (replace(AUTHOR, user_type="Bot"), set()),
         (replace(AUTHOR, body="<!-- verhalenbank:status state=pending -->\n/intrekken"), set()),
         (replace(AUTHOR, updated_at=datetime(2012, 8, 3, 9, 5, tzinfo=UTC)), set()),
@@ -51,7 +57,13 @@ AUTHOR = Comment(7, 7, "/intrekken", "anna", "User", "NONE", POSTED, POSTED)
         "other-word",
         "someone-else",
         "owner-is-not-author",
+        "collaborator-is-not-author",
         "deleted-user",
+        "full-stop",
+        "exclamation",
+        "after-a-greeting",
+        "fullwidth-slash",
+        "longer-word",
         "bot",
         "own-marker",
         "edited",
@@ -114,3 +126,10 @@ def test_real_comment_payloads_parse() -> None:
 )
 def test_unusable_comment_payloads_are_skipped(payload: dict[str, object]) -> None:
     assert comment_from_json(payload) is None
+
+
+def test_a_deleted_account_is_never_the_author() -> None:
+    """GitHub shows every deleted account as "ghost", on the issue and on the comment alike."""
+    issue = issue_from_json(issue_json(7, login="ghost"))
+    ghost = replace(AUTHOR, login="ghost")
+    assert command_labels(issue, [ghost], CONFIG) == frozenset()

@@ -33,6 +33,7 @@ def plan(issues: list[dict[str, Any]], files: dict[Path, str] | None = None, **k
         kw.pop("config", CONFIG),
         complete=kw.pop("complete", True),
         check_markdown=CHECK,
+        told=kw.pop("told", {}),
     )
 
 
@@ -125,12 +126,47 @@ def test_leaving_the_published_state_deletes_the_file() -> None:
         assert shortlist(applied(result, files))["ranking"] == [1]
 
 
-def test_edit_updates_the_story() -> None:
-    files = applied(plan([issue_json(1, labels=APPROVED)]))
-    edited = issue_json(1, labels=APPROVED, answers=answers_with(municipality="Kampen"))
-    result = plan([edited], files)
-    assert list(result.writes) == [story(1)]
+def test_an_edit_after_approval_waits_then_the_editor_approves_it() -> None:
+    files = applied(plan([issue_json(1, labels=APPROVED, votes=1)]))
+    edited = issue_json(1, labels=APPROVED, votes=4, answers=answers_with(municipality="Kampen"))
+    held = plan([edited], files)
+    assert held.decision(1).state is State.CHANGED
+    assert held.decision(1).labels_add == {"gewijzigd"}
+    metadata = split_story(held.writes[story(1)])[0]
+    assert (metadata["municipality"], metadata["votes"]) == ("Zwolle", 4)  # votes still move
+    files = applied(held, files)
+
+    flagged = issue_json(
+        1, labels=[*APPROVED, "gewijzigd"], votes=5, answers=answers_with(municipality="Kampen")
+    )
+    again = plan([flagged], files, told={1: "changed"})
+    assert again.decision(1).state is State.CHANGED
+    assert again.decision(1).labels_add == frozenset() == again.decision(1).labels_remove
+    assert split_story(applied(again, files)[story(1)])[0]["municipality"] == "Zwolle"
+
+    # The editor removed `gewijzigd`: the new text goes online.
+    result = plan([edited], files, told={1: "changed"})
+    assert result.decision(1).state is State.PUBLISHED
     assert split_story(result.writes[story(1)])[0]["municipality"] == "Kampen"
+
+
+def test_a_shortlisted_story_stays_on_the_shortlist_with_its_approved_text() -> None:
+    files = applied(plan([issue_json(1, labels=PICKED, votes=2)]))
+    edited = issue_json(1, labels=PICKED, votes=2, title="[Verhaal] Koop nu!!!")
+    result = plan([edited], files)
+    assert result.decision(1).state is State.CHANGED
+    metadata = split_story(applied(result, files)[story(1)])[0]
+    assert metadata["shortlisted"] is True
+    assert metadata["title"] != "Koop nu!!!"
+    assert shortlist(applied(result, files))["picks"] == [1]
+
+
+def test_consent_withdrawn_after_approval_is_a_withdrawal() -> None:
+    files = applied(plan([issue_json(1, labels=APPROVED)]))
+    unticked = answers_with(consent=(False, True))
+    result = plan([issue_json(1, labels=APPROVED, answers=unticked)], files)
+    assert result.decision(1).state is State.WITHDRAWN
+    assert result.deletes == (story(1),)
 
 
 def test_a_newer_updated_at_alone_rewrites_nothing() -> None:
@@ -141,12 +177,12 @@ def test_a_newer_updated_at_alone_rewrites_nothing() -> None:
     assert plan([commented], files).writes == {}
 
 
-def test_a_real_edit_takes_the_new_modified_time() -> None:
+def test_an_approved_edit_takes_the_new_modified_time() -> None:
     files = applied(plan([issue_json(1, labels=APPROVED, updated="2012-08-20T10:00:00Z")]))
     edited = issue_json(
         1, labels=APPROVED, updated="2012-08-21T09:30:00Z", answers=answers_with(impact="Meer.")
     )
-    metadata = split_story(plan([edited], files).writes[story(1)])[0]
+    metadata = split_story(plan([edited], files, told={1: "changed"}).writes[story(1)])[0]
     assert metadata["modified"] == "2012-08-21T11:30:00+02:00"
 
 
