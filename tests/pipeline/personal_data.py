@@ -1,0 +1,171 @@
+"""Spellings of personal data and ordinary figures, shared by the unit and site tests."""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+import urllib.parse
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Spelling:
+    """One way to write a piece of personal data; `needle` must not survive in any form."""
+
+    id: str
+    text: str
+    kind: str
+    needle: str
+
+
+def _email(id_: str, text: str) -> Spelling:
+    return Spelling(id_, text, "email", "annagemeentezwolle")
+
+
+def _phone(id_: str, text: str, needle: str = "612345678") -> Spelling:
+    return Spelling(id_, text, "phone", needle)
+
+
+def _iban(id_: str, text: str, needle: str = "0417164300") -> Spelling:
+    return Spelling(id_, text, "iban", needle)
+
+
+def _bsn(id_: str, text: str, needle: str = "123456782") -> Spelling:
+    return Spelling(id_, text, "bsn", needle)
+
+
+SPELLINGS = [
+    _email("email-plain", "anna@gemeente-zwolle.nl"),
+    _email("email-decimal-entity", "anna&#64;gemeente-zwolle.nl"),
+    _email("email-hex-entity", "anna&#x40;gemeente-zwolle.nl"),
+    _email("email-named-entity", "anna&commat;gemeente-zwolle.nl"),
+    _email("email-zero-padded-entity", "anna&#0000000064;gemeente-zwolle.nl"),
+    _email("email-double-encoded", "anna&amp;#64;gemeente-zwolle.nl"),
+    _email("email-comment-after-at", "anna@<!-- -->gemeente-zwolle.nl"),
+    _email("email-comment-in-local", "an<!-- x -->na@gemeente-zwolle.nl"),
+    _email("email-short-comment", "anna@<!-->gemeente-zwolle.nl"),
+    _email("email-zero-width", "anna\u200b@gemeente-zwolle.nl"),
+    _email("email-soft-hyphen", "anna@gemeente\u00ad-zwolle.nl"),
+    _email("email-word-joiner", "anna\u2060@gemeente-zwolle.nl"),
+    _email("email-mailto-percent", "[mail mij](mailto:anna%40gemeente-zwolle.nl)"),
+    _email("email-html-mailto", '<a href="mailto:anna@gemeente-zwolle.nl">mail mij</a>'),
+    _email("email-autolink", "<anna@gemeente-zwolle.nl>"),
+    _email("email-fullwidth-at", "anna\uff20gemeente-zwolle.nl"),
+    _email("email-small-at", "anna\ufe6bgemeente-zwolle.nl"),
+    _email("email-backslash-escapes", "anna\\@gemeente-zwolle\\.nl"),
+    _email("email-emphasis-split", "anna@**gemeente-zwolle**.nl"),
+    _email("email-tag-split", "anna@<span>gemeente-zwolle</span>.nl"),
+    _email("email-link-split", "anna@[gemeente-zwolle](https://example.org).nl"),
+    Spelling("email-at-word", "anna (at) gemeente-zwolle (punt) nl", "email", "annaatgemeente"),
+    Spelling("email-bracket-at", "anna[at]gemeente-zwolle[dot]nl", "email", "annaatgemeente"),
+    _email("email-entity-dot", "anna@gemeente-zwolle&#46;nl"),
+    _email("email-uppercase", "ANNA@GEMEENTE-ZWOLLE.NL"),
+    Spelling("email-plus-subdomain", "a.de-vries+verhaal@post.zwolle.nl", "email", "devriesverhaal"),
+    Spelling("email-idn", "anna@gemeënte.nl", "email", "annagemeënte"),
+    _phone("phone-dash", "06-12345678"),
+    _phone("phone-pairs", "06 12 34 56 78"),
+    _phone("phone-blocks", "06 1234 5678"),
+    _phone("phone-bare", "0612345678"),
+    _phone("phone-dots", "06.12.34.56.78"),
+    _phone("phone-slash", "06/12345678"),
+    _phone("phone-en-dash", "06\u201312345678"),
+    _phone("phone-spaced-en-dash", "06 \u2013 12 34 56 78"),
+    _phone("phone-nbsp", "06\u00a01234\u00a05678"),
+    _phone("phone-nbsp-entity", "06&nbsp;1234&nbsp;5678"),
+    _phone("phone-plus31", "+31 6 12345678"),
+    _phone("phone-plus31-trunk", "+31 (0)6 12345678"),
+    _phone("phone-0031", "0031 6 1234 5678"),
+    _phone("phone-0031-trunk", "0031 (0)6-12345678"),
+    _phone("phone-e164", "+31612345678"),
+    _phone("phone-whatsapp", "https://wa.me/31612345678"),
+    _phone("phone-tel-link", "[bel mij](tel:+31612345678)"),
+    _phone("phone-tel-national", "<a href='tel:0612345678'>bel</a>"),
+    _phone("phone-comment-split", "06<!-- -->12345678"),
+    _phone("phone-entity-dash", "06&#45;12345678"),
+    _phone("phone-entity-digits", "&#48;&#54;-12345678"),
+    _phone("phone-zero-width", "06\u200b1234\u200c5678"),
+    _phone("phone-fullwidth", "\uff10\uff16\uff0d\uff11\uff12\uff13\uff14\uff15\uff16\uff17\uff18"),
+    _phone("phone-emphasis", "06 *1234* 5678"),
+    _phone("phone-glued", "Bel0612345678nu"),
+    _phone("phone-line-break", "06\n12345678"),
+    _phone("phone-area-parentheses", "(038) 421 12 34", "384211234"),
+    _phone("phone-landline-dash", "038-4211234", "384211234"),
+    _phone("phone-landline-spaced", "020 - 123 45 67", "201234567"),
+    _phone("phone-0800", "0800 0123", "08000123"),
+    _phone("phone-0900", "0900-1234567", "09001234567"),
+    _phone("phone-international", "+44 20 7946 0958", "2079460958"),
+    _iban("iban-compact", "NL91ABNA0417164300"),
+    _iban("iban-spaced", "NL91 ABNA 0417 1643 00"),
+    _iban("iban-lowercase", "nl91 abna 0417 1643 00"),
+    _iban("iban-dashes", "NL91-ABNA-0417-1643-00"),
+    _iban("iban-nbsp-entities", "NL91&nbsp;ABNA&nbsp;0417&nbsp;1643&nbsp;00"),
+    _iban("iban-comment-split", "NL91ABNA<!-- -->0417164300"),
+    _iban("iban-belgian", "BE71 0961 2345 6769", "096123456769"),
+    _bsn("bsn-bare", "123456782"),
+    _bsn("bsn-dotted", "123.456.782"),
+    _bsn("bsn-official-dots", "1234.56.782"),
+    _bsn("bsn-spaced", "123 456 782"),
+    _bsn("bsn-comment-split", "1234<!-- -->56782"),
+    _bsn("bsn-entity-digit", "&#49;23456782"),
+    _bsn("bsn-other", "111222333", "111222333"),
+]
+# Figures every story may hold: they fail the checks (checksums, validity, dates).
+ORDINARY = [
+    "2.500 bewoners",
+    "ordernummer 123456789",
+    "zaaknummer 987654321",
+    "100.000.000 euro",
+    "In 2012-2016 deden 450 mensen mee.",
+    "tussen 2012 en 2016",
+    "op 12-09-2012",
+    "op 01-09-2012 10:00 uur",
+    "om 20:00",
+    "12:30-14:00",
+    "45 deelnemers",
+    "1.200 deelnemers, 1.500.000 euro",
+    "€ 12.500,00",
+    "Postcode 8011 AB",
+    "ISBN 978-90-1234-567-8",
+    "KvK 12345678",
+    "versie 2.0.1",
+    "0,5 fte",
+    "10% meer",
+    "Artikel 3.2",
+    "3 x 2 uur",
+    "20 uur per week",
+    "1 op de 10",
+    "2,5 dag en meer dan 450 persoonsjaren kennis",
+    "Keizersgracht 123",
+    "Postbus 1234",
+    "https://example.org/verslag-2012",
+    "ISO 9001:2015",
+    "bel 112",
+    "gemeentenummer 14 038",
+    "volg @gemeente",
+    "week 34",
+    "NL12 3456",
+    "sinds 1 januari 2012",
+]
+
+
+def reader_text(text: str) -> str:
+    """Text as a reader could read it, computed without the scrubber: for the needle checks."""
+    text = re.sub(r"<!--.*?(?:-->|--!>)", "", text, flags=re.S)
+    for _ in range(3):
+        text = html.unescape(text)
+    text = urllib.parse.unquote(text)
+    text = unicodedata.normalize("NFKC", text)
+    return "".join(c for c in text if unicodedata.category(c) != "Cf")
+
+
+def squeezed(text: str) -> str:
+    """Letters and digits only, lower case: how a needle is looked for."""
+    return "".join(c for c in text.lower() if c.isalnum())
+
+
+def leaks(spelling: Spelling, text: str) -> bool:
+    """True when the needle can be read in the text, with or without its tags."""
+    readable = reader_text(text)
+    untagged = re.sub(r"</?[A-Za-z][^<>]*>", "", readable)
+    return any(spelling.needle.lower() in squeezed(t) for t in (readable, untagged))
