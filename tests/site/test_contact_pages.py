@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from email.message import EmailMessage
 from html import unescape
 from html.parser import HTMLParser
 from typing import Any
@@ -14,7 +15,9 @@ import yaml
 from pelican.settings import read_settings
 
 from pipeline.form import load_form
+from pipeline.intake import intake_from_message
 from pipeline.parse import parse_body
+from pipeline.settings import load_config
 from pipeline.validate import MAX_BODY
 from plugins.verhalen.dates import dutch_date_with_day
 from tests.site.conftest import OPEN_TIME, Site, build
@@ -244,6 +247,43 @@ def test_mailto_body_asks_the_form_questions_in_order(base_site: Site) -> None:
     assert set(answers.values.values()) <= {""} | {
         "\n".join(f"- [ ] {o}" for o in load_form(FORM_FILE).field("consent").options)
     }
+
+
+# What a contributor types under the questions of the e-mail, by label.
+FILLED_IN = {
+    "Naam": "Anna de Vries",
+    "Gemeente": "Zwolle",
+    "Sector": "Welzijn",
+    "Onze aanpak": "We begonnen met een buurtavond.\n\nDaarna volgden drie werkateliers.",
+    "Wat het opleverde": "Een buurthuis dat de bewoners zelf runnen.",
+}
+
+
+def test_filled_in_mail_becomes_the_issue_the_form_would_make(base_site: Site) -> None:
+    _, query = mailto_parts(mail_route_href(base_site.text("/oproep/")))
+    lines = query["body"].split("\r\n")
+    filled: list[str] = []
+    for line in lines:
+        if line.startswith("- [ ] "):
+            line = "- [x] " + line[6:]
+        filled.append(line)
+        if line.startswith("### ") and line[4:] in FILLED_IN:
+            filled += ["", FILLED_IN[line[4:]]]
+    message = EmailMessage()
+    message["From"] = "anna@example.net"
+    message["To"] = SETTINGS["EDITORS_EMAIL"]
+    message["Subject"] = query["subject"] + "Samen een buurthuis"
+    message.set_content("\n".join(filled))
+    intake = intake_from_message(message, load_form(FORM_FILE), load_config(ROOT))
+    assert intake.title == "[Verhaal] Samen een buurthuis"
+    answers = parse_body(intake.body, load_form(FORM_FILE))
+    by_label = {f.label: f.id for f in load_form(FORM_FILE).fields}
+    assert {by_label[label]: answers.text(by_label[label]) for label in FILLED_IN} == {
+        by_label[label]: text for label, text in FILLED_IN.items()
+    }
+    assert answers.text("organisation") == ""
+    assert answers.checked["consent"] == frozenset(load_form(FORM_FILE).field("consent").options)
+    assert "anna@example.net" not in intake.body + intake.title
 
 
 def test_mailto_body_names_required_questions_and_choices(base_site: Site) -> None:
