@@ -79,6 +79,8 @@ def index_search(output: Path) -> None:
     result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
     if result.returncode != 0:
         raise AssertionError(f"pagefind failed:\n{result.stdout}\n{result.stderr}")
+    # The site uses the Component UI: Pagefind prints no notice about the superseded Default UI.
+    assert "Default UI" not in result.stdout + result.stderr, result.stdout
 
 
 def build_reader_site(root: Path, *, decided: bool, build_time: str = BUILD_TIME) -> Path:

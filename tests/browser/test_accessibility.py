@@ -131,7 +131,7 @@ def test_search_results_have_no_axe_violations(
 ) -> None:
     show(page, targets[SEARCH_PAGE], width)
     page.locator("#zoeken input").first.fill(SEARCH_QUERY)
-    expect(page.locator("#zoeken .pagefind-ui__result-link").first).to_be_visible()
+    expect(page.locator("#zoeken .pf-result-link").first).to_be_visible()
     page.wait_for_load_state("networkidle")
     found = check_both_schemes(page, RESULTS_PAGE, width, artifacts, axe_log)
     assert_no_problems(RESULTS_PAGE, width, found)

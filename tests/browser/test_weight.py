@@ -54,7 +54,7 @@ def load_search(browser: Browser, target: Target, query: str) -> Load:
         finished = collect_requests(page)
         page.goto(target.url, wait_until="networkidle")
         page.locator("#zoeken input").first.fill(query)
-        expect(page.locator("#zoeken .pagefind-ui__result-link").first).to_be_visible()
+        expect(page.locator("#zoeken .pf-result-link").first).to_be_visible()
         page.wait_for_load_state("networkidle")
         transfers = tuple(transfer_of(target.host, r.url, r.resource_type) for r in finished)
         weight = PageWeight(f"{target.name} na zoeken op '{query}'", target.path, transfers, False)

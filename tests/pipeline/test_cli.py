@@ -64,8 +64,8 @@ def test_status_table(tmp_path: Path) -> None:
     assert lines[1].startswith("#1   Voorbeeld: de zorgtafel in Kampen")
     assert lines[1].split()[-3:] == ["shortlist", "21", "-"]
     row9 = next(line for line in lines if line.startswith("#9 "))
-    assert row9.split("  ")[-1].strip() == "impact, consent, participants"
-    assert "#9 impact: “Wat het opleverde” is verplicht maar nog leeg." in result.stdout
+    assert row9.split("  ")[-1].strip() == "Wat het opleverde, Toestemming, Aantal deelnemers"
+    assert "#9 Wat het opleverde: “Wat het opleverde” is verplicht maar nog leeg." in result.stdout
     assert len([line for line in lines if line.startswith("#") and "  " in line]) == 12
     assert list(tmp_path.iterdir()) == []
 

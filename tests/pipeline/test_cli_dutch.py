@@ -23,7 +23,15 @@ from tests.support import ROOT
 EXAMPLES = ROOT / "examples" / "issues.json"
 # A format placeholder in an argparse text: %(prog)s, %s, %r.
 PLACEHOLDER = re.compile(r"%(?:\(\w+\))?[sr]")
-SUBCOMMANDS = ("sync", "status", "site", "labels")
+
+
+def subcommands() -> dict[str, argparse.ArgumentParser]:
+    """The parser of every subcommand, by name."""
+    (commands,) = (a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    return dict(commands.choices)
+
+
+SUBCOMMANDS = tuple(subcommands())
 
 
 def argparse_msgids() -> list[tuple[str, ...]]:
@@ -159,6 +167,9 @@ WRONG = {
     "status-unknown-option": ("status", "--source", "x.json", "--dry-run"),
     "site-unknown-option": ("site", "--bla"),
     "site-no-value": ("site", "--output"),
+    "serve-bad-port": ("serve", "--port", "acht"),
+    "serve-unknown-option": ("serve", "--bla"),
+    "site-bad-build-time": ("site", "--build-time", "gisteren"),
     "labels-no-repo": ("labels",),
     "labels-unknown-option": ("labels", "--repo", "a/b", "--source", "x.json"),
 }
@@ -179,11 +190,17 @@ def test_wrong_usage_is_dutch(capsys: pytest.CaptureFixture[str], argv: tuple[st
         (("sync", "--source", "x.json", "--repo", "a/b"), "niet toegestaan samen met argument"),
         (("labels",), "deze argumenten zijn verplicht: --repo"),
         (("status",), "een van de argumenten --source --repo is verplicht"),
-        (("bla",), "ongeldige keuze: 'bla' (kies uit 'sync', 'status', 'site', 'labels')"),
+        (("bla",), "ongeldige keuze: 'bla' (kies uit 'sync', 'status', 'site', 'serve', "),
         (("--bla",), "python -m pipeline: fout:"),
         (("site", "--output"), "argument --output: verwacht één waarde"),
+        (("serve", "--port", "acht"), "argument --port: ongeldige waarde voor int: 'acht'"),
+        (
+            ("site", "--build-time", "gisteren"),
+            "BUILD_TIME 'gisteren' is geen tijd met tijdzone; schrijf bijvoorbeeld "
+            "2012-08-20T12:00:00+02:00",
+        ),
     ],
-    ids=["exclusive", "required", "one-of", "choice", "prog", "one-value"],
+    ids=["exclusive", "required", "one-of", "choice", "prog", "one-value", "port", "time"],
 )
 def test_argparse_errors_read_naturally(
     capsys: pytest.CaptureFixture[str], argv: tuple[str, ...], expected: str
@@ -198,10 +215,8 @@ def test_argparse_is_english_again_outside_the_command_line() -> None:
 
 
 def test_every_subcommand_has_a_description_and_every_option_a_help_text() -> None:
-    parser = build_parser()
-    (commands,) = (a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-    assert sorted(commands.choices) == sorted(SUBCOMMANDS)
-    for name, sub in commands.choices.items():
+    assert {"sync", "status", "site", "serve", "labels"} <= set(SUBCOMMANDS)
+    for name, sub in subcommands().items():
         assert sub.description, name
         for action in sub._actions:
             assert action.help, (name, action.option_strings)
