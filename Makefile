@@ -12,10 +12,12 @@ PORT ?= 8000
 BUILD_TIME ?=
 BUILD_TIME_ARG = $(if $(BUILD_TIME),--build-time "$(BUILD_TIME)")
 JOBS ?= 2
+# Examples the fuzz tests generate under `make fuzz` (`make test` runs 100).
+FUZZ_EXAMPLES ?= 2000
 export TITLE
 
 .DEFAULT_GOAL := help
-.PHONY: help site serve test lint format post bench clean
+.PHONY: help site serve test fuzz lint format post bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -45,6 +47,10 @@ test: $(STAMP) $(NPM_STAMP) ## set up everything and run the whole test suite
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) -m pytest -n $(JOBS) --dist loadgroup
+
+fuzz: $(STAMP) ## fuzz parse, validate, render and the build longer (FUZZ_EXAMPLES=2000)
+	VERHALENBANK_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest -q -s -p no:cacheprovider \
+		tests/hostile/test_fuzz.py
 
 lint: $(STAMP) ## ruff check and format check
 	$(VENV)/bin/ruff check .
