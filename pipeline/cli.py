@@ -26,7 +26,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import ModuleType
 
-from pipeline import i18n, markdown_guard, sitebuild, syncstate
+from pipeline import forget, i18n, markdown_guard, sitebuild, syncstate
 from pipeline.form import Form, FormError, load_form
 from pipeline.plan import Plan, plan_sync
 from pipeline.settings import Config, SettingsError, load_config, read_settings_file
@@ -453,6 +453,7 @@ def build_parser() -> argparse.ArgumentParser:
     intake.add_argument("--dry-run", action="store_true", help="toon het issue, maak niets aan")
     _common(intake)
     intake.set_defaults(handler=cmd_intake)
+    forget.register(commands)
     return parser
 
 
