@@ -43,7 +43,7 @@ MAX_LOCAL_PART = 64
 # A character reference: numeric (any number of digits; the value is bounded below) or named.
 ENTITY = re.compile(r"&(?:#[0-9]+;?|#[xX][0-9A-Fa-f]+;?|[A-Za-z][A-Za-z0-9]{0,31};?)")
 # A run of percent-escapes, decoded together so multi-byte UTF-8 comes out whole.
-PERCENT_RUN = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
+PERCENT_RUN = re.compile(r"%[0-9A-Fa-f]{2}(?:%[0-9A-Fa-f]{2})*")
 # A Markdown backslash escape of ASCII punctuation: the reader sees the character alone.
 BACKSLASH_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 # Any character outside ASCII (normalised one by one).
@@ -57,6 +57,8 @@ MARKUP_CHARS = re.compile(r"[*_~`\[\]]")
 # "(at)", "[at]", "{apenstaartje}" … written for "@", and "(dot)", "[punt]" for ".".
 AT_WORD = re.compile(r"[ \t]?[(\[{<][ \t]?(?:at|apenstaartje)[ \t]?[)\]}>][ \t]?", re.IGNORECASE)
 DOT_WORD = re.compile(r"[ \t]?[(\[{<][ \t]?(?:dot|punt)[ \t]?[)\]}>][ \t]?", re.IGNORECASE)
+# Either of them, found fast (the pattern starts with a bracket): without it, skip both.
+BRACKET_WORD = re.compile(r"[(\[{<][ \t]?(?:at|apenstaartje|dot|punt)[ \t]?[)\]}>]", re.IGNORECASE)
 # A single line break inside a paragraph, which the reader sees as a space.
 SOFT_BREAK = re.compile(r"[ \t]{0,100}\n(?![ \t]{0,100}\n)[ \t]{0,100}")
 WHITESPACE = re.compile(r"\s+")
@@ -73,8 +75,8 @@ BLANK = frozenset("\u2800\u3164\u115f\u1160\uffa0")
 SOURCE_INVISIBLE = re.compile(
     "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b\u200c\u200e\u200f"
     "\u202a-\u202e\u2060-\u206f\u3164\ufeff\uffa0\U000e0000-\U000e007f]"
-    "|(?<![^\x00-\x7f])[\u200d\ufe00-\ufe0f]"
 )
+SOURCE_JOINER = re.compile("[\u200d\ufe00-\ufe0f]")
 # Characters of an e-mail address's local part besides letters and digits: those in use
 # (RFC 5322 allows more, such as "*", which Markdown needs for emphasis around an address).
 LOCAL_CHARS = frozenset("._+-'")
@@ -82,8 +84,9 @@ LOCAL_CHARS = frozenset("._+-'")
 DOMAIN = re.compile(r"(?:[^\W_](?:[\w-]{0,61}[^\W_])?\.){1,126}[^\W\d_]{2,63}")
 # Separators people put between the digits of a phone number, BSN or IBAN.
 SEPARATORS = " .\\-/\u2010-\u2015\u2212"
-# A run of digit groups joined by short separators: where phone numbers are looked for.
-DIGIT_RUN = re.compile(rf"\+?[(]?[0-9][0-9()]*(?:[{SEPARATORS}]{{1,3}}[(]?[0-9][0-9()]*)*")
+# A run of digit groups joined by short separators: where phone numbers are looked for (a
+# "+" or "(" just before it belongs to it). It starts with a digit, which the scan finds fast.
+DIGIT_RUN = re.compile(rf"[0-9][0-9()]*(?:[{SEPARATORS}]{{1,3}}[(]?[0-9][0-9()]*)*")
 DIGIT_GROUP = re.compile(r"[(]?[0-9][0-9()]*")
 # A date with a four-digit year: never a phone number, whatever digits follow.
 DATE_LIKE = re.compile(r"(?<![0-9])[0-3]?[0-9]([-/.])[01]?[0-9]\1(?:19|20)[0-9]{2}(?![0-9])")
@@ -91,14 +94,18 @@ DATE_LIKE = re.compile(r"(?<![0-9])[0-3]?[0-9]([-/.])[01]?[0-9]\1(?:19|20)[0-9]{
 SERVICE_PREFIXES = ("0800", "0900", "0906", "0909")
 MAX_PHONE_DIGITS = 17
 # Nine digits, optionally separated, not part of a longer number: a BSN candidate.
+# (The look-behinds follow the first digit, so the scan for a digit stays fast.)
 BSN_CANDIDATE = re.compile(
-    r"(?<![0-9])(?<![0-9][ .\-])[0-9](?:[ .\-\u2010-\u2015]?[0-9]){8}(?![ .\-\u2010-\u2015]?[0-9])"
+    r"[0-9](?<![0-9][0-9])(?<![0-9][ .\-\u2010-\u2015][0-9])"
+    r"(?:[ .\-\u2010-\u2015]?[0-9]){8}(?![ .\-\u2010-\u2015]?[0-9])"
 )
 # Where an IBAN may start (at a word's start), with up to 30 more characters to try.
 IBAN_CANDIDATE = re.compile(
     r"(?<![A-Za-z0-9])(?=([A-Za-z]{2}[0-9]{2}(?:[ .\-]?[A-Za-z0-9]){11,30}))"
 )
 IBAN_LENGTHS = range(15, 35)
+# Two letters and two digits somewhere: without them no IBAN can start (a fast first look).
+IBAN_HEAD = re.compile(r"[0-9][0-9](?<=[A-Za-z][A-Za-z][0-9][0-9])")
 
 Span = tuple[int, int, str]  # start, end, kind
 
@@ -128,21 +135,29 @@ def removed_note(kinds: frozenset[str]) -> str:
 
 
 class View:
-    """A text derived from a source, each character knowing its source span [start, end)."""
+    """A text derived from a source, each character knowing its source span [start, end).
+
+    Without a map (`mapped=False`) only the text is derived: much cheaper, and enough to learn
+    whether a text holds anything at all.
+    """
 
     __slots__ = ("ends", "starts", "text")
 
-    def __init__(self, text: str, starts: list[int], ends: list[int]) -> None:
+    def __init__(self, text: str, starts: list[int] | None, ends: list[int] | None) -> None:
         self.text = text
         self.starts = starts
         self.ends = ends
 
     @classmethod
-    def of(cls, text: str) -> View:
+    def of(cls, text: str, *, mapped: bool = True) -> View:
+        if not mapped:
+            return cls(text, None, None)
         return cls(text, list(range(len(text))), list(range(1, len(text) + 1)))
 
     def source_span(self, start: int, end: int) -> tuple[int, int]:
         """The source span of the view's characters start..end (end exclusive, not empty)."""
+        if self.starts is None or self.ends is None:
+            raise ValueError("a view without a map has no source spans")
         return self.starts[start], self.ends[end - 1]
 
     def rewrite(self, cuts: Iterator[tuple[int, int, str]]) -> View:
@@ -150,6 +165,8 @@ class View:
 
         The new characters map to the whole source span of what they replace.
         """
+        if self.starts is None:
+            return View(self._rewritten_text(cuts), None, None)
         parts: list[str] = []
         starts: list[int] = []
         ends: list[int] = []
@@ -169,10 +186,21 @@ class View:
         ends += self.ends[last:]
         return View("".join(parts), starts, ends)
 
+    def _rewritten_text(self, cuts: Iterator[tuple[int, int, str]]) -> str:
+        parts: list[str] = []
+        last = 0
+        for start, end, replacement in cuts:
+            parts += [self.text[last:start], replacement]
+            last = end
+        parts.append(self.text[last:])
+        return "".join(parts)
+
     def sub(self, pattern: re.Pattern[str], replace: Callable[[re.Match[str]], str] | str) -> View:
         """Like pattern.sub on the text, keeping the map; unchanged when nothing matches."""
         if pattern.search(self.text) is None:
             return self
+        if self.starts is None:
+            return View(pattern.sub(replace, self.text), None, None)
         make = replace if callable(replace) else lambda _match: replace
         return self.rewrite((m.start(), m.end(), make(m)) for m in pattern.finditer(self.text))
 
@@ -247,9 +275,9 @@ def _decoded(view: View, rounds: int) -> View:
     return view
 
 
-def reader_view(text: str, rounds: int = MARKDOWN_ROUNDS) -> View:
+def reader_view(text: str, rounds: int = MARKDOWN_ROUNDS, *, mapped: bool = True) -> View:
     """The text as a reader sees it, for detection (mapped to the source text)."""
-    view = _decoded(View.of(text), rounds)
+    view = _decoded(View.of(text, mapped=mapped), rounds)
     view = view.sub(PERCENT_RUN, _decode_percent)
     view = view.sub(BACKSLASH_ESCAPE, lambda m: m.group(1))
     return view.sub(NON_ASCII, _normalise)
@@ -258,8 +286,8 @@ def reader_view(text: str, rounds: int = MARKDOWN_ROUNDS) -> View:
 def joined_view(view: View) -> View:
     """The reader's view without tags, link targets and emphasis: text split by markup joined."""
     view = view.sub(TAG, "")
-    view = view.sub(AT_WORD, "@")
-    view = view.sub(DOT_WORD, ".")
+    if BRACKET_WORD.search(view.text) is not None:
+        view = view.sub(AT_WORD, "@").sub(DOT_WORD, ".")
     view = view.sub(LINK_TARGET, "")
     view = view.sub(MARKUP_CHARS, "")
     return view.sub(SOFT_BREAK, " ")
@@ -326,15 +354,15 @@ def _hopeless(digits: str) -> bool:
     return digits.startswith("0") and len(digits) > 11
 
 
-def _phones_in_run(text: str, run: re.Match[str]) -> Iterator[Span]:
+def _phones_in_run(text: str, run_start: int, run_end: int) -> Iterator[Span]:
     groups = [
         (g.start(), g.end(), "".join(filter(str.isdigit, g.group())))
-        for g in DIGIT_GROUP.finditer(text, run.start(), run.end())
+        for g in DIGIT_GROUP.finditer(text, run_start, run_end)
     ]
-    plus = text.startswith("+", run.start())
+    plus = text.startswith("+", run_start)
     i = 0
     while i < len(groups):
-        first = run.start() if plus and i == 0 else groups[i][0]
+        first = run_start if plus and i == 0 else groups[i][0]
         limit = _digit_limit(groups[i][2], plus and i == 0)
         best = -1
         digits = ""
@@ -361,8 +389,14 @@ def _phones_in_run(text: str, run: re.Match[str]) -> Iterator[Span]:
 def find_phones(text: str) -> Iterator[Span]:
     """Valid phone numbers (Dutch and international) among runs of digit groups."""
     for run in DIGIT_RUN.finditer(text):
-        if len(run.group()) >= 8:
-            yield from _phones_in_run(text, run)
+        start, end = run.span()
+        if end - start < 7:
+            continue
+        if text.startswith("(", start - 1):
+            start -= 1
+        if text.startswith("+", start - 1):
+            start -= 1
+        yield from _phones_in_run(text, start, end)
 
 
 def find_bsns(text: str) -> Iterator[Span]:
@@ -408,6 +442,8 @@ def _iban_end(candidate: str) -> int | None:
 
 def find_ibans(text: str) -> Iterator[Span]:
     """IBANs, spaced or not, that pass the mod-97 check and their country's format."""
+    if IBAN_HEAD.search(text) is None:
+        return
     for match in IBAN_CANDIDATE.finditer(text):
         length = _iban_end(match.group(1))
         if length is not None:
@@ -421,21 +457,29 @@ DETECTORS = (find_emails, find_ibans, find_bsns, find_phones)
 # From matches in views to spans of the source
 
 
-def _in_source(view: View) -> Iterator[Span]:
+def _detect(text: str) -> Iterator[Span]:
     for detector in DETECTORS:
-        for start, end, kind in detector(view.text):
-            first, stop = view.source_span(start, end)
-            yield first, stop, kind
+        yield from detector(text)
+
+
+def _in_source(view: View) -> Iterator[Span]:
+    for start, end, kind in _detect(view.text):
+        first, stop = view.source_span(start, end)
+        yield first, stop, kind
+
+
+def _views(text: str, rounds: int, *, mapped: bool) -> tuple[View, ...]:
+    view = reader_view(text, rounds, mapped=mapped)
+    joined = joined_view(view)
+    return (view,) if joined.text == view.text else (view, joined)
 
 
 def find(text: str, rounds: int = MARKDOWN_ROUNDS) -> list[Span]:
     """Every piece of personal data a reader would see, as spans of text."""
-    view = reader_view(text, rounds)
-    spans = list(_in_source(view))
-    joined = joined_view(view)
-    if joined.text != view.text:
-        spans += _in_source(joined)
-    return spans
+    # Most texts hold nothing: look first without the maps, build them only to place a find.
+    if not any(next(_detect(view.text), None) for view in _views(text, rounds, mapped=False)):
+        return []
+    return [span for view in _views(text, rounds, mapped=True) for span in _in_source(view)]
 
 
 def reported_kinds(spans: list[Span]) -> frozenset[str]:
@@ -483,7 +527,13 @@ def clean_markdown(text: str) -> str:
         last = end
     parts.append(text[last:])
     text = ENTITY.sub(_unless_invisible, "".join(parts))
-    return SOURCE_INVISIBLE.sub("", text)
+    return SOURCE_JOINER.sub(_unless_shaping, SOURCE_INVISIBLE.sub("", text))
+
+
+def _unless_shaping(match: re.Match[str]) -> str:
+    """A joiner or variation selector after a non-ASCII character (an emoji) stays."""
+    start = match.start()
+    return match.group() if start and not match.string[start - 1].isascii() else ""
 
 
 def _unless_invisible(match: re.Match[str]) -> str:
