@@ -253,3 +253,16 @@ def test_scrub_time_grows_linearly() -> None:
         return time.process_time() - start
 
     assert cpu(large) < 30 * max(cpu(small), 0.001)
+
+
+def test_a_title_or_name_with_nothing_visible_left_falls_back() -> None:
+    data = issue_json(
+        9,
+        title="[Verhaal] <!-- anna@example.nl -->&#8203;",
+        answers=answers_with(name="&#8203;<!-- x -->"),
+        login="anna-dv",
+    )
+    issue = issue_from_json(data)
+    submission = build_submission(issue, parse_body(issue.body, FORM), FORM)
+    assert (submission.title, submission.author) == ("Verhaal 9", "anna-dv")
+    assert submission.removed == frozenset()
