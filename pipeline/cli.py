@@ -78,8 +78,10 @@ def _require_token(command: str) -> None:
 def _open_source(args: argparse.Namespace, config: Config) -> Source:
     if args.source is not None:
         return JsonFileSource(Path(args.source))
+    github = _online("github")
+    github.repo_name(args)  # a malformed name is the first thing to fix
     _require_token(args.command)
-    return _online("github").open_source(args, config)
+    return github.open_source(args, config)
 
 
 def _content(args: argparse.Namespace, config: Config) -> Path:

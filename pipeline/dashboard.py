@@ -311,7 +311,9 @@ def full_name(repo: Any) -> str:
     return "/".join(str(repo.url).rstrip("/").split("/")[-2:])
 
 
-def sync_dashboard(repo: Any, body: str, config: Config) -> int:
+def sync_dashboard(
+    repo: Any, body: str, config: Config, listed: Sequence[Mapping[str, Any]] | None = None
+) -> int:
     """Keep the one dashboard issue's body equal to body; return the requests made.
 
     Finds the dashboard among the issues labelled `overzicht` by its hidden marker (one list
@@ -325,11 +327,14 @@ def sync_dashboard(repo: Any, body: str, config: Config) -> int:
     requests = 0
     try:
         found = None
-        for page in _pages(repo, label):
-            requests += 1
-            found = next((raw for raw in page if _is_dashboard(raw)), None)
-            if found is not None:
-                break
+        if listed is not None:  # a complete listing of the issues already holds it
+            found = next((raw for raw in listed if _is_dashboard(raw)), None)
+        else:
+            for page in _pages(repo, label):
+                requests += 1
+                found = next((raw for raw in page if _is_dashboard(raw)), None)
+                if found is not None:
+                    break
         if found is None:
             requests += 1
             repo.requester.requestJsonAndCheck(
@@ -349,35 +354,40 @@ def sync_dashboard(repo: Any, body: str, config: Config) -> int:
     return requests
 
 
-def refresh(
-    repo: Any,
+def render(
     plan: Plan,
     issues: Sequence[Issue],
     config: Config,
     *,
+    repo_name: str,
     as_of: datetime | None,
     problems: Sequence[str] = (),
     form: Form | None = None,
-) -> int:
-    """Render and keep the dashboard after a sync that listed every submission.
-
-    The one call a sync makes, after its feedback: plan is the sync's plan, issues what it
-    listed, as_of the newest update it saw, problems what went wrong beyond the plan's own
-    report (failed feedback). A failure is printed as one line and never fails the sync (the
-    dashboard is a view: the next sync repairs it). Returns the requests made (-1 on failure).
-    """
+) -> str:
+    """The dashboard's body after a sync that listed every submission (pure but for loading
+    the form when none is given): plan is the sync's plan, issues what it listed, as_of the
+    newest update it saw, problems what went wrong beyond the plan's own report."""
     form = form if form is not None else load_form(config.form_path)
     rows = rows_from_plan(plan.decisions, issues, form)
     moment = as_of or max((issue.updated_at for issue in issues), default=config.call_deadline)
-    body = dashboard_body(
+    return dashboard_body(
         rows,
-        repo=full_name(repo),
+        repo=repo_name,
         as_of=moment,
         config=config,
         problems=(*plan.report, *problems),
     )
+
+
+def refresh(
+    repo: Any, body: str, config: Config, listed: Sequence[Mapping[str, Any]] | None = None
+) -> bool:
+    """Keep the dashboard issue's body equal to body; a failure is printed as one line and
+    never fails the sync (the dashboard is a view: the next sync repairs it). True when the
+    dashboard now shows body. listed: the dashboard candidates of a complete listing."""
     try:
-        return sync_dashboard(repo, body, config)
+        sync_dashboard(repo, body, config, listed)
     except SourceError as error:
         print(f"waarschuwing: {error}")
-        return -1
+        return False
+    return True

@@ -201,6 +201,7 @@ class Outcome:
     failed: tuple[int, ...] = ()
     report: tuple[str, ...] = ()
     deferred: tuple[int, ...] = ()
+    writes: int = 0  # writing requests budgeted for
 
 
 def _write_comment(writer: Writer, write: IssueWrites, body: str) -> tuple[int, bool]:
@@ -262,7 +263,8 @@ def apply_writes(
         if left is not None:
             if write_cost(write) > left:
                 deferred = tuple(later.number for later in pending[position:])
-                return Outcome(MappingProxyType(done), tuple(failed), tuple(report), deferred)
+                used = budget - left if budget is not None else 0
+                return Outcome(MappingProxyType(done), tuple(failed), tuple(report), deferred, used)
             left -= write_cost(write)
         try:
             done[write.number] = _apply_one(writer, write, records.get(write.number))
@@ -276,4 +278,5 @@ def apply_writes(
         actions += [f"label {name} erbij" for name in sorted(write.labels_add)]
         actions += [f"label {name} eraf" for name in sorted(write.labels_remove)]
         report.append(f"issue #{write.number}: " + ", ".join(actions))
-    return Outcome(MappingProxyType(done), tuple(failed), tuple(report))
+    used = sum(write_cost(write) for write in pending)
+    return Outcome(MappingProxyType(done), tuple(failed), tuple(report), writes=used)

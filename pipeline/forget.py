@@ -202,11 +202,14 @@ def cmd_forget(args: argparse.Namespace) -> int:
 def register(commands: Any) -> None:
     """Add `forget N` to the CLI's subcommands (argparse's subparsers object)."""
     parser = commands.add_parser(
-        "forget", help="een verhaal wissen uit de werkmap (en zeggen hoe uit de geschiedenis)"
+        "forget",
+        help="een verhaal wissen uit de werkmap (en zeggen hoe uit de geschiedenis)",
+        description="Wist elk spoor van verhaal N uit de werkmap en de sync-status, en toont "
+        "de git-opdrachten die het daarna uit de geschiedenis halen.",
     )
     parser.add_argument("number", type=int, metavar="N", help="issuenummer van het verhaal")
     parser.add_argument(
-        "--content", metavar="DIR", help="contentmap (standaard: PATH uit de instellingen)"
+        "--content", metavar="MAP", help="contentmap (standaard: PATH uit de instellingen)"
     )
     parser.add_argument(
         "--settings", default="pelicanconf.py", help="instellingenbestand (standaard: %(default)s)"

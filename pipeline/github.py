@@ -19,12 +19,13 @@ import requests
 from github import Auth, Github, GithubException, GithubRetry, RateLimitExceededExceedsMaxWait
 from github.Repository import Repository
 
-from pipeline import feedback, i18n, syncstate
+from pipeline import dashboard, feedback, i18n, syncstate
 from pipeline.commands import Comment, command_labels, comment_from_json
 from pipeline.model import Issue, IssueDataError, issue_from_json
 from pipeline.plan import Plan
 from pipeline.settings import Config
 from pipeline.sources import Fetched, SourceError
+from pipeline.state import State
 
 API_URL = "https://api.github.com"
 PER_PAGE = 100
@@ -50,6 +51,12 @@ LABEL_STYLE = {
     "withdrawn": ("6a737d", "Ingetrokken door de inzender: gaat van de site af"),
     "late": ("d93f0b", "Na de deadline ontvangen (zet de sync zelf)"),
     "incomplete": ("e99695", "Er ontbreekt nog iets in het formulier (zet de sync zelf)"),
+    "changed": (
+        "c5def5",
+        "Gewijzigd na goedkeuring: haal dit label weg om de nieuwe tekst goed te keuren",
+    ),
+    "dashboard": ("bfd4f2", "Het overzicht voor de redactie (houdt de sync zelf bij)"),
+    "on_behalf": ("d4c5f9", "Ingevoerd door de redactie namens iemand zonder GitHub-account"),
 }
 
 
@@ -259,6 +266,8 @@ class _Round:
     outcome: feedback.Outcome = field(default_factory=feedback.Outcome)
     # GitHub's time of our last write to each issue this round.
     written_at: dict[int, datetime] = field(default_factory=dict)
+    complete: bool = False  # every submission was listed
+    dashboard: str = ""  # fingerprint of the dashboard body GitHub shows after this round
 
     @property
     def fully_read(self) -> frozenset[int]:
@@ -313,18 +322,24 @@ class GitHubSource:
         self, client: Github, full_name: str, config: Config, content: Path, *, feedback_on: bool
     ) -> None:
         self.repo = client.get_repo(full_name)  # lazy: no request
+        self.full_name = full_name
         self.config = config
         self.state_path = content / syncstate.STATE_NAME
         self.feedback_on = feedback_on
         # What feedback wrote in this process: survives a reset after a rejected push.
         self.written: dict[int, syncstate.IssueRecord] = {}
         self.round: _Round | None = None
+        # Issues of the last listing labelled as the editors' dashboard (raw JSON).
+        self.dashboards: list[dict[str, Any]] = []
+
+    def _is_dashboard_candidate(self, raw: Mapping[str, Any]) -> bool:
+        labels = raw.get("labels") or []
+        names = {label.get("name") for label in labels if isinstance(label, Mapping)}
+        return self.config.labels.dashboard in names
 
     def _list_issues(self, since: datetime | None) -> tuple[list[Issue], datetime | None]:
         """The submissions updated at or after since (all when None), and when listing began."""
-        options: dict[str, Any] = (
-            {"labels": [self.config.labels.submission]} if since is None else {"since": since}
-        )
+        options: dict[str, Any] = {} if since is None else {"since": since}
         listing = self.repo.get_issues(
             state="all",
             sort="created",
@@ -337,7 +352,10 @@ class GitHubSource:
             for item in _forgetting(listing):
                 if not started:
                     started.append(_served_at(item))
-                yield _raw(item)
+                raw = _raw(item)
+                if self._is_dashboard_candidate(raw):
+                    self.dashboards.append(raw)
+                yield raw
 
         issues = _issues(raws())
         return issues, started[0] if started else None
@@ -358,6 +376,7 @@ class GitHubSource:
         """
         state = syncstate.load(self.state_path)
         since = None if full else state.last_seen
+        self.dashboards = []
         try:
             listed, started = self._list_issues(since)
             submission = self.config.labels.submission
@@ -379,7 +398,15 @@ class GitHubSource:
             if labels:
                 added[issue.number] = labels
             issues.append(replace(issue, labels=issue.labels | labels) if labels else issue)
-        self.round = _Round(state, tuple(issues), comments, MappingProxyType(added), newest)
+        self.round = _Round(
+            state,
+            tuple(issues),
+            comments,
+            MappingProxyType(added),
+            newest,
+            complete=since is None,
+            dashboard=state.dashboard,
+        )
         return Fetched(tuple(issues), complete=since is None)
 
     def feedback(self, plan: Plan) -> None:
@@ -407,6 +434,27 @@ class GitHubSource:
                 f"(hoogstens {self.config.writes_per_run} schrijfacties per sync, zie "
                 "GITHUB_WRITES_PER_RUN); de volgende sync gaat verder"
             )
+        submissions = any(d.state is not State.IGNORED for d in plan.decisions)
+        budget_left = outcome.writes < self.config.writes_per_run
+        if self.round.complete and budget_left and (submissions or self.dashboards):
+            self._keep_dashboard(self.round, plan, outcome)
+
+    def _keep_dashboard(self, current: _Round, plan: Plan, outcome: feedback.Outcome) -> None:
+        """Rewrite the editors' dashboard after a complete listing, only when its text changed
+        (its fingerprint is in the sync state, so an unchanged one costs no request)."""
+        problems = [f"issue #{number}: niet gevonden op GitHub" for number in outcome.failed]
+        if outcome.deferred:
+            problems.append(f"{len(outcome.deferred)} issues wachten nog op hun statusreactie")
+        body = dashboard.render(
+            plan,
+            current.listed,
+            self.config,
+            repo_name=self.full_name,
+            as_of=current.newest,
+            problems=problems,
+        )
+        if dashboard.refresh(self.repo, body, self.config, self.dashboards):
+            current.dashboard = feedback.fingerprint(body)
 
     def finish(self, plan: Plan) -> None:
         """Save the state: list from the newest update seen, or from a skipped issue's."""
@@ -433,10 +481,11 @@ class GitHubSource:
             waiting = (*current.outcome.failed, *current.outcome.deferred)
             failed = [by_number[number].updated_at for number in waiting]
             last_seen = min([current.newest or state.last_seen, *failed])
-        new = syncstate.SyncState(last_seen, MappingProxyType(records))
+        new = syncstate.SyncState(last_seen, MappingProxyType(records), current.dashboard)
         # A quiet listing of one page is as cheap next time: save only what is worth a commit.
         worth = (
             dict(records) != dict(state.issues)
+            or current.dashboard != state.dashboard
             or plan.changes_files
             or len(current.listed) > PER_PAGE
             or (state.last_seen is None and last_seen is not None)
@@ -461,7 +510,8 @@ def _client(write_pause: float = 1.0) -> Github:
     )
 
 
-def _repo_name(args: argparse.Namespace) -> str:
+def repo_name(args: argparse.Namespace) -> str:
+    """The OWNER/NAME given with --repo; SourceError when it has another form."""
     name = str(getattr(args, "repo", "") or "")
     if not REPO_NAME.fullmatch(name):
         raise SourceError(f"--repo moet de vorm EIGENAAR/NAAM hebben, niet {name!r}")
@@ -470,7 +520,7 @@ def _repo_name(args: argparse.Namespace) -> str:
 
 def open_source(args: argparse.Namespace, config: Config) -> GitHubSource:
     """The GitHub source for `sync --repo` (token from GITHUB_TOKEN, base from GITHUB_API_URL)."""
-    name = _repo_name(args)
+    name = repo_name(args)
     return GitHubSource(
         _client(config.write_pause),
         name,
@@ -499,7 +549,7 @@ def label_changes(
 
 def run_labels(args: argparse.Namespace, config: Config) -> int:
     """`labels --repo`: create or update the labels with Dutch descriptions and colours."""
-    repo = _client(config.write_pause).get_repo(_repo_name(args))
+    repo = _client(config.write_pause).get_repo(repo_name(args))
     try:
         found = {label.name.lower(): label for label in repo.get_labels()}
         existing = {

@@ -15,7 +15,7 @@ import pytest
 from github import Github
 
 from pipeline import dashboard
-from pipeline.dashboard import MARKER, Row, dashboard_body, refresh, rows_from_plan, sync_dashboard
+from pipeline.dashboard import MARKER, Row, dashboard_body, render, rows_from_plan, sync_dashboard
 from pipeline.model import Issue, issue_from_json
 from pipeline.plan import plan_sync
 from pipeline.posts import SUMMARY_PLACEHOLDER, post_text
@@ -74,13 +74,19 @@ def run(client: Github, github: FakeGitHub) -> int:
     issues = submissions(client, github)
     plan = plan_sync(issues, {}, FORM, CONFIG, complete=True, check_markdown=CHECK)
     github.reset_log()
-    return refresh(
-        client.get_repo(github.full_name),
+    repo = client.get_repo(github.full_name)
+    body = render(
         plan,
         issues,
         CONFIG,
+        repo_name=github.full_name,
         as_of=max(issue.updated_at for issue in issues),
     )
+    try:
+        return sync_dashboard(repo, body, CONFIG)
+    except SourceError as error:
+        print(f"waarschuwing: {error}")
+        return -1
 
 
 def dashboards(github: FakeGitHub) -> list[dict[str, Any]]:

@@ -9,7 +9,14 @@ import pytest
 
 from pipeline.syncstate import STATE_NAME, load
 from tests.github.fakegithub import FakeGitHub
-from tests.github.test_sync import ISSUE_COMMENTS, WRITES, status_comments, story, sync
+from tests.github.test_sync import (
+    ISSUE_COMMENTS,
+    WRITES,
+    status_comments,
+    story,
+    submissions,
+    sync,
+)
 
 NEW = 700
 BUDGET = 300
@@ -35,13 +42,13 @@ def test_700_new_submissions_are_answered_over_three_runs(
         waiting = re.search(r"nog (\d+) issues wachten", out)
         left = NEW - run * BUDGET
         assert (int(waiting.group(1)) if waiting else 0) == max(left, 0), out
-        answered.append(sum(1 for n in github.issues if status_comments(github, n)))
+        answered.append(sum(1 for n in submissions(github) if status_comments(github, n)))
         # The stories go online at once; only the comments wait.
         assert len(list((content / "verhalen").glob("*.md"))) == NEW // 50
         assert load(content / STATE_NAME).last_seen is not None
 
     assert answered == [BUDGET, 2 * BUDGET, NEW]
-    assert all(len(status_comments(github, n)) == 1 for n in github.issues)
+    assert all(len(status_comments(github, n)) == 1 for n in submissions(github))
 
     github.reset_log()
     code, out, _ = sync(capsys, github, content, "--max-writes", str(BUDGET))

@@ -31,7 +31,7 @@ def test_examples_cover_every_state_and_sector() -> None:
         check_markdown=CHECK,
     )
     states = Counter(decision.state for decision in plan.decisions)
-    assert set(states) == set(State) - {State.IGNORED, State.FAILED}
+    assert set(states) == set(State) - {State.IGNORED, State.FAILED, State.CHANGED}
     assert states[State.SHORTLISTED] == 1
     assert states[State.LATE] == states[State.WITHDRAWN] == states[State.INCOMPLETE] == 1
     sectors = {d.submission.sector for d in plan.decisions if d.submission is not None}
