@@ -46,6 +46,7 @@ test: $(STAMP) $(NPM_STAMP) ## set up everything and run the whole test suite
 	scripts/system-deps.sh
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 	$(PY) -m pytest -n $(JOBS) --dist loadgroup
 
 fuzz: $(STAMP) ## fuzz parse, validate, render and the build longer (FUZZ_EXAMPLES=2000)
@@ -69,6 +70,6 @@ bench: $(STAMP) $(NPM_STAMP) ## run the benchmarks (ours, plain Pelican, Hugo), 
 	$(PY) -m bench
 
 clean: ## remove everything the builds and tests generate (not .venv or node_modules)
-	rm -rf output cache .build test-artifacts .pytest_cache .ruff_cache .hypothesis
+	rm -rf output cache .build test-artifacts .pytest_cache .ruff_cache .mypy_cache .hypothesis
 	find . -path ./.venv -prune -o -path ./node_modules -prune -o -name __pycache__ -type d \
 		-exec rm -rf {} +

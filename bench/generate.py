@@ -186,7 +186,8 @@ def _break(
         return answers
     victim = rng.choice(required)
     if victim.type == "checkboxes":
-        ticks = list(answers.get(victim.id, ()) or (True,) * len(victim.options))
+        given = answers.get(victim.id, ())
+        ticks = list(given if isinstance(given, tuple) and given else (True,) * len(victim.options))
         ticks[rng.randrange(len(ticks))] = False
         return {**answers, victim.id: tuple(ticks)}
     return {**answers, victim.id: ""}

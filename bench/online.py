@@ -48,7 +48,8 @@ def seed(server: FakeGitHub, issues: list[IssueJSON]) -> None:
 def unchecked() -> Iterator[None]:
     """The test server without its OpenAPI check: only while preparing, never while measuring."""
     saved = openapi.response_errors, openapi.request_errors
-    openapi.response_errors = openapi.request_errors = lambda *args: []
+    openapi.response_errors = lambda *args: []
+    openapi.request_errors = lambda *args: []
     try:
         yield
     finally:

@@ -31,4 +31,5 @@ def write_plain_story(source: Path, dest_dir: Path) -> Path:
 def write_plain_content(stories: Path, dest_dir: Path) -> int:
     """Write plain twins of all synced story files; return how many."""
     dest_dir.mkdir(parents=True, exist_ok=True)
-    return sum(1 for source in sorted(stories.glob("*.md")) if write_plain_story(source, dest_dir))
+    written = [write_plain_story(source, dest_dir) for source in sorted(stories.glob("*.md"))]
+    return len(written)

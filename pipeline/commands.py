@@ -58,7 +58,8 @@ def comment_from_json(data: Mapping[str, Any]) -> Comment | None:
     comment_id = data.get("id")
     if match is None or not isinstance(comment_id, int):
         return None
-    user = data.get("user") if isinstance(data.get("user"), Mapping) else {}
+    raw_user = data.get("user")
+    user: Mapping[str, Any] = raw_user if isinstance(raw_user, Mapping) else {}
     login = user.get("login")
     try:
         created = parse_timestamp(data.get("created_at"), "created_at")
@@ -87,7 +88,8 @@ def by_author(comment: Comment, issue: Issue) -> bool:
 class Command(Protocol):
     """One command: when it applies, who may use it, and the labels it adds (its effect)."""
 
-    name: str
+    @property
+    def name(self) -> str: ...
 
     def applies(self, comment: Comment) -> bool: ...
 

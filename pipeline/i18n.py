@@ -134,7 +134,7 @@ def json_reason(error: json.JSONDecodeError) -> str:
     return f"regel {error.lineno}, kolom {error.colno}: {what}"
 
 
-def yaml_reason(error: Exception) -> str:
+def yaml_reason(error: BaseException) -> str:
     """Where a YAML text is wrong, in Dutch (PyYAML's own explanation is English)."""
     mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
     if mark is not None:
@@ -151,7 +151,7 @@ def github_status_reason(status: int) -> str:
     return f"GitHub antwoordde met status {status}"
 
 
-def network_reason(error: Exception) -> str:
+def network_reason(error: BaseException) -> str:
     """A transport error talking to GitHub (requests, urllib3), in Dutch."""
     name = type(error).__name__
     if "Timeout" in name:
@@ -159,8 +159,7 @@ def network_reason(error: Exception) -> str:
     if "SSL" in name:
         return f"GitHub onbereikbaar: de beveiligde verbinding mislukte; {OFFLINE_HINT}"
     return (
-        "GitHub onbereikbaar: controleer de netwerkverbinding en GITHUB_API_URL, "
-        f"of {OFFLINE_HINT}"
+        f"GitHub onbereikbaar: controleer de netwerkverbinding en GITHUB_API_URL, of {OFFLINE_HINT}"
     )
 
 

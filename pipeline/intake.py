@@ -19,7 +19,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email import policy
-from email.message import EmailMessage
+from email.message import EmailMessage, MIMEPart
 from email.utils import getaddresses, parsedate_to_datetime
 from html.parser import HTMLParser
 from pathlib import Path
@@ -151,7 +151,7 @@ def html_to_text(html: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n")
 
 
-def _decode(part: EmailMessage) -> str:
+def _decode(part: MIMEPart) -> str:
     """A text part's content: transfer encoding undone, charset applied, best effort."""
     payload = part.get_payload(decode=True)
     data = payload if isinstance(payload, bytes) else b""

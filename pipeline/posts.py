@@ -28,7 +28,7 @@ def post_text(title: str, when: datetime | str, author: str, slug: str | None = 
     if slug is not None:
         metadata["slug"] = slug
     metadata |= {"author": author, "summary": SUMMARY_PLACEHOLDER}
-    post = frontmatter.Post(BODY_PLACEHOLDER, **metadata)
+    post = frontmatter.Post(BODY_PLACEHOLDER, handler=None, **metadata)
     return frontmatter.dumps(post, sort_keys=False) + "\n"
 
 

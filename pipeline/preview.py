@@ -74,6 +74,8 @@ def run(
     """Serve until stop is set, calling rebuild after each batch of saved changes; Ctrl-C
     raises KeyboardInterrupt after the server was shut down."""
     host, port = server.server_address[:2]
+    if not isinstance(host, str):  # the socket API allows a bytes host; show it as text
+        host = bytes(host).decode()
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     print(f"de site draait op http://{host}:{port}/ (stoppen: Ctrl-C)", flush=True)

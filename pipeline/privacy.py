@@ -165,7 +165,7 @@ class View:
 
         The new characters map to the whole source span of what they replace.
         """
-        if self.starts is None:
+        if self.starts is None or self.ends is None:
             return View(self._rewritten_text(cuts), None, None)
         parts: list[str] = []
         starts: list[int] = []

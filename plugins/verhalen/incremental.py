@@ -27,6 +27,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
+from types import TracebackType
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -170,8 +171,9 @@ def _project_modules(root: Path) -> Iterator[Path]:
     venv = f"{root}{os.sep}.venv{os.sep}"
     for module in list(sys.modules.values()):
         source = getattr(module, "__file__", None)
-        inside = bool(source) and source.startswith(prefix) and not source.startswith(venv)
-        if inside and source.endswith(".py"):
+        if not isinstance(source, str) or source.startswith(venv):
+            continue
+        if source.startswith(prefix) and source.endswith(".py"):
             yield Path(source)
 
 
@@ -211,10 +213,15 @@ class _KeepIfSame(io.StringIO):
         self.path = path
         self.encoding_name = encoding
 
-    def __exit__(self, *exc_info: object) -> None:
-        if exc_info[0] is None:
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        if exc_type is None:
             write_if_changed(Path(self.path), self.getvalue().encode(self.encoding_name))
-        super().__exit__(*exc_info)
+        super().__exit__(exc_type, exc, traceback)
 
 
 def write_if_changed(path: Path, data: bytes) -> bool:
@@ -228,7 +235,7 @@ def write_if_changed(path: Path, data: bytes) -> bool:
     return True
 
 
-class UnchangedFileWriter(Writer):
+class UnchangedFileWriter(Writer):  # type: ignore[misc]  # Pelican is untyped
     """Pelican's writer, except that a file whose rendered bytes equal the file on disk is left."""
 
     def __init__(self, output_path: str, settings: dict[str, Any] | None = None) -> None:
@@ -337,7 +344,7 @@ def relative_cache_keys(generator: Any) -> None:
         readers._cache = _RelativeKeys(generator.settings["PATH"], cache)
 
 
-class _RelativeKeys(dict):
+class _RelativeKeys(dict[str, Any]):
     """A cache dict whose keys are stored relative to one folder; pickles as a plain dict."""
 
     def __init__(self, base: str, data: Mapping[str, Any]) -> None:

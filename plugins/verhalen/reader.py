@@ -11,7 +11,7 @@ from pelican.plugins.yaml_metadata.yaml_metadata import YAMLMetadataReader
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class FastYAMLMetadataReader(YAMLMetadataReader):
+class FastYAMLMetadataReader(YAMLMetadataReader):  # type: ignore[misc]  # Pelican is untyped
     """Reads front matter with SAFE_LOADER (1.1 ms -> 0.2 ms per story, measured).
 
     Anything that does not load as a mapping goes to the plugin's own method, so broken
@@ -23,9 +23,12 @@ class FastYAMLMetadataReader(YAMLMetadataReader):
             metadata = yaml.load(text, Loader=SAFE_LOADER)  # noqa: S506 -- a safe loader
         except yaml.YAMLError:
             metadata = None
+        parsed: dict[str, Any]
         if not isinstance(metadata, dict):
-            return super()._load_yaml_metadata(text, source_path)
-        return self._parse_yaml_metadata(metadata, source_path)
+            parsed = super()._load_yaml_metadata(text, source_path)
+        else:
+            parsed = self._parse_yaml_metadata(metadata, source_path)
+        return parsed
 
 
 def use_fast_reader(readers: Any) -> None:

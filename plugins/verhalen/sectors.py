@@ -35,6 +35,11 @@ class SectorIndex:
     by_name: dict[str, Sector] = field(default_factory=dict)
     rejected: tuple[str, ...] = ()
 
+    def of(self, story: Any) -> Sector | None:
+        """The sector of a story, or None when it names none the index knows."""
+        name = getattr(story, "sector", None)
+        return self.by_name.get(name) if isinstance(name, str) else None
+
 
 def form_sectors(form_path: Path) -> tuple[str, ...]:
     """The sector options of the issue form; FormError when it cannot be read."""
@@ -77,8 +82,8 @@ def sector_index(
     for name in names:
         group(name)
     for story in stories:
-        name = getattr(story, "sector", None)
-        if isinstance(name, str) and name.strip() and (found := group(name)) is not None:
+        sector = getattr(story, "sector", None)
+        if isinstance(sector, str) and sector.strip() and (found := group(sector)) is not None:
             found.append(story)
     sectors = {
         slug: Sector(

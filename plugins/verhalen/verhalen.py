@@ -127,7 +127,7 @@ def add_listings(generator: Any) -> None:
         found,
         # The body as read (and sanitised); links are not resolved yet and need not be.
         lambda story: plain_excerpt(getattr(story, "_content", "") or "", words),
-        lambda story: sectors.by_name.get(getattr(story, "sector", None)),
+        sectors.of,
     )
     ensure_category(generator, stories_dir)
     drop_unwritten_authors(generator)
