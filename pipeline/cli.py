@@ -31,6 +31,7 @@ from pipeline.form import Form, FormError, load_form
 from pipeline.plan import Plan, plan_sync
 from pipeline.settings import Config, SettingsError, load_config, read_settings_file
 from pipeline.sources import Fetched, JsonFileSource, Source, SourceError
+from pipeline.state import State
 from pipeline.store import StoreError, apply_plan, read_existing
 from pipeline.validate import display_title
 
@@ -81,7 +82,8 @@ def _open_source(args: argparse.Namespace, config: Config) -> Source:
     github = _online("github")
     github.repo_name(args)  # a malformed name is the first thing to fix
     _require_token(args.command)
-    return github.open_source(args, config)
+    source: Source = github.open_source(args, config)  # the module is imported by name
+    return source
 
 
 def _content(args: argparse.Namespace, config: Config) -> Path:
@@ -135,10 +137,17 @@ def _plan(args: argparse.Namespace, config: Config, source: Source, content: Pat
 
 
 def _sync_once(args: argparse.Namespace, config: Config, source: Source, content: Path) -> None:
-    """One sync: plan, tell the issues (GitHub), write the files, remember the state."""
-    plan = _plan(args, config, source, content)
+    """One sync: plan, tell the issues (GitHub), write the files, remember the state.
+
+    An issue that turns out to be gone from GitHub (deleted or transferred: 404 or 410 on
+    writing to it) is planned again as gone, so its story leaves the site in this sync."""
+    fetched = source.fetch(full=args.full)
+    form = load_form(config.form_path)
+    plan = plan_fetched(fetched, form, config, content)
     if not args.no_feedback:
-        source.feedback(plan)
+        gone = source.feedback(plan)
+        if gone:
+            plan = plan_fetched(fetched.without(gone), form, config, content)
     changed = apply_plan(plan, content, config)
     for path in changed:
         print(f"{'verwijderd' if path in plan.deletes else 'geschreven'}: {path.as_posix()}")
@@ -204,7 +213,8 @@ def status_table(
     labels names each problem's field as the form shows it (see field_labels)."""
     names = {**PSEUDO_FIELD_LABELS, **(labels or {})}
     rows = [("nr", "titel", "status", "stemmen", "problemen")]
-    for decision in plan.decisions:
+    submissions = [d for d in plan.decisions if d.state is not State.IGNORED]
+    for decision in submissions:
         votes = str(votes_by_number.get(decision.number, "-"))
         fields = (names.get(field, field) for field, _ in decision.problems)
         problems = ", ".join(dict.fromkeys(fields)) or "-"
@@ -215,7 +225,7 @@ def status_table(
         "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
         for row in rows
     ]
-    for decision in plan.decisions:
+    for decision in submissions:
         for field, message in decision.problems:
             lines.append(f"#{decision.number} {names.get(field, field)}: {message}")
     return "\n".join(lines)
@@ -231,6 +241,8 @@ def cmd_status(args: argparse.Namespace) -> int:
     titles = {issue.number: display_title(issue.title, form) for issue in fetched.issues}
     votes = {issue.number: issue.votes for issue in fetched.issues}
     print(status_table(plan, titles, votes, field_labels(form)))
+    for line in plan.report:
+        print(line)
     return EXIT_OK
 
 
@@ -239,7 +251,8 @@ def _site_source(args: argparse.Namespace, config: Config) -> Source:
     if os.environ.get("GITHUB_TOKEN") and repo:
         args.repo = repo
         print(f"echte inzendingen uit {repo}")
-        return _online("github").open_source(args, config)
+        source: Source = _online("github").open_source(args, config)
+        return source
     print(f"voorbeeldinzendingen uit {args.examples} (geen GITHUB_TOKEN of repository)")
     return JsonFileSource(Path(args.examples))
 
@@ -382,6 +395,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-feedback", action="store_true", help="geen reacties of labels op GitHub"
     )
     sync.add_argument("--full", action="store_true", help="alle issues ophalen, niet alleen nieuwe")
+    sync.add_argument(
+        "--event",
+        metavar="BESTAND",
+        help="het webhookbericht dat deze sync startte (GITHUB_EVENT_PATH), met --repo: een "
+        "verwijderd of verplaatst issue gaat dan meteen van de site",
+    )
     sync.add_argument(
         "--max-writes",
         type=_count,

@@ -202,8 +202,7 @@ def dashboard_body(
         "Dit overzicht werkt zichzelf bij na elke verwerking van de inzendingen; wat je hier "
         "zelf aanpast, wordt overschreven. Elke regel linkt naar het verhaal op GitHub.",
         "",
-        f"Stand van zaken: de laatste wijziging aan een inzending was op "
-        f"{format_date(day, format='long', locale='nl')}.",
+        f"Stand van zaken op {format_date(day, format='long', locale='nl')}.",
         "",
         f"[**Nieuw bericht schrijven**]({new_post_url(repo, day.isoformat(), author)}) · "
         f"[Handleiding voor de redactie]({repo_url}/blob/main/docs/redactie.md)",

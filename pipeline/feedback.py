@@ -90,7 +90,7 @@ def marker(state: State) -> str:
 
 def is_status_comment(body: str | None) -> bool:
     """True when a comment body is one of the pipeline's status comments."""
-    return bool(body) and body.lstrip().startswith(MARKER)  # type: ignore[union-attr]
+    return body is not None and body.lstrip().startswith(MARKER)
 
 
 def status_text(decision: Decision) -> str | None:
@@ -147,7 +147,7 @@ def plan_writes(
     for decision in decisions:
         issue = issues.get(decision.number)
         text = status_text(decision)
-        if issue is None or text is None:
+        if issue is None or text is None or issue.deleted:  # nothing to write to
             continue
         record = records.get(decision.number)
         body = None if record is not None and record.fingerprint == fingerprint(text) else text

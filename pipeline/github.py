@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 from types import MappingProxyType
@@ -16,15 +16,23 @@ from typing import Any
 from urllib.parse import quote
 
 import requests
-from github import Auth, Github, GithubException, GithubRetry, RateLimitExceededExceedsMaxWait
+from github import (
+    Auth,
+    Consts,
+    Github,
+    GithubException,
+    GithubRetry,
+    RateLimitExceededExceedsMaxWait,
+)
 from github.Repository import Repository
 
 from pipeline import dashboard, feedback, i18n, syncstate
 from pipeline.commands import Comment, command_labels, comment_from_json
+from pipeline.feedback import Outcome
 from pipeline.model import Issue, IssueDataError, issue_from_json
 from pipeline.plan import Plan
 from pipeline.settings import Config
-from pipeline.sources import Fetched, SourceError
+from pipeline.sources import Fetched, JsonFileSource, SourceError
 from pipeline.state import State
 
 API_URL = "https://api.github.com"
@@ -116,9 +124,10 @@ def connect(
     pauses: (seconds between requests, seconds between writes); None keeps PyGithub's polite
     defaults, which GitHub asks for to avoid secondary limits.
     """
-    extra: dict[str, float] = {}
-    if pauses is not None:
-        extra = {"seconds_between_requests": pauses[0], "seconds_between_writes": pauses[1]}
+    between_requests, between_writes = pauses or (
+        Consts.DEFAULT_SECONDS_BETWEEN_REQUESTS,
+        Consts.DEFAULT_SECONDS_BETWEEN_WRITES,
+    )
     return Github(
         auth=Auth.Token(token),
         base_url=base_url.rstrip("/"),
@@ -126,14 +135,16 @@ def connect(
         timeout=timeout,
         retry=retry if retry is not None else make_retry(),
         lazy=True,
-        **extra,
+        seconds_between_requests=between_requests,
+        seconds_between_writes=between_writes,
     )
 
 
 def _raw(item: Any) -> dict[str, Any]:
     """The JSON of a list item as received. Not `raw_data`: on a list item that property
     fetches the whole object again, one request per item."""
-    return item._rawData  # type: ignore[no-any-return]
+    raw: dict[str, Any] = item._rawData
+    return raw
 
 
 def _forgetting(listing: Any) -> Iterator[Any]:
@@ -174,11 +185,12 @@ GITHUB_ERRORS = (GithubException, requests.RequestException)
 
 @contextmanager
 def _not_found() -> Iterator[None]:
-    """Turn a 404 into feedback.NotFound, which skips one issue instead of the sync."""
+    """Turn a 404 or 410 (deleted, transferred) into feedback.NotFound, which skips one issue
+    instead of the sync."""
     try:
         yield
     except GithubException as error:
-        if error.status == 404:
+        if error.status in (404, 410):
             raise feedback.NotFound(str(error.status)) from error
         raise
 
@@ -267,7 +279,6 @@ class _Round:
     # GitHub's time of our last write to each issue this round.
     written_at: dict[int, datetime] = field(default_factory=dict)
     complete: bool = False  # every submission was listed
-    dashboard: str = ""  # fingerprint of the dashboard body GitHub shows after this round
 
     @property
     def fully_read(self) -> frozenset[int]:
@@ -315,12 +326,30 @@ def _issues(raws: Iterable[Mapping[str, Any]]) -> list[Issue]:
     return [issue for issue in issues if not issue.is_pull_request]
 
 
+def _with_event(listed: list[Issue], event: Path | None) -> list[Issue]:
+    """The listing, plus the issue of a `deleted` or `transferred` webhook event: GitHub no
+    longer lists it, so only the event can say that its story must go now."""
+    if event is None:
+        return listed
+    gone = [issue for issue in JsonFileSource(event).fetch(full=False).issues if issue.deleted]
+    numbers = {issue.number for issue in gone}
+    return [issue for issue in listed if issue.number not in numbers] + gone
+
+
 class GitHubSource:
     """sources.Source over the GitHub API, incremental through the sync state file."""
 
     def __init__(
-        self, client: Github, full_name: str, config: Config, content: Path, *, feedback_on: bool
+        self,
+        client: Github,
+        full_name: str,
+        config: Config,
+        content: Path,
+        *,
+        feedback_on: bool,
+        event: Path | None = None,
     ) -> None:
+        self.event = event
         self.repo = client.get_repo(full_name)  # lazy: no request
         self.full_name = full_name
         self.config = config
@@ -387,7 +416,8 @@ class GitHubSource:
             comments = self._list_comments(since_when, numbers) if unread else ()
         except GITHUB_ERRORS as error:
             raise failure(error) from error
-        newest = max((issue.updated_at for issue in listed), default=None)
+        listed = _with_event(listed, self.event)
+        newest = max((issue.updated_at for issue in listed if not issue.deleted), default=None)
         if newest is not None and started is not None:
             # An issue on a page already read may change while later pages are read.
             newest = min(newest, started)
@@ -405,14 +435,14 @@ class GitHubSource:
             MappingProxyType(added),
             newest,
             complete=since is None,
-            dashboard=state.dashboard,
         )
         return Fetched(tuple(issues), complete=since is None)
 
-    def feedback(self, plan: Plan) -> None:
-        """Write the status comments and labels whose state changed; print what was done."""
+    def feedback(self, plan: Plan) -> frozenset[int]:
+        """Write the status comments and labels whose state changed; print what was done.
+        Returns the issues GitHub no longer has (see Source.feedback)."""
         if not self.feedback_on or self.round is None:
-            return
+            return frozenset()
         records = {**self.round.state.issues, **self.written}
         writes = feedback.plan_writes(
             plan.decisions, self.round.by_number, records, self.round.added
@@ -438,10 +468,12 @@ class GitHubSource:
         budget_left = outcome.writes < self.config.writes_per_run
         if self.round.complete and budget_left and (submissions or self.dashboards):
             self._keep_dashboard(self.round, plan, outcome)
+        return frozenset(outcome.failed)
 
-    def _keep_dashboard(self, current: _Round, plan: Plan, outcome: feedback.Outcome) -> None:
+    def _keep_dashboard(self, current: _Round, plan: Plan, outcome: Outcome) -> None:
         """Rewrite the editors' dashboard after a complete listing, only when its text changed
-        (its fingerprint is in the sync state, so an unchanged one costs no request)."""
+        (the listing holds its current text, so an unchanged one costs no request). Ages are
+        counted in days up to today: the text changes at most once a day by itself."""
         problems = [f"issue #{number}: niet gevonden op GitHub" for number in outcome.failed]
         if outcome.deferred:
             problems.append(f"{len(outcome.deferred)} issues wachten nog op hun statusreactie")
@@ -450,11 +482,10 @@ class GitHubSource:
             current.listed,
             self.config,
             repo_name=self.full_name,
-            as_of=current.newest,
+            as_of=datetime.now(UTC),
             problems=problems,
         )
-        if dashboard.refresh(self.repo, body, self.config, self.dashboards):
-            current.dashboard = feedback.fingerprint(body)
+        dashboard.refresh(self.repo, body, self.config, self.dashboards)
 
     def finish(self, plan: Plan) -> None:
         """Save the state: list from the newest update seen, or from a skipped issue's."""
@@ -480,12 +511,12 @@ class GitHubSource:
             by_number = current.by_number
             waiting = (*current.outcome.failed, *current.outcome.deferred)
             failed = [by_number[number].updated_at for number in waiting]
-            last_seen = min([current.newest or state.last_seen, *failed])
-        new = syncstate.SyncState(last_seen, MappingProxyType(records), current.dashboard)
+            start = current.newest or state.last_seen  # None: list everything next time
+            last_seen = None if start is None else min([start, *failed])
+        new = syncstate.SyncState(last_seen, MappingProxyType(records))
         # A quiet listing of one page is as cheap next time: save only what is worth a commit.
         worth = (
             dict(records) != dict(state.issues)
-            or current.dashboard != state.dashboard
             or plan.changes_files
             or len(current.listed) > PER_PAGE
             or (state.last_seen is None and last_seen is not None)
@@ -527,6 +558,7 @@ def open_source(args: argparse.Namespace, config: Config) -> GitHubSource:
         config,
         _content(args, config),
         feedback_on=not getattr(args, "no_feedback", False),
+        event=Path(args.event) if getattr(args, "event", None) else None,
     )
 
 

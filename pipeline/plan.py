@@ -87,6 +87,8 @@ class Plan:
         lines += [f"verwijderen: {path.as_posix()}" for path in self.deletes]
         lines += [f"overgeslagen (met de hand bewerkt): {path.as_posix()}" for path in self.skipped]
         for decision in self.decisions:
+            if decision.state is State.IGNORED:
+                continue  # no submission: nothing to say
             extra = f" ({len(decision.problems)} problemen)" if decision.problems else ""
             if decision.failure:
                 extra = f" ({decision.failure})"
@@ -135,8 +137,12 @@ def _existing_stories(
             continue
         try:
             metadata, body = split_story(text)
-        except Exception:  # unreadable front matter: treat as hand-edited and report
+        except Exception:  # unreadable front matter: treated as hand-edited, and said
             metadata, body = {}, ""
+            report.append(
+                f"{path.as_posix()} is onleesbaar (kapotte front matter): de pipeline laat "
+                "het staan; herstel of verwijder het bestand"
+            )
         number = int(match.group("number"))
         stories[number] = _Existing(number, path, text, metadata, is_hand_edited(text), body)
     return stories, report
@@ -273,7 +279,8 @@ def _story_change(
             f"{config.shortlist_size} keuzes met meer stemmen"
         )
         decision = replace(decision, state=State.PUBLISHED)
-    if decision.submission is None:
+    submission = decision.submission
+    if submission is None:
         if story is not None:
             out.deletes.append(path)
             if story.hand_edited:  # hand edits never keep a story that left the site
@@ -290,15 +297,15 @@ def _story_change(
         decision = replace(decision, hand_edited=True)
     else:
         text = render_story(
-            decision.submission,
+            submission,
             shortlisted=decision.number in picks,
             late=decision.late,
             timezone=config.timezone,
         )
-        if story is not None and _edited_since_approval(decision.submission, story, config):
+        if story is not None and _edited_since_approval(submission, story, config):
             approved_now = not decision.flagged and told == State.CHANGED.name.lower()
             if not approved_now:
-                decision, text = _hold(decision, story, decision.submission.votes, picks, config)
+                decision, text = _hold(decision, story, submission.votes, picks, config)
         if story is not None and story.text != text:
             text = _keep_modified_if_unchanged(story, text)
         if story is None or story.text != text:
@@ -390,7 +397,12 @@ def plan_sync(
             out.report.append(
                 f"issue #{number} bestaat niet meer: {story.path.as_posix()} verwijderd"
             )
-        elif not story.hand_edited and story.metadata.get("shortlisted") is not (number in picks):
+        elif story.hand_edited:
+            out.report.append(
+                f"issue #{number}: {story.path.as_posix()} is met de hand bewerkt en blijft "
+                "zoals het is"
+            )
+        elif story.metadata.get("shortlisted") is not (number in picks):
             out.writes[story.path] = restamp(story.text, shortlisted=number in picks)
 
     shortlist = render_shortlist(picks, ranking)

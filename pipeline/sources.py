@@ -29,6 +29,11 @@ class Fetched:
     issues: tuple[Issue, ...]
     complete: bool
 
+    def without(self, gone: frozenset[int]) -> Fetched:
+        """The same issues, those numbered in `gone` marked as no longer on GitHub."""
+        issues = tuple(replace(i, deleted=True) if i.number in gone else i for i in self.issues)
+        return Fetched(issues, self.complete)
+
 
 class Source(Protocol):
     """Where the sync gets issues from and where it reports back to."""
@@ -37,8 +42,9 @@ class Source(Protocol):
         """The issues to plan for (full=True: all of them, ignoring any incremental state)."""
         ...
 
-    def feedback(self, plan: Plan) -> None:
-        """Tell each issue what was decided (status comment, labels); a no-op offline."""
+    def feedback(self, plan: Plan) -> frozenset[int]:
+        """Tell each issue what was decided (status comment, labels); a no-op offline.
+        Returns the issues GitHub no longer has (404 or 410 on writing to them)."""
         ...
 
     def finish(self, plan: Plan) -> None:
@@ -83,8 +89,9 @@ class JsonFileSource:
             raise SourceError(f"{self.path} is geen geldige JSON: {json_reason(error)}") from error
         return issues_from_payload(data)
 
-    def feedback(self, plan: Plan) -> None:
+    def feedback(self, plan: Plan) -> frozenset[int]:
         """A file cannot be commented on."""
+        return frozenset()
 
     def finish(self, plan: Plan) -> None:
         """Nothing to remember for a file."""

@@ -36,12 +36,10 @@ class IssueRecord:
 
 @dataclass(frozen=True)
 class SyncState:
-    """`last_seen` is GitHub's `updated_at` to list from next time (None: list everything);
-    `dashboard` the fingerprint of the editors' dashboard body as last written."""
+    """`last_seen` is GitHub's `updated_at` to list from next time (None: list everything)."""
 
     last_seen: datetime | None = None
     issues: Mapping[int, IssueRecord] = field(default_factory=lambda: MappingProxyType({}))
-    dashboard: str = ""
 
 
 def _timestamp(moment: datetime) -> str:
@@ -53,7 +51,6 @@ def to_json(state: SyncState) -> str:
     data: dict[str, Any] = {
         "version": VERSION,
         "last_seen": None if state.last_seen is None else _timestamp(state.last_seen),
-        "dashboard": state.dashboard,
         "issues": {
             str(number): {
                 "state": record.state,
@@ -105,10 +102,7 @@ def from_json(text: str) -> SyncState:
     if not isinstance(issues, dict):
         raise ValueError("issues is not an object")
     records = {int(number): _record(record) for number, record in issues.items()}
-    dashboard = data.get("dashboard") or ""
-    if not isinstance(dashboard, str):
-        raise ValueError("dashboard is not a fingerprint")
-    return SyncState(moment, MappingProxyType(records), dashboard)
+    return SyncState(moment, MappingProxyType(records))
 
 
 def load(path: Path) -> SyncState:

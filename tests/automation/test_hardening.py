@@ -161,6 +161,8 @@ def test_submissions_triggers() -> None:
         "unlabeled",
         "closed",
         "reopened",
+        "deleted",
+        "transferred",
     }
     assert triggers["issue_comment"]["types"] == ["created"]
     minute, hour, *rest = triggers["schedule"][0]["cron"].split()

@@ -255,7 +255,7 @@ def test_outputs_follow_the_push_and_the_schedule_lists_everything(
     third, outputs = _run_step(tmp_path, github, checkout, "schedule", {"schedule": "17 * * * *"})
 
     assert third.returncode == 0, third.stdout + third.stderr
-    assert _origin_log(checkout) == log
+    assert _origin_log(checkout) == log, _git("show", "main", cwd=checkout.origin) + third.stdout
     assert outputs == {"pushed": "false", "sha": log[0]}
     assert _issue_lists(github) and not any("since" in query for query in _issue_lists(github))
     assert len(github.issue_comments(1)) == 1

@@ -288,7 +288,7 @@ def test_counts_per_state_and_the_waiting_oldest_first_with_their_age() -> None:
     assert _section(text, "Te laat binnengekomen, nog niet beoordeeld") == [
         f"- [#6 Verhaal 6]({base}/6): wacht sinds vandaag"
     ]
-    assert "de laatste wijziging aan een inzending was op 31 augustus 2012" in text
+    assert "Stand van zaken op 31 augustus 2012." in text
 
 
 def test_changed_ranking_and_shortlist() -> None:
