@@ -105,12 +105,13 @@ def dutch_argparse() -> Iterator[None]:
     """Let argparse speak Dutch while parsers are built and used (argparse looks up its
     gettext functions by module name at every call)."""
     translations = argparse_translations()
-    saved = argparse._, argparse.ngettext  # type: ignore[attr-defined]
-    argparse._, argparse.ngettext = translations.gettext, translations.ngettext  # type: ignore[attr-defined]
+    saved = argparse._, argparse.ngettext  # type: ignore[attr-defined]  # not in the stubs
+    argparse._ = translations.gettext  # type: ignore[attr-defined]  # not in the stubs
+    argparse.ngettext = translations.ngettext  # type: ignore[attr-defined]  # not in the stubs
     try:
         yield
     finally:
-        argparse._, argparse.ngettext = saved  # type: ignore[attr-defined]
+        argparse._, argparse.ngettext = saved  # type: ignore[attr-defined]  # not in the stubs
 
 
 def os_reason(error: OSError) -> str:

@@ -20,6 +20,7 @@ import sys
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from types import FrameType
 from typing import Any
 
 import markdown
@@ -32,6 +33,13 @@ DEFAULT_TIME_LIMIT = 1.0
 # frames deep under the default recursion limit of 1 000, so a text that converts within this
 # budget here always converts there too.
 DEPTH_BUDGET = 450
+# What the child process prints, and the problem each answer means.
+CHILD_ANSWERS: dict[str, ConversionProblem] = {
+    "ok": None,
+    "slow": "slow",
+    "deep": "deep",
+    "broken": "broken",
+}
 
 
 class ConversionTimeout(Exception):
@@ -71,10 +79,10 @@ def _alarm(seconds: float) -> Iterator[None]:
 
 def _stack_depth() -> int:
     depth = 0
-    frame = sys._getframe(1)
+    frame: FrameType | None = sys._getframe(1)
     while frame is not None:
         depth += 1
-        frame = frame.f_back  # type: ignore[assignment]  # None ends the walk
+        frame = frame.f_back
     return depth
 
 
@@ -117,8 +125,8 @@ def _convert_in_child(text: str, settings: Mapping[str, Any], limit: float) -> C
     except subprocess.TimeoutExpired:
         return "slow"
     answer = result.stdout.strip()
-    if result.returncode == 0 and answer in ("ok", "slow", "deep", "broken"):
-        return None if answer == "ok" else answer  # type: ignore[return-value]  # checked
+    if result.returncode == 0 and answer in CHILD_ANSWERS:
+        return CHILD_ANSWERS[answer]
     return "broken"
 
 
