@@ -26,13 +26,15 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import ModuleType
 
-from pipeline import forget, i18n, markdown_guard, sitebuild, syncstate
+from pipeline import forget, i18n, markdown_guard, sitebuild
 from pipeline.form import Form, FormError, load_form
-from pipeline.plan import Plan, plan_sync
+from pipeline.plan import Plan
 from pipeline.settings import Config, SettingsError, load_config, read_settings_file
-from pipeline.sources import Fetched, JsonFileSource, Source, SourceError
+from pipeline.sources import JsonFileSource, Source, SourceError
 from pipeline.state import State
-from pipeline.store import StoreError, apply_plan, read_existing
+from pipeline.store import StoreError, apply_plan, load_state, read_existing
+from pipeline.sync import Fetched, SyncPlan, plan_run
+from pipeline.syncstate import STATE_NAME, SyncState
 from pipeline.validate import display_title
 
 EXIT_OK = 0
@@ -90,25 +92,28 @@ def _content(args: argparse.Namespace, config: Config) -> Path:
     return Path(args.content).resolve() if args.content else config.content
 
 
-def plan_fetched(fetched: Fetched, form: Form, config: Config, content: Path) -> Plan:
-    """Plan a sync of these issues against the story files in `content`, every story body
-    converted under markdown_guard's bounds; our own failures on an issue are logged."""
-    plan = plan_sync(
-        fetched.issues,
+def plan_fetched(
+    fetched: Fetched, state: SyncState, form: Form, config: Config, content: Path
+) -> SyncPlan:
+    """Plan a whole run against the story files in `content`, every story body converted
+    under markdown_guard's bounds; our own failures on an issue are logged."""
+    plan = plan_run(
+        fetched,
         read_existing(content, config),
+        state,
         form,
         config,
-        complete=fetched.complete,
         check_markdown=markdown_guard.checker(config.markdown),
-        told=told_states(content),
     )
-    log_failures(plan, config)
+    log_failures(plan.content, config)
     return plan
 
 
-def told_states(content: Path) -> dict[int, str]:
-    """The state each issue was last told, from the sync state file in `content`."""
-    return {n: r.state for n, r in syncstate.load(content / syncstate.STATE_NAME).issues.items()}
+def _state(source: Source, content: Path) -> SyncState:
+    """The sync state in `content`, with what this process already told issues."""
+    state = load_state(content / STATE_NAME)
+    written = source.written()
+    return dataclasses.replace(state, issues={**state.issues, **written}) if written else state
 
 
 def log_failures(plan: Plan, config: Config) -> Path | None:
@@ -131,9 +136,10 @@ def log_failures(plan: Plan, config: Config) -> Path | None:
     return path
 
 
-def _plan(args: argparse.Namespace, config: Config, source: Source, content: Path) -> Plan:
-    fetched = source.fetch(full=args.full)
-    return plan_fetched(fetched, load_form(config.form_path), config, content)
+def _plan(args: argparse.Namespace, config: Config, source: Source, content: Path) -> SyncPlan:
+    state = _state(source, content)
+    fetched = source.fetch(state, full=args.full)
+    return plan_fetched(fetched, state, load_form(config.form_path), config, content)
 
 
 def _sync_once(args: argparse.Namespace, config: Config, source: Source, content: Path) -> None:
@@ -141,17 +147,19 @@ def _sync_once(args: argparse.Namespace, config: Config, source: Source, content
 
     An issue that turns out to be gone from GitHub (deleted or transferred: 404 or 410 on
     writing to it) is planned again as gone, so its story leaves the site in this sync."""
-    fetched = source.fetch(full=args.full)
+    state = _state(source, content)
+    fetched = source.fetch(state, full=args.full)
     form = load_form(config.form_path)
-    plan = plan_fetched(fetched, form, config, content)
+    plan = plan_fetched(fetched, state, form, config, content)
     if not args.no_feedback:
         gone = source.feedback(plan)
         if gone:
-            plan = plan_fetched(fetched.without(gone), form, config, content)
-    changed = apply_plan(plan, content, config)
+            plan = plan_fetched(fetched.without(gone), state, form, config, content)
+    changed = apply_plan(plan.content, content, config)
     for path in changed:
-        print(f"{'verwijderd' if path in plan.deletes else 'geschreven'}: {path.as_posix()}")
-    for line in plan.report:
+        verb = "verwijderd" if path in plan.content.deletes else "geschreven"
+        print(f"{verb}: {path.as_posix()}")
+    for line in plan.content.report:
         print(line)
     source.finish(plan)
 
@@ -171,7 +179,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
     content = _content(args, config)
     source = _open_source(args, config)
     if args.dry_run:
-        print(_plan(args, config, source, content).describe())
+        print(_plan(args, config, source, content).content.describe())
         return EXIT_OK
     if not (args.commit or args.push):
         _sync_once(args, config, source, content)
@@ -235,9 +243,11 @@ def cmd_status(args: argparse.Namespace) -> int:
     """Print a table of all submissions, their states, votes and problems."""
     config = _config(args)
     source = _open_source(args, config)
-    fetched = source.fetch(full=True)
+    content = _content(args, config)
+    state = _state(source, content)
+    fetched = source.fetch(state, full=True)
     form = load_form(config.form_path)
-    plan = plan_fetched(fetched, form, config, _content(args, config))
+    plan = plan_fetched(fetched, state, form, config, content).content
     titles = {issue.number: display_title(issue.title, form) for issue in fetched.issues}
     votes = {issue.number: issue.votes for issue in fetched.issues}
     print(status_table(plan, titles, votes, field_labels(form)))
@@ -266,7 +276,7 @@ def _site_build(args: argparse.Namespace, config: Config) -> sitebuild.Built:
     output = config.root / (args.output or str(settings.get("OUTPUT_PATH", "output")))
     built = sitebuild.build(
         config,
-        lambda work: _plan(args, config, source, work),
+        lambda work: _plan(args, config, source, work).content,
         output=output,
         build_time=args.build_time,
     )

@@ -18,7 +18,7 @@ from typing import Any
 from pipeline import syncstate
 from pipeline.render import render_shortlist, split_story
 from pipeline.settings import SHORTLIST_PATH, Config, load_config
-from pipeline.store import StoreError, atomic_write
+from pipeline.store import StoreError, atomic_write, save_state
 from pipeline.syncstate import STATE_NAME, SyncState
 
 # Where a working copy of `python -m pipeline site` keeps its own copy of the content.
@@ -151,7 +151,7 @@ def _apply(erasure: Erasure, content: Path) -> list[str]:
         atomic_write(content / SHORTLIST_PATH, erasure.shortlist)
         lines.append(f"van de shortlist gehaald: {SHORTLIST_PATH.as_posix()}")
     if erasure.state is not None:
-        syncstate.save(content / STATE_NAME, erasure.state)
+        save_state(content / STATE_NAME, erasure.state)
         lines.append(f"uit de synchronisatiestatus gehaald: {STATE_NAME}")
     return lines
 

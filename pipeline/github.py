@@ -7,7 +7,7 @@ import os
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
@@ -27,13 +27,13 @@ from github import (
 from github.Repository import Repository
 
 from pipeline import dashboard, feedback, i18n, syncstate
-from pipeline.commands import Comment, command_labels, comment_from_json
-from pipeline.feedback import Outcome
+from pipeline.commands import Comment, comment_from_json
 from pipeline.model import Issue, IssueDataError, issue_from_json
-from pipeline.plan import Plan
 from pipeline.settings import Config
-from pipeline.sources import Fetched, JsonFileSource, SourceError
+from pipeline.sources import JsonFileSource, SourceError
 from pipeline.state import State
+from pipeline.store import save_state
+from pipeline.sync import Fetched, SyncPlan, comments_to_read, newest_update, next_state
 
 API_URL = "https://api.github.com"
 PER_PAGE = 100
@@ -266,56 +266,12 @@ class Writer:
         self._write(number, "DELETE", f"/issues/{number}/labels/{quote(name, safe='')}")
 
 
-@dataclass
-class _Round:
-    """One fetch and what the feedback after it did."""
-
-    state: syncstate.SyncState
-    listed: tuple[Issue, ...]
-    comments: tuple[Comment, ...]
-    added: Mapping[int, frozenset[str]]
-    newest: datetime | None = None  # the newest update listed, as GitHub shows it
-    outcome: feedback.Outcome = field(default_factory=feedback.Outcome)
-    # GitHub's time of our last write to each issue this round.
-    written_at: dict[int, datetime] = field(default_factory=dict)
-    complete: bool = False  # every submission was listed
-
-    @property
-    def fully_read(self) -> frozenset[int]:
-        """Issues whose comments were all read (as many as the issue counts)."""
-        read: dict[int, int] = {}
-        for comment in self.comments:
-            read[comment.issue] = read.get(comment.issue, 0) + 1
-        return frozenset(i.number for i in self.listed if read.get(i.number, 0) == i.comments)
-
-    @property
-    def by_number(self) -> dict[int, Issue]:
-        return {issue.number: issue for issue in self.listed}
-
-
-def _new_comments(issue: Issue, state: syncstate.SyncState, submission: str) -> bool:
-    """True when the submission may have comments the last sync did not read: it was updated
-    after the moment its comments were known, or its comment count moved (a deleted comment
-    and a new one keep the count, but not the time)."""
-    record = state.issues.get(issue.number)
-    if issue.comments == 0 or submission not in issue.labels:
-        return False
-    return (
-        record is None
-        or record.seen_at is None
-        or issue.updated_at > record.seen_at
-        or record.comments != issue.comments
-    )
-
-
-def _comments_since(issues: Iterable[Issue], state: syncstate.SyncState) -> datetime | None:
-    """Read comments from the earliest moment up to which an unread issue was known."""
-    moments = []
-    for issue in issues:
-        record = state.issues.get(issue.number)
-        known = record.seen_at if record is not None else None
-        moments.append(known if known is not None else issue.created_at)
-    return min(moments, default=None) if state.last_seen is not None else None
+def _fully_read(issues: Iterable[Issue], comments: Iterable[Comment]) -> frozenset[int]:
+    """Issues whose comments were all read (as many as the issue counts)."""
+    read: dict[int, int] = {}
+    for comment in comments:
+        read[comment.issue] = read.get(comment.issue, 0) + 1
+    return frozenset(i.number for i in issues if read.get(i.number, 0) == i.comments)
 
 
 def _issues(raws: Iterable[Mapping[str, Any]]) -> list[Issue]:
@@ -331,13 +287,18 @@ def _with_event(listed: list[Issue], event: Path | None) -> list[Issue]:
     longer lists it, so only the event can say that its story must go now."""
     if event is None:
         return listed
-    gone = [issue for issue in JsonFileSource(event).fetch(full=False).issues if issue.deleted]
+    gone = [
+        issue
+        for issue in JsonFileSource(event).fetch(syncstate.SyncState(), full=False).issues
+        if issue.deleted
+    ]
     numbers = {issue.number for issue in gone}
     return [issue for issue in listed if issue.number not in numbers] + gone
 
 
 class GitHubSource:
-    """sources.Source over the GitHub API, incremental through the sync state file."""
+    """sources.Source over the GitHub API: lists what pipeline.sync asks for and carries out
+    the plan's issue writes; it decides nothing itself."""
 
     def __init__(
         self,
@@ -356,8 +317,10 @@ class GitHubSource:
         self.state_path = content / syncstate.STATE_NAME
         self.feedback_on = feedback_on
         # What feedback wrote in this process: survives a reset after a rejected push.
-        self.written: dict[int, syncstate.IssueRecord] = {}
-        self.round: _Round | None = None
+        self._written: dict[int, syncstate.IssueRecord] = {}
+        # What the last feedback did, and GitHub's time of our last write to each issue.
+        self.outcome = feedback.Outcome()
+        self.written_at: dict[int, datetime] = {}
         # Issues of the last listing labelled as the editors' dashboard (raw JSON).
         self.dashboards: list[dict[str, Any]] = []
 
@@ -367,14 +330,9 @@ class GitHubSource:
         return self.config.labels.dashboard in names
 
     def _list_issues(self, since: datetime | None) -> tuple[list[Issue], datetime | None]:
-        """The submissions updated at or after since (all when None), and when listing began."""
+        """The issues updated at or after since (all when None), and when listing began."""
         options: dict[str, Any] = {} if since is None else {"since": since}
-        listing = self.repo.get_issues(
-            state="all",
-            sort="created",
-            direction="asc",
-            **options,
-        )
+        listing = self.repo.get_issues(state="all", sort="created", direction="asc", **options)
         started: list[datetime | None] = []
 
         def raws() -> Iterator[dict[str, Any]]:
@@ -389,73 +347,61 @@ class GitHubSource:
         issues = _issues(raws())
         return issues, started[0] if started else None
 
-    def _list_comments(self, since: datetime | None, numbers: set[int]) -> tuple[Comment, ...]:
+    def _list_comments(
+        self, since: datetime | None, numbers: frozenset[int]
+    ) -> tuple[Comment, ...]:
         options: dict[str, Any] = {} if since is None else {"since": since}
         listing = self.repo.get_issues_comments(**options)
         comments = (comment_from_json(_raw(item)) for item in _forgetting(listing))
         return tuple(c for c in comments if c is not None and c.issue in numbers)
 
-    def fetch(self, *, full: bool) -> Fetched:
-        """List the submissions (all, or those updated since the last sync) and their commands.
+    def fetch(self, state: syncstate.SyncState, *, full: bool) -> Fetched:
+        """List the issues (all, or those updated since the last sync) and the comments that
+        sync.comments_to_read names.
 
         Requests: ceil(issues/100) for the list, plus ceil(comments/100) for one repository-
         wide comment list, made only when a submission changed since its comments were known.
-        The incremental list is not filtered by label: a story whose issue lost the
-        submission label must leave the site at this sync, not the next full one.
+        The list is not filtered by label: a story whose issue lost the submission label
+        leaves the site at this sync, and the editors' dashboard comes along at no cost.
         """
-        state = syncstate.load(self.state_path)
         since = None if full else state.last_seen
         self.dashboards = []
         try:
             listed, started = self._list_issues(since)
-            submission = self.config.labels.submission
-            unread = [issue for issue in listed if _new_comments(issue, state, submission)]
-            numbers = {issue.number for issue in unread}
-            # Commands from before an issue's seen_at were acted on already (they are labels).
-            since_when = _comments_since(unread, state)
-            comments = self._list_comments(since_when, numbers) if unread else ()
+            unread, comments_since = comments_to_read(listed, state, self.config)
+            comments = self._list_comments(comments_since, unread) if unread else ()
         except GITHUB_ERRORS as error:
             raise failure(error) from error
         listed = _with_event(listed, self.event)
-        newest = max((issue.updated_at for issue in listed if not issue.deleted), default=None)
-        if newest is not None and started is not None:
-            # An issue on a page already read may change while later pages are read.
-            newest = min(newest, started)
-        added = {}
-        issues = []
-        for issue in listed:
-            labels = command_labels(issue, comments, self.config)
-            if labels:
-                added[issue.number] = labels
-            issues.append(replace(issue, labels=issue.labels | labels) if labels else issue)
-        self.round = _Round(
-            state,
-            tuple(issues),
-            comments,
-            MappingProxyType(added),
-            newest,
+        return Fetched(
+            tuple(listed),
             complete=since is None,
+            comments=comments,
+            newest=newest_update(listed, started),
         )
-        return Fetched(tuple(issues), complete=since is None)
 
-    def feedback(self, plan: Plan) -> frozenset[int]:
-        """Write the status comments and labels whose state changed; print what was done.
-        Returns the issues GitHub no longer has (see Source.feedback)."""
-        if not self.feedback_on or self.round is None:
+    def written(self) -> Mapping[int, syncstate.IssueRecord]:
+        """What this process already told issues."""
+        return MappingProxyType(dict(self._written))
+
+    def feedback(self, plan: SyncPlan) -> frozenset[int]:
+        """Carry out the plan's status comments and labels within the write budget; print
+        what was done. Returns the issues GitHub no longer has (see Source.feedback)."""
+        if not self.feedback_on:
             return frozenset()
-        records = {**self.round.state.issues, **self.written}
-        writes = feedback.plan_writes(
-            plan.decisions, self.round.by_number, records, self.round.added
-        )
+        records = plan.state.issues
         try:
             known_comments = {r.comment: n for n, r in records.items() if r.comment is not None}
-            writer = Writer(self.repo, self.round.comments, self.round.fully_read, known_comments)
-            outcome = feedback.apply_writes(writes, writer, records, self.config.writes_per_run)
+            fully_read = _fully_read(plan.issues, plan.fetched.comments)
+            writer = Writer(self.repo, plan.fetched.comments, fully_read, known_comments)
+            outcome = feedback.apply_writes(
+                plan.writes, writer, records, self.config.writes_per_run
+            )
         except GITHUB_ERRORS as error:
             raise failure(error) from error
-        self.round.written_at.update(writer.written_at)
-        self.written.update(outcome.records)
-        self.round.outcome = outcome
+        self.written_at = dict(writer.written_at)
+        self._written.update(outcome.records)
+        self.outcome = outcome
         for line in outcome.report:
             print(line)
         if outcome.deferred:
@@ -464,13 +410,13 @@ class GitHubSource:
                 f"(hoogstens {self.config.writes_per_run} schrijfacties per sync, zie "
                 "GITHUB_WRITES_PER_RUN); de volgende sync gaat verder"
             )
-        submissions = any(d.state is not State.IGNORED for d in plan.decisions)
+        submissions = any(d.state is not State.IGNORED for d in plan.content.decisions)
         budget_left = outcome.writes < self.config.writes_per_run
-        if self.round.complete and budget_left and (submissions or self.dashboards):
-            self._keep_dashboard(self.round, plan, outcome)
+        if plan.fetched.complete and budget_left and (submissions or self.dashboards):
+            self._keep_dashboard(plan, outcome)
         return frozenset(outcome.failed)
 
-    def _keep_dashboard(self, current: _Round, plan: Plan, outcome: Outcome) -> None:
+    def _keep_dashboard(self, plan: SyncPlan, outcome: feedback.Outcome) -> None:
         """Rewrite the editors' dashboard after a complete listing, only when its text changed
         (the listing holds its current text, so an unchanged one costs no request). Ages are
         counted in days up to today: the text changes at most once a day by itself."""
@@ -478,8 +424,8 @@ class GitHubSource:
         if outcome.deferred:
             problems.append(f"{len(outcome.deferred)} issues wachten nog op hun statusreactie")
         body = dashboard.render(
-            plan,
-            current.listed,
+            plan.content,
+            plan.issues,
             self.config,
             repo_name=self.full_name,
             as_of=datetime.now(UTC),
@@ -487,42 +433,13 @@ class GitHubSource:
         )
         dashboard.refresh(self.repo, body, self.config, self.dashboards)
 
-    def finish(self, plan: Plan) -> None:
-        """Save the state: list from the newest update seen, or from a skipped issue's."""
-        current = self.round
-        if not self.feedback_on or current is None:
+    def finish(self, plan: SyncPlan) -> None:
+        """Save the next state (pipeline.sync.next_state) when it is worth a commit."""
+        if not self.feedback_on:
             return  # commands only last as labels; without feedback, list them again next time
-        state = current.state
-        records = {**state.issues, **self.written}
-        last_seen = state.last_seen
-        if current.listed:
-            waiting_numbers = {*current.outcome.failed, *current.outcome.deferred}
-            for issue in current.listed:
-                record = records.get(issue.number)
-                if record is None or issue.number in waiting_numbers:
-                    continue
-                if issue.number in current.outcome.records:
-                    moment = current.written_at.get(issue.number, issue.updated_at)
-                    records[issue.number] = replace(record, seen_at=max(moment, issue.updated_at))
-                else:
-                    records[issue.number] = replace(
-                        record, comments=issue.comments, seen_at=issue.updated_at
-                    )
-            by_number = current.by_number
-            waiting = (*current.outcome.failed, *current.outcome.deferred)
-            failed = [by_number[number].updated_at for number in waiting]
-            start = current.newest or state.last_seen  # None: list everything next time
-            last_seen = None if start is None else min([start, *failed])
-        new = syncstate.SyncState(last_seen, MappingProxyType(records))
-        # A quiet listing of one page is as cheap next time: save only what is worth a commit.
-        worth = (
-            dict(records) != dict(state.issues)
-            or plan.changes_files
-            or len(current.listed) > PER_PAGE
-            or (state.last_seen is None and last_seen is not None)
-        )
-        if worth:
-            syncstate.save(self.state_path, new)
+        new = next_state(plan, self.outcome, self._written, self.written_at)
+        if new is not None:
+            save_state(self.state_path, new)
 
 
 def _content(args: argparse.Namespace, config: Config) -> Path:

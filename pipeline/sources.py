@@ -1,4 +1,7 @@
-"""Issue sources for the sync: a JSON file (offline); the GitHub source lives in github.py."""
+"""Issue sources for the sync: a JSON file (offline); the GitHub source lives in github.py.
+
+A source lists and carries out; what to do is decided by pipeline.sync.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +9,13 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
+from pipeline.commands import Comment, comment_from_json
 from pipeline.i18n import json_reason, os_reason
-from pipeline.model import Issue, IssueDataError, issue_from_json
-
-if TYPE_CHECKING:
-    from pipeline.plan import Plan
+from pipeline.model import IssueDataError, issue_from_json
+from pipeline.sync import Fetched, SyncPlan
+from pipeline.syncstate import IssueRecord, SyncState
 
 # Webhook actions after which the issue is no longer in the repository.
 GONE_ACTIONS = frozenset({"deleted", "transferred"})
@@ -22,51 +25,60 @@ class SourceError(Exception):
     """The issues cannot be read (missing file, bad JSON, unreachable API, bad token)."""
 
 
-@dataclass(frozen=True)
-class Fetched:
-    """Issues from a source; complete=True when they are all of the repository's issues."""
-
-    issues: tuple[Issue, ...]
-    complete: bool
-
-    def without(self, gone: frozenset[int]) -> Fetched:
-        """The same issues, those numbered in `gone` marked as no longer on GitHub."""
-        issues = tuple(replace(i, deleted=True) if i.number in gone else i for i in self.issues)
-        return Fetched(issues, self.complete)
-
-
 class Source(Protocol):
     """Where the sync gets issues from and where it reports back to."""
 
-    def fetch(self, *, full: bool) -> Fetched:
-        """The issues to plan for (full=True: all of them, ignoring any incremental state)."""
+    def fetch(self, state: SyncState, *, full: bool) -> Fetched:
+        """The issues to plan for, with the comments that may hold commands (full=True: all
+        issues, ignoring the incremental state)."""
         ...
 
-    def feedback(self, plan: Plan) -> frozenset[int]:
-        """Tell each issue what was decided (status comment, labels); a no-op offline.
+    def written(self) -> Mapping[int, IssueRecord]:
+        """What this process already told issues (survives a reset after a rejected push)."""
+        ...
+
+    def feedback(self, plan: SyncPlan) -> frozenset[int]:
+        """Carry out the plan's issue writes (status comment, labels); a no-op offline.
         Returns the issues GitHub no longer has (404 or 410 on writing to them)."""
         ...
 
-    def finish(self, plan: Plan) -> None:
-        """Called after the plan was applied (e.g. remember the incremental state)."""
+    def finish(self, plan: SyncPlan) -> None:
+        """Called after the content was written (e.g. save the incremental state)."""
         ...
 
 
+def _comments(items: Any) -> tuple[Comment, ...]:
+    if not isinstance(items, list):
+        raise SourceError("'comments' is geen lijst van reacties")
+    found = (comment_from_json(item) for item in items if isinstance(item, Mapping))
+    return tuple(comment for comment in found if comment is not None)
+
+
 def issues_from_payload(data: Any) -> Fetched:
-    """Issues from parsed JSON: an array of issue objects or one webhook payload (pure)."""
+    """Issues from parsed JSON (pure): an array of issue objects (`GET …/issues`), an object
+    {"issues": [...], "comments": [...]} with their comments (`GET …/issues/comments`), or
+    one webhook payload (`issues`, or `issue_comment` with its comment)."""
     try:
         if isinstance(data, list):
             return Fetched(tuple(issue_from_json(item) for item in data), complete=True)
+        if isinstance(data, Mapping) and isinstance(data.get("issues"), list):
+            issues = tuple(issue_from_json(item) for item in data["issues"])
+            return Fetched(issues, complete=True, comments=_comments(data.get("comments", [])))
         if isinstance(data, Mapping) and isinstance(data.get("issue"), Mapping):
             issue = issue_from_json(data["issue"])
             if data.get("action") in GONE_ACTIONS:
                 issue = replace(issue, deleted=True)
-            return Fetched((issue,), complete=False)
+            comment = data.get("comment")
+            comments = _comments([comment]) if isinstance(comment, Mapping) else ()
+            return Fetched((issue,), complete=False, comments=comments)
         if isinstance(data, Mapping) and "number" in data:
             return Fetched((issue_from_json(data),), complete=False)
     except IssueDataError as error:
         raise SourceError(f"ongeldig issue in de invoer: {error}") from error
-    raise SourceError("invoer is geen lijst van issues en geen webhook-bericht met 'issue'")
+    raise SourceError(
+        "invoer is geen lijst van issues, geen object met 'issues' en geen webhook-bericht "
+        "met 'issue'"
+    )
 
 
 @dataclass(frozen=True)
@@ -75,8 +87,8 @@ class JsonFileSource:
 
     path: Path
 
-    def fetch(self, *, full: bool) -> Fetched:
-        """Read and parse the file (full makes no difference for a file)."""
+    def fetch(self, state: SyncState, *, full: bool) -> Fetched:
+        """Read and parse the file (state and full make no difference for a file)."""
         try:
             text = self.path.read_text(encoding="utf-8")
         except OSError as error:
@@ -89,9 +101,13 @@ class JsonFileSource:
             raise SourceError(f"{self.path} is geen geldige JSON: {json_reason(error)}") from error
         return issues_from_payload(data)
 
-    def feedback(self, plan: Plan) -> frozenset[int]:
+    def written(self) -> Mapping[int, IssueRecord]:
+        """A file is never written to."""
+        return {}
+
+    def feedback(self, plan: SyncPlan) -> frozenset[int]:
         """A file cannot be commented on."""
         return frozenset()
 
-    def finish(self, plan: Plan) -> None:
+    def finish(self, plan: SyncPlan) -> None:
         """Nothing to remember for a file."""

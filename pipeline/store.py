@@ -10,6 +10,7 @@ from pathlib import Path
 from pipeline.i18n import os_reason
 from pipeline.plan import Plan
 from pipeline.settings import SHORTLIST_PATH, Config
+from pipeline.syncstate import SyncState, from_json, to_json
 
 # Temp files start with "." so that Pelican ignores them should one ever be left behind.
 TEMP_PREFIX = ".pipeline-"
@@ -121,3 +122,25 @@ def apply_plan(plan: Plan, content: Path, config: Config) -> list[Path]:
             # One flush for the whole sync: an fsync per file costs 7 ms each on this disk.
             os.sync()
     return changed
+
+
+def load_state(path: Path) -> SyncState:
+    """The saved state; an absent or unreadable file is an empty state (the next sync is full)."""
+    try:
+        return from_json(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError, AttributeError, TypeError):
+        return SyncState()
+
+
+def save_state(path: Path, state: SyncState) -> bool:
+    """Write the state atomically when it differs from the file; True when it was written."""
+    for leftover in path.parent.glob(f"{TEMP_PREFIX}*{TEMP_SUFFIX}"):
+        leftover.unlink(missing_ok=True)  # from a sync that was killed while writing
+    text = to_json(state)
+    try:
+        if path.read_text(encoding="utf-8") == text:
+            return False
+    except (OSError, UnicodeDecodeError):
+        pass
+    atomic_write(path, text)
+    return True

@@ -1,4 +1,5 @@
-"""The incremental-sync state file: the last seen update time and what each issue was told."""
+"""The incremental-sync state: the last seen update time and what each issue was told (pure;
+store.py reads and writes the file)."""
 
 from __future__ import annotations
 
@@ -6,11 +7,8 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
 from types import MappingProxyType
 from typing import Any
-
-from pipeline.store import TEMP_PREFIX, TEMP_SUFFIX, atomic_write
 
 # A dotfile in the content folder: committed with the stories, ignored by Pelican.
 STATE_NAME = ".sync-state.json"
@@ -103,25 +101,3 @@ def from_json(text: str) -> SyncState:
         raise ValueError("issues is not an object")
     records = {int(number): _record(record) for number, record in issues.items()}
     return SyncState(moment, MappingProxyType(records))
-
-
-def load(path: Path) -> SyncState:
-    """The saved state; an absent or unreadable file is an empty state (the next sync is full)."""
-    try:
-        return from_json(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError, AttributeError, TypeError):
-        return SyncState()
-
-
-def save(path: Path, state: SyncState) -> bool:
-    """Write the state atomically when it differs from the file; True when it was written."""
-    for leftover in path.parent.glob(f"{TEMP_PREFIX}*{TEMP_SUFFIX}"):
-        leftover.unlink(missing_ok=True)  # from a sync that was killed while writing
-    text = to_json(state)
-    try:
-        if path.read_text(encoding="utf-8") == text:
-            return False
-    except (OSError, UnicodeDecodeError):
-        pass
-    atomic_write(path, text)
-    return True

@@ -12,7 +12,9 @@ import frontmatter
 import pytest
 
 import pipeline.github
-from pipeline.syncstate import STATE_NAME, load, save
+from pipeline.store import load_state as load
+from pipeline.store import save_state as save
+from pipeline.syncstate import STATE_NAME
 from tests.github.fakegithub import FakeGitHub, webhook_examples
 from tests.github.test_sync import ISSUE_COMMENTS, cli, status_comments, story, sync, writes
 from tests.pipeline.helpers import answers_with

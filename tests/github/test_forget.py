@@ -16,6 +16,7 @@ from pipeline import syncstate
 from pipeline.forget import history_commands, plan_erasure, shortlist_without, state_without
 from pipeline.render import render_shortlist, split_story
 from pipeline.settings import SHORTLIST_PATH
+from pipeline.store import load_state
 from pipeline.syncstate import IssueRecord, SyncState
 from tests.github.gitrepos import EDITOR_ENV, clone, git, make_origin
 from tests.support import ROOT
@@ -115,7 +116,7 @@ def test_forget_removes_every_trace_from_the_working_tree(origin: Path, tmp_path
     assert (content / "verhalen" / "13.md").is_file()
     metadata, _ = split_story((content / SHORTLIST_PATH).read_text(encoding="utf-8"))
     assert (metadata["picks"], metadata["ranking"]) == ([], [13])
-    assert set(syncstate.load(content / ".sync-state.json").issues) == {13}
+    assert set(load_state(content / ".sync-state.json").issues) == {13}
     assert git(work, "status", "--porcelain").splitlines() == [
         " M content/.sync-state.json",
         " M content/pages/shortlist.md",

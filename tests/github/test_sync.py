@@ -21,7 +21,8 @@ import pytest
 
 import pipeline.github
 from pipeline.cli import main
-from pipeline.syncstate import STATE_NAME, load
+from pipeline.store import load_state as load
+from pipeline.syncstate import STATE_NAME
 from tests.github.fakegithub import BOT_LOGIN, TOKEN, FakeGitHub, webhook_examples
 from tests.github.gitrepos import clone, log, make_origin
 from tests.github.gitrepos import git as run_git

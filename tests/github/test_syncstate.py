@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.syncstate import STATE_NAME, IssueRecord, SyncState, from_json, load, save, to_json
+from pipeline.store import load_state as load
+from pipeline.store import save_state as save
+from pipeline.syncstate import STATE_NAME, IssueRecord, SyncState, from_json, to_json
 
 STATE = SyncState(
     datetime(2012, 9, 1, 10, 0, 5, tzinfo=UTC),

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.syncstate import STATE_NAME, load
+from pipeline.store import load_state as load
+from pipeline.syncstate import STATE_NAME
 from tests.github.fakegithub import FakeGitHub
 from tests.github.test_sync import (
     ISSUE_COMMENTS,

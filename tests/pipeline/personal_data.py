@@ -61,7 +61,9 @@ SPELLINGS = [
     Spelling("email-bracket-at", "anna[at]gemeente-zwolle[dot]nl", "email", "annaatgemeente"),
     _email("email-entity-dot", "anna@gemeente-zwolle&#46;nl"),
     _email("email-uppercase", "ANNA@GEMEENTE-ZWOLLE.NL"),
-    Spelling("email-plus-subdomain", "a.de-vries+verhaal@post.zwolle.nl", "email", "devriesverhaal"),
+    Spelling(
+        "email-plus-subdomain", "a.de-vries+verhaal@post.zwolle.nl", "email", "devriesverhaal"
+    ),
     Spelling("email-idn", "anna@gemeënte.nl", "email", "annagemeënte"),
     _phone("phone-dash", "06-12345678"),
     _phone("phone-pairs", "06 12 34 56 78"),

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from pipeline.sources import JsonFileSource, SourceError, issues_from_payload
+from pipeline.syncstate import SyncState
 from tests.pipeline.helpers import issue_json
 from tests.support import NODE_MODULES
 
@@ -61,4 +62,4 @@ def test_file_errors_are_source_errors(tmp_path: Path) -> None:
         if content is not None:
             path.write_bytes(content)
         with pytest.raises(SourceError):
-            JsonFileSource(path).fetch(full=False)
+            JsonFileSource(path).fetch(SyncState(), full=False)

@@ -1,0 +1,127 @@
+"""The whole sync as a pure plan: dicts in (issues, comments, files, state), plan out."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import pytest
+
+from pipeline.feedback import Outcome
+from pipeline.model import issue_from_json
+from pipeline.sources import JsonFileSource, issues_from_payload
+from pipeline.state import State
+from pipeline.sync import Fetched, comments_to_read, next_state, plan_run
+from pipeline.syncstate import IssueRecord, SyncState
+from tests.pipeline.helpers import CHECK, CONFIG, FORM, issue_json
+
+APPROVED = ["verhaal", "goedgekeurd"]
+LATER = "2012-08-05T10:00:00Z"
+
+
+def comment_json(
+    number: int, body: str, *, login: str = "anna-dv", created: str = LATER, comment_id: int = 7
+) -> dict[str, Any]:
+    """An issue comment as `GET /repos/{owner}/{repo}/issues/comments` lists it."""
+    return {
+        "id": comment_id,
+        "issue_url": f"https://api.github.com/repos/verhalenbank/verhalenbank/issues/{number}",
+        "body": body,
+        "user": {"login": login, "type": "User"},
+        "author_association": "NONE",
+        "created_at": created,
+        "updated_at": created,
+    }
+
+
+def moment(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(UTC)
+
+
+def test_a_withdrawal_in_the_json_source_is_applied_offline() -> None:
+    fetched = issues_from_payload(
+        {
+            "issues": [issue_json(1, labels=APPROVED), issue_json(2, labels=APPROVED)],
+            "comments": [comment_json(1, "Hallo,\n\n/intrekken."), comment_json(2, "Mooi!")],
+        }
+    )
+    plan = plan_run(fetched, {}, SyncState(), FORM, CONFIG, check_markdown=CHECK)
+    assert plan.content.decision(1).state is State.WITHDRAWN
+    assert plan.content.decision(2).state is State.PUBLISHED
+    (withdrawn,) = [w for w in plan.writes if w.number == 1]
+    assert withdrawn.labels_add == {"ingetrokken"}
+
+
+def test_an_issue_comment_webhook_carries_its_command(tmp_path: Path) -> None:
+    payload = {
+        "action": "created",
+        "issue": issue_json(1, labels=APPROVED),
+        "comment": comment_json(1, "/intrekken"),
+    }
+    path = tmp_path / "event.json"
+    path.write_text(json.dumps(payload), encoding="utf-8")
+    fetched = JsonFileSource(path).fetch(SyncState(), full=False)
+    assert [c.body for c in fetched.comments] == ["/intrekken"]
+    plan = plan_run(fetched, {}, SyncState(), FORM, CONFIG, check_markdown=CHECK)
+    assert plan.content.decision(1).state is State.WITHDRAWN
+
+
+def test_a_strangers_command_does_nothing() -> None:
+    fetched = issues_from_payload(
+        {
+            "issues": [issue_json(1, labels=APPROVED)],
+            "comments": [comment_json(1, "/intrekken", login="bert")],
+        }
+    )
+    plan = plan_run(fetched, {}, SyncState(), FORM, CONFIG, check_markdown=CHECK)
+    assert plan.content.decision(1).state is State.PUBLISHED
+
+
+def _issue(comments: int, updated: str) -> Any:
+    data = issue_json(1, labels=APPROVED, updated=updated)
+    data["comments"] = comments
+    return issue_from_json(data)
+
+
+@pytest.mark.parametrize(
+    ("record", "comments", "updated", "read"),
+    [
+        (None, 1, LATER, True),
+        (IssueRecord("published", "x", 5, 1, moment(LATER)), 1, LATER, False),
+        (IssueRecord("published", "x", 5, 1, moment("2012-08-04T10:00:00Z")), 1, LATER, True),
+        (IssueRecord("published", "x", 5, 1, moment(LATER)), 2, LATER, True),
+        (IssueRecord("published", "x", 5, 1, None), 1, LATER, True),
+        (None, 0, LATER, False),
+    ],
+    ids=["new", "known", "updated-since", "count-moved", "old-state", "no-comments"],
+)
+def test_which_comments_are_read(
+    record: IssueRecord | None, comments: int, updated: str, read: bool
+) -> None:
+    state = SyncState(
+        moment("2012-08-01T00:00:00Z"), MappingProxyType({1: record} if record else {})
+    )
+    unread, _ = comments_to_read([_issue(comments, updated)], state, CONFIG)
+    assert (1 in unread) is read
+
+
+def test_the_next_state_waits_for_deferred_issues_and_knows_our_own_writes() -> None:
+    first = issue_json(1, labels=APPROVED, updated="2012-08-02T10:00:00Z")
+    second = issue_json(2, labels=APPROVED, updated="2012-08-03T10:00:00Z")
+    fetched = Fetched(
+        (issue_from_json(first), issue_from_json(second)),
+        complete=True,
+        newest=moment("2012-08-03T10:00:00Z"),
+    )
+    plan = plan_run(fetched, {}, SyncState(), FORM, CONFIG, check_markdown=CHECK)
+    written = {1: IssueRecord("published", "sha256:x", 11, 1)}
+    outcome = Outcome(records=MappingProxyType(written), deferred=(2,))
+    ours = moment("2012-08-06T09:00:00Z")
+    state = next_state(plan, outcome, written, {1: ours})
+    assert state is not None
+    assert state.last_seen == moment("2012-08-03T10:00:00Z")  # issue 2 waits: listed again
+    assert state.issues[1].seen_at == ours
+    assert 2 not in state.issues
