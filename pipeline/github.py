@@ -28,6 +28,7 @@ from github.Repository import Repository
 
 from pipeline import dashboard, feedback, i18n, syncstate
 from pipeline.commands import Comment, comment_from_json
+from pipeline.feedback import Outcome
 from pipeline.model import Issue, IssueDataError, issue_from_json
 from pipeline.settings import Config
 from pipeline.sources import JsonFileSource, SourceError
@@ -416,7 +417,8 @@ class GitHubSource:
             self._keep_dashboard(plan, outcome)
         return frozenset(outcome.failed)
 
-    def _keep_dashboard(self, plan: SyncPlan, outcome: feedback.Outcome) -> None:
+    # `Outcome`, not `feedback.Outcome`: inside this class `feedback` names its method.
+    def _keep_dashboard(self, plan: SyncPlan, outcome: Outcome) -> None:
         """Rewrite the editors' dashboard after a complete listing, only when its text changed
         (the listing holds its current text, so an unchanged one costs no request). Ages are
         counted in days up to today: the text changes at most once a day by itself."""
