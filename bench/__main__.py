@@ -14,7 +14,7 @@ from pathlib import Path
 from bench import machine, report
 from bench.online import OnlineSyncs
 from bench.run import ROOT, Options, Sample, pairs_for, run
-from pipeline.settings import load_config
+from pipeline.siteconfig import load_config
 
 
 def _sizes(text: str) -> tuple[int, ...]:
@@ -75,7 +75,11 @@ def main(argv: list[str] | None = None) -> int:
 
 def _measure(options: Options, *, online: bool) -> tuple[list[Sample], list[str]]:
     counts = ", ".join(f"N = {size}: {pairs_for(options, size)}" for size in options.sizes)
-    notes = [f"Pairs per size ({counts}); each pair runs ours first, then plain Pelican."]
+    notes = [
+        f"Pairs per size ({counts}); each pair runs ours first, then plain Pelican, then Hugo."
+        " Our rebuild after one new story runs on a copy of the content, the previous output"
+        " and the cache in another folder, content files with fresh mtimes (as on a runner)."
+    ]
     if options.once:
         once = ", ".join(map(str, options.once))
         notes.append(

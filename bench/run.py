@@ -14,7 +14,8 @@ from bench.hugosite import hugo_command, write_hugo_content
 from bench.measure import Measurement, run_measured
 from bench.plain import write_plain_content, write_plain_story
 from pipeline.form import load_form
-from pipeline.settings import Config, load_config
+from pipeline.settings import Config
+from pipeline.siteconfig import load_config
 
 ROOT = Path(__file__).resolve().parent.parent
 PLAIN_SETTINGS = Path(__file__).resolve().parent / "plainconf.py"

@@ -29,7 +29,8 @@ from types import ModuleType
 from pipeline import forget, i18n, markdown_guard, sitebuild
 from pipeline.form import Form, FormError, load_form
 from pipeline.plan import Plan
-from pipeline.settings import Config, SettingsError, load_config, read_settings_file
+from pipeline.settings import Config, SettingsError
+from pipeline.siteconfig import load_config, read_settings_file
 from pipeline.sources import JsonFileSource, Source, SourceError
 from pipeline.state import State
 from pipeline.store import StoreError, apply_plan, load_state, read_existing

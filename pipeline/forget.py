@@ -17,7 +17,8 @@ from typing import Any
 
 from pipeline import syncstate
 from pipeline.render import render_shortlist, split_story
-from pipeline.settings import SHORTLIST_PATH, Config, load_config
+from pipeline.settings import SHORTLIST_PATH, Config
+from pipeline.siteconfig import load_config
 from pipeline.store import StoreError, atomic_write, save_state
 from pipeline.syncstate import STATE_NAME, SyncState
 

@@ -1,11 +1,9 @@
-"""The pipeline's view of the site settings, read from pelicanconf.py (the one place for them)."""
+"""The site settings as the pipeline, the plugins and scripts see them: one set of defaults and
+the checked Config (pure; pipeline/siteconfig.py reads the settings file)."""
 
 from __future__ import annotations
 
-import runpy
-import sys
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from pathlib import Path
@@ -27,6 +25,45 @@ LABEL_ROLES = frozenset(
         "changed",
         "dashboard",
         "on_behalf",
+    }
+)
+# The one set of defaults for the settings the pipeline, the plugins and scripts/new_post.py
+# read, used when pelicanconf.py does not set them. The call's own settings (CALL_DEADLINE,
+# SUBMISSION_REPO, LABELS, ...) have no safe default and must be set.
+DEFAULTS: Mapping[str, Any] = MappingProxyType(
+    {
+        "BUILD_TIME": None,
+        "CALL_DEADLINE": None,
+        "STORIES_DIR": "verhalen",
+        "DEFAULT_CATEGORY": "blog",
+        "TIMEZONE": "Europe/Amsterdam",
+        "DATE_LOCALE": "nl",
+        "SITEURL": "",
+        "FEED_DOMAIN": None,
+        "ARTICLE_URL": "{category}/{slug}/",
+        # Pelican's own default (pelican.settings.DEFAULT_CONFIG; a test holds them equal).
+        "SLUG_REGEX_SUBSTITUTIONS": (
+            (r"[^\w\s-]", ""),
+            (r"(?u)\A\s*", ""),
+            (r"(?u)\s*\Z", ""),
+            (r"[-\s]+", "-"),
+        ),
+        # The issue form whose `sector` options are the sector pages; relative to the root.
+        "SUBMISSION_FORM": None,
+        # How many stories the provisional ranking (list and chart) shows on the shortlist page.
+        "RANKING_LIMIT": 10,
+        # Words in a story's excerpt on cards and in its page description.
+        "EXCERPT_WORDS": 28,
+        # Who runs the site and how to reach them; a production build refuses to run without.
+        "ORGANISATION_NAME": None,
+        "CONTACT_EMAIL": None,
+        "EDITORS_EMAIL": None,
+        # Pages whose text comes from submissions: no `{{ name }}` is filled in there.
+        "STORY_SAFETY_FILES": ("pages/shortlist.md",),
+        # Writing requests (comments, labels) one sync makes on GitHub at most, and the
+        # seconds between two (see pelicanconf.py for GitHub's limits they follow).
+        "GITHUB_WRITES_PER_RUN": 50,
+        "GITHUB_WRITE_PAUSE": 1.0,
     }
 )
 # Where the pipeline writes the shortlist page, relative to the content folder.
@@ -105,29 +142,6 @@ class Config:
         return f"{self.siteurl.rstrip('/')}/{path}"
 
 
-@contextmanager
-def _importable(root: Path) -> Iterator[None]:
-    """Let a settings file import its siblings (publishconf.py imports pelicanconf)."""
-    sys.path.insert(0, str(root))
-    try:
-        yield
-    finally:
-        sys.path.remove(str(root))
-        sys.modules.pop("pelicanconf", None)
-
-
-def read_settings_file(path: Path) -> dict[str, Any]:
-    """Run a Pelican settings file and return its upper-case names."""
-    if not path.is_file():
-        raise SettingsError(f"instellingenbestand niet gevonden: {path}")
-    try:
-        with _importable(path.parent):
-            namespace = runpy.run_path(str(path))
-    except Exception as error:
-        raise SettingsError(f"instellingenbestand {path} is kapot: {error}") from error
-    return {key: value for key, value in namespace.items() if key.isupper()}
-
-
 def _require(settings: Mapping[str, Any], key: str, kind: type | tuple[type, ...]) -> Any:
     value = settings.get(key)
     if not isinstance(value, kind):
@@ -135,21 +149,21 @@ def _require(settings: Mapping[str, Any], key: str, kind: type | tuple[type, ...
     return value
 
 
-def _positive(settings: Mapping[str, Any], key: str, default: float) -> Any:
-    value = settings.get(key, default)
+def _positive(settings: Mapping[str, Any], key: str) -> Any:
+    value = setting(settings, key)
     if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
         raise SettingsError(f"{key} moet een getal van 0 of meer zijn, niet {value!r}")
     return value
 
 
+def setting(settings: Mapping[str, Any], key: str) -> Any:
+    """A setting's value, or its one default (DEFAULTS)."""
+    return settings.get(key, DEFAULTS[key])
+
+
 def _author_slug_substitutions(settings: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
     """The substitutions Pelican applies when it makes an author's slug."""
-    from pelican.settings import DEFAULT_CONFIG
-
-    subs = settings.get(
-        "AUTHOR_REGEX_SUBSTITUTIONS",
-        settings.get("SLUG_REGEX_SUBSTITUTIONS", DEFAULT_CONFIG["SLUG_REGEX_SUBSTITUTIONS"]),
-    )
+    subs = settings.get("AUTHOR_REGEX_SUBSTITUTIONS", setting(settings, "SLUG_REGEX_SUBSTITUTIONS"))
     return tuple((str(pattern), str(replacement)) for pattern, replacement in subs)
 
 
@@ -161,13 +175,15 @@ def config_from_settings(root: Path, settings_file: Path, settings: Mapping[str,
     size = _require(settings, "SHORTLIST_SIZE", int)
     if size < 0:
         raise SettingsError(f"SHORTLIST_SIZE mag niet negatief zijn: {size!r}")
-    stories_dir = _require(settings, "STORIES_DIR", str)
+    stories_dir = setting(settings, "STORIES_DIR")
+    if not isinstance(stories_dir, str):
+        raise SettingsError(f"STORIES_DIR moet een gewone mapnaam zijn: {stories_dir!r}")
     if not stories_dir or "/" in stories_dir or stories_dir.startswith("."):
         raise SettingsError(f"STORIES_DIR moet een gewone mapnaam zijn: {stories_dir!r}")
     content = root / _require(settings, "PATH", str)
     markdown = settings.get("MARKDOWN", {})
     try:
-        timezone = ZoneInfo(str(settings.get("TIMEZONE", "UTC")))
+        timezone = ZoneInfo(str(setting(settings, "TIMEZONE")))
     except (ZoneInfoNotFoundError, ValueError) as error:
         raise SettingsError(f"TIMEZONE is onbekend: {settings.get('TIMEZONE')!r}") from error
     return Config(
@@ -182,19 +198,12 @@ def config_from_settings(root: Path, settings_file: Path, settings: Mapping[str,
         submission_form_url=str(settings.get("SUBMISSION_FORM_URL", "")),
         stories_dir=stories_dir,
         siteurl=str(settings.get("SITEURL", "")),
-        article_url=str(settings.get("ARTICLE_URL", "{category}/{slug}/")),
+        article_url=str(setting(settings, "ARTICLE_URL")),
         timezone=timezone,
         author_slug_substitutions=_author_slug_substitutions(settings),
         slugify_use_unicode=bool(settings.get("SLUGIFY_USE_UNICODE", False)),
         markdown=MappingProxyType(dict(markdown)),
-        writes_per_run=_positive(settings, "GITHUB_WRITES_PER_RUN", 50),
-        write_pause=float(_positive(settings, "GITHUB_WRITE_PAUSE", 1.0)),
+        writes_per_run=_positive(settings, "GITHUB_WRITES_PER_RUN"),
+        write_pause=float(_positive(settings, "GITHUB_WRITE_PAUSE")),
         author=str(settings.get("AUTHOR", "")),
     )
-
-
-def load_config(root: Path, settings_file: str | Path = "pelicanconf.py") -> Config:
-    """Read the settings file (relative to root) into a Config."""
-    root = root.resolve()
-    path = root / settings_file
-    return config_from_settings(root, path, read_settings_file(path))

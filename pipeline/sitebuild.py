@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.plan import Plan
-from pipeline.settings import SHORTLIST_PATH, Config, read_settings_file
+from pipeline.settings import SHORTLIST_PATH, Config
+from pipeline.siteconfig import read_settings_file
 from pipeline.store import apply_plan
 
 # Everything the builds write besides output/ lives here (git ignores it, `make clean` removes it).

@@ -6,14 +6,13 @@ import re
 from collections.abc import Callable, Iterator
 from typing import Literal, TypeAlias
 
-from pelican.utils import slugify
-
 from pipeline.form import Field, Form
 from pipeline.model import Issue, Submission
 from pipeline.parse import Answers
 from pipeline.privacy import scrub_field
 from pipeline.render import story_body
 from pipeline.settings import Config
+from pipeline.slug import slugify
 
 # (field id, Dutch message); field id is a form field's id, "title" or "body".
 Problem: TypeAlias = tuple[str, str]
@@ -185,7 +184,7 @@ def _validate_display_name(answers: Answers, form: Form, config: Config) -> Iter
         return
     slug = slugify(
         name,
-        regex_subs=[list(pair) for pair in config.author_slug_substitutions],
+        regex_subs=config.author_slug_substitutions,
         use_unicode=config.slugify_use_unicode,
     )
     if not slug.strip("-"):

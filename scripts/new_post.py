@@ -9,10 +9,11 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from pelican.settings import read_settings
 from pelican.utils import slugify
 
 from pipeline.posts import BODY_PLACEHOLDER, SUMMARY_PLACEHOLDER, post_text
+from pipeline.settings import setting
+from pipeline.siteconfig import read_settings_file
 
 ROOT = Path(__file__).resolve().parent.parent
 __all__ = ["BODY_PLACEHOLDER", "SUMMARY_PLACEHOLDER", "NewPost", "PostError", "plan_post"]
@@ -72,8 +73,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     """Create the post file and print its path."""
     args = parse_args(argv)
-    settings = read_settings(str(args.settings))
-    tz = ZoneInfo(settings["TIMEZONE"])
+    settings = read_settings_file(args.settings)
+    tz = ZoneInfo(setting(settings, "TIMEZONE"))
     now = datetime.fromisoformat(args.date) if args.date else datetime.now(tz)
     if now.tzinfo is None:
         now = now.replace(tzinfo=tz)
@@ -81,9 +82,9 @@ def main(argv: list[str] | None = None) -> int:
         post = plan_post(
             args.title,
             now,
-            settings["AUTHOR"],
+            str(settings.get("AUTHOR", "")),
             args.content / "posts",
-            settings["SLUG_REGEX_SUBSTITUTIONS"],
+            setting(settings, "SLUG_REGEX_SUBSTITUTIONS"),
         )
         write_post(post)
     except PostError as error:

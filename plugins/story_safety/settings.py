@@ -1,17 +1,16 @@
-"""Default values for the settings the story_safety plugin reads."""
+"""The settings the story_safety plugin reads (STORIES_DIR, STORY_SAFETY_FILES), with the
+project's one set of defaults."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
-DEFAULTS: dict[str, Any] = {
-    # Folder of submitted stories inside PATH: everything in it is treated as submitted text.
-    "STORIES_DIR": "verhalen",
-    # Further files (relative to PATH) whose text comes from submissions or the pipeline.
-    "STORY_SAFETY_FILES": ["pages/shortlist.md"],
-}
+from pipeline.settings import DEFAULTS, setting
+
+__all__ = ["DEFAULTS", "get"]
 
 
-def get(settings: dict[str, Any], key: str) -> Any:
-    """A setting's value, or the plugin's default for it."""
-    return settings.get(key, DEFAULTS[key])
+def get(settings: Mapping[str, Any], key: str) -> Any:
+    """A setting's value, or the project's default for it (pipeline.settings.DEFAULTS)."""
+    return setting(settings, key)

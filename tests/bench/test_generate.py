@@ -9,7 +9,8 @@ import pytest
 from bench.generate import MAX_WORDS, MIN_WORDS, Call, generate_issues, new_issue
 from pipeline.form import Form, load_form
 from pipeline.parse import parse_body
-from pipeline.settings import Config, load_config
+from pipeline.settings import Config
+from pipeline.siteconfig import load_config
 from tests.github import openapi
 from tests.github.fakegithub import iso
 from tests.support import ROOT

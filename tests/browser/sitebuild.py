@@ -14,7 +14,7 @@ from typing import Any
 
 from bench.generate import Call, generate_issues
 from pipeline.form import load_form
-from pipeline.settings import load_config
+from pipeline.siteconfig import load_config
 from tests.support import ROOT, build_site, copy_content
 
 SAMPLE_ISSUES = ROOT / "examples" / "issues.json"

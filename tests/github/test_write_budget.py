@@ -58,7 +58,7 @@ def test_700_new_submissions_are_answered_over_three_runs(
 
 
 def test_the_default_budget_fits_githubs_secondary_limits() -> None:
-    from pipeline.settings import load_config
+    from pipeline.siteconfig import load_config
     from tests.support import ROOT
 
     config = load_config(ROOT)

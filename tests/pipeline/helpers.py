@@ -10,7 +10,8 @@ from pipeline.form import Form, load_form
 from pipeline.markdown_guard import DEFAULT_TIME_LIMIT, checker
 from pipeline.model import issue_from_json
 from pipeline.plan import Plan, plan_sync
-from pipeline.settings import Config, load_config
+from pipeline.settings import Config
+from pipeline.siteconfig import load_config
 from pipeline.store import apply_plan, read_existing
 from tests.support import ROOT
 

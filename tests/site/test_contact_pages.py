@@ -17,7 +17,7 @@ from pelican.settings import read_settings
 from pipeline.form import load_form
 from pipeline.intake import intake_from_message
 from pipeline.parse import parse_body
-from pipeline.settings import load_config
+from pipeline.siteconfig import load_config
 from pipeline.validate import MAX_BODY
 from plugins.verhalen.dates import dutch_date_with_day
 from tests.site.conftest import OPEN_TIME, Site, build
