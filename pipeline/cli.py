@@ -4,9 +4,9 @@ Exit codes: 0 when the command did its job (invalid submissions are normal and r
 1 for an operational failure (one line on stderr), 2 for wrong usage.
 
 The online side (modules of their own, imported only when used):
-- `pipeline.github.open_source(args, config) -> sources.Source` for `--repo` (token from
-  GITHUB_TOKEN, API base from GITHUB_API_URL; honours args.full and args.no_feedback);
-- `pipeline.github.run_labels(args, config) -> int` for the `labels` command;
+- `pipeline.github.open_source(repo, config, content, feedback_on=..., event=...)` for
+  `--repo` (token from GITHUB_TOKEN, API base from GITHUB_API_URL);
+- `pipeline.github.run_labels(repo, config) -> int` for the `labels` command;
 - `pipeline.gitops.publish(content, gitops.tracked(content, config), run, push_changes=...)`
   for `--commit` / `--push`: runs the sync, makes one commit, pushes; after a rejected push it
   resets to the remote and runs the sync again.
@@ -83,9 +83,16 @@ def _open_source(args: argparse.Namespace, config: Config) -> Source:
     if args.source is not None:
         return JsonFileSource(Path(args.source))
     github = _online("github")
-    github.repo_name(args)  # a malformed name is the first thing to fix
+    github.repo_name(args.repo)  # a malformed name is the first thing to fix
     _require_token(args.command)
-    source: Source = github.open_source(args, config)  # the module is imported by name
+    event = getattr(args, "event", None)
+    source: Source = github.open_source(
+        args.repo,
+        config,
+        _content(args, config),
+        feedback_on=not args.no_feedback,
+        event=Path(event) if event else None,
+    )
     return source
 
 
@@ -260,9 +267,10 @@ def cmd_status(args: argparse.Namespace) -> int:
 def _site_source(args: argparse.Namespace, config: Config) -> Source:
     repo = args.repo or os.environ.get("GITHUB_REPOSITORY")
     if os.environ.get("GITHUB_TOKEN") and repo:
-        args.repo = repo
         print(f"echte inzendingen uit {repo}")
-        source: Source = _online("github").open_source(args, config)
+        source: Source = _online("github").open_source(
+            repo, config, config.content, feedback_on=False
+        )
         return source
     print(f"voorbeeldinzendingen uit {args.examples} (geen GITHUB_TOKEN of repository)")
     return JsonFileSource(Path(args.examples))
@@ -330,7 +338,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_labels(args: argparse.Namespace) -> int:
     """Create or update the repository's labels (online)."""
     _require_token("labels")
-    return int(_online("github").run_labels(args, _config(args)))
+    return int(_online("github").run_labels(args.repo, _config(args)))
 
 
 def cmd_intake(args: argparse.Namespace) -> int:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import os
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -444,11 +443,6 @@ class GitHubSource:
             save_state(self.state_path, new)
 
 
-def _content(args: argparse.Namespace, config: Config) -> Path:
-    content = getattr(args, "content", None)
-    return Path(content).resolve() if content else config.content
-
-
 def _client(write_pause: float = 1.0) -> Github:
     token = os.environ.get("GITHUB_TOKEN", "").strip()
     if not token:
@@ -460,24 +454,25 @@ def _client(write_pause: float = 1.0) -> Github:
     )
 
 
-def repo_name(args: argparse.Namespace) -> str:
+def repo_name(name: str | None) -> str:
     """The OWNER/NAME given with --repo; SourceError when it has another form."""
-    name = str(getattr(args, "repo", "") or "")
+    name = name or ""
     if not REPO_NAME.fullmatch(name):
         raise SourceError(f"--repo moet de vorm EIGENAAR/NAAM hebben, niet {name!r}")
     return name
 
 
-def open_source(args: argparse.Namespace, config: Config) -> GitHubSource:
-    """The GitHub source for `sync --repo` (token from GITHUB_TOKEN, base from GITHUB_API_URL)."""
-    name = repo_name(args)
+def open_source(
+    repo: str, config: Config, content: Path, *, feedback_on: bool, event: Path | None = None
+) -> GitHubSource:
+    """The GitHub source for `--repo` (token from GITHUB_TOKEN, base from GITHUB_API_URL)."""
     return GitHubSource(
         _client(config.write_pause),
-        name,
+        repo_name(repo),
         config,
-        _content(args, config),
-        feedback_on=not getattr(args, "no_feedback", False),
-        event=Path(args.event) if getattr(args, "event", None) else None,
+        content,
+        feedback_on=feedback_on,
+        event=event,
     )
 
 
@@ -498,9 +493,9 @@ def label_changes(
     return changes
 
 
-def run_labels(args: argparse.Namespace, config: Config) -> int:
+def run_labels(name: str, config: Config) -> int:
     """`labels --repo`: create or update the labels with Dutch descriptions and colours."""
-    repo = _client(config.write_pause).get_repo(repo_name(args))
+    repo = _client(config.write_pause).get_repo(repo_name(name))
     try:
         found = {label.name.lower(): label for label in repo.get_labels()}
         existing = {

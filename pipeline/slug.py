@@ -15,7 +15,9 @@ def slugify(
     value: str, regex_subs: Iterable[tuple[str, str]] = (), *, use_unicode: bool = False
 ) -> str:
     """Tags stripped, NFKC, ASCII unless use_unicode, the substitutions, lower case."""
-    value = unicodedata.normalize("NFKC", Markup(value).striptags())
+    # Markup only strips the tags here; the slug is never rendered as HTML.
+    stripped = Markup(value).striptags()  # noqa: S704 -- see above
+    value = unicodedata.normalize("NFKC", stripped)
     if not use_unicode:
         value = unidecode.unidecode(value)
     for pattern, replacement in regex_subs:
