@@ -92,11 +92,6 @@ def render_body(fields: Sequence[Field], answers: Mapping[str, str | tuple[bool,
     return "\n\n".join(_section(f, answers.get(f.id, "")) for f in fields if f.type != "markdown")
 
 
-def story_words(story_answers: Mapping[str, str | tuple[bool, ...]]) -> int:
-    """Words in the story's own text (approach and impact)."""
-    return sum(len(str(story_answers.get(key, "")).split()) for key in ("approach", "impact"))
-
-
 def _section(form_field: Field, answer: str | tuple[bool, ...]) -> str:
     if form_field.type == "checkboxes":
         checked = answer if isinstance(answer, tuple) else ()

@@ -117,7 +117,9 @@ class OnlineSyncs:
         with unchecked():
             seed(server, inputs.issues)
             server.reset_log()
-            command = [sys.executable, "-c", UNPAUSED_CLI, *self._command(content, [])[3:]]
+            # Every issue gets its status comment here, whatever the write budget of one run.
+            everything = ["--max-writes", str(10 * len(inputs.issues) + 100)]
+            command = [sys.executable, "-c", UNPAUSED_CLI, *self._command(content, everything)[3:]]
             log = _logs(folder) / "sync_first.log"
             measured = run_measured(command, cwd=ROOT, log=log, env=self._env(server))
         self.baseline = content

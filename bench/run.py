@@ -6,7 +6,7 @@ import json
 import shutil
 import sys
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from bench.generate import Call, IssueJSON, generate_issues, new_issue
@@ -327,8 +327,3 @@ def _logs(folder: Path) -> Path:
 
 def _count_files(output: Path) -> int:
     return sum(1 for path in output.rglob("*") if path.is_file())
-
-
-def with_requests(sample: Sample, requests: int) -> Sample:
-    """The same sample with the number of API requests it made."""
-    return replace(sample, requests=requests)

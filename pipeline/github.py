@@ -210,8 +210,9 @@ def _date(headers: Mapping[str, Any]) -> datetime | None:
 
 
 @dataclass
-class Writer:
-    """feedback.Writer over PyGithub; objects are lazy, so each method is exactly its request.
+class PyGithubWriter:
+    """The feedback.Writer protocol over PyGithub; objects are lazy, so each method is exactly
+    its request.
 
     `written_at` keeps, per issue, GitHub's time of our last write to it: the issue's
     `updated_at` reaches that moment through our own writes, so only a later one is news.
@@ -393,7 +394,7 @@ class GitHubSource:
         try:
             known_comments = {r.comment: n for n, r in records.items() if r.comment is not None}
             fully_read = _fully_read(plan.issues, plan.fetched.comments)
-            writer = Writer(self.repo, plan.fetched.comments, fully_read, known_comments)
+            writer = PyGithubWriter(self.repo, plan.fetched.comments, fully_read, known_comments)
             outcome = feedback.apply_writes(
                 plan.writes, writer, records, self.config.writes_per_run
             )

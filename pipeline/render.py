@@ -30,7 +30,6 @@ STORY_KEYS = (
     "late",
     "source_hash",
 )
-SHORTLIST_KEYS = ("title", "slug", "template", "picks", "ranking", "provisional")
 HASH_PREFIX = "sha256:"
 # A line of the links answer that is a bare web address, optionally as a list item.
 BARE_URL_LINE = re.compile(

@@ -127,7 +127,7 @@ def plan_run(
     """Plan a whole run: apply the commands, decide every issue, plan the files and the
     status comments and labels that changed since each issue was last told."""
     issues, added = with_commands(fetched.issues, fetched.comments, config)
-    told = {number: record.state for number, record in state.issues.items()}
+    told = {number: record.told for number, record in state.issues.items()}
     content = plan_sync(
         issues,
         files,

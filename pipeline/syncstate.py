@@ -17,7 +17,8 @@ VERSION = 1
 
 @dataclass(frozen=True)
 class IssueRecord:
-    """What the pipeline last told one issue: its state, the status text's hash, the comment.
+    """What the pipeline last told one issue: the submission state it told (`told`, a State's
+    name in lower case), the status text's hash, the status comment's id.
 
     `comments` is the issue's comment count as last seen (our own comment included), used to
     tell whether every comment of the issue is known. `seen_at` is the issue's `updated_at`
@@ -25,7 +26,7 @@ class IssueRecord:
     updated later may have a new command, whatever its comment count says.
     """
 
-    state: str
+    told: str
     fingerprint: str
     comment: int | None = None
     comments: int | None = None
@@ -51,7 +52,7 @@ def to_json(state: SyncState) -> str:
         "last_seen": None if state.last_seen is None else _timestamp(state.last_seen),
         "issues": {
             str(number): {
-                "state": record.state,
+                "told": record.told,
                 "fingerprint": record.fingerprint,
                 "comment": record.comment,
                 "comments": record.comments,
@@ -79,10 +80,11 @@ def _moment(value: Any) -> datetime | None:
 
 
 def _record(data: Any) -> IssueRecord:
-    if not isinstance(data.get("state"), str) or not isinstance(data.get("fingerprint"), str):
-        raise ValueError("record without state or fingerprint")
+    told = data.get("told", data.get("state"))  # "state": files written before the rename
+    if not isinstance(told, str) or not isinstance(data.get("fingerprint"), str):
+        raise ValueError("record without told state or fingerprint")
     return IssueRecord(
-        data["state"],
+        told,
         data["fingerprint"],
         _count(data.get("comment"), "comment id"),
         _count(data.get("comments"), "comment count"),

@@ -40,17 +40,6 @@ MAX_BODY = 20_000
 MAX_PARTICIPANTS = 10_000_000
 # Fields whose answer must be a whole number.
 NUMBER_FIELDS = frozenset({"participants"})
-# The fields a story is made of (ids of the form; a contract with the form file).
-STORY_FIELDS = (
-    "name",
-    "organisation",
-    "municipality",
-    "sector",
-    "approach",
-    "impact",
-    "participants",
-    "links",
-)
 
 # Control characters (C0 except tab/newline/carriage return, DEL, C1) and bidi embeddings,
 # overrides and isolates: never wanted in any answer.

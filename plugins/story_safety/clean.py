@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable
 
 import nh3
 
@@ -173,8 +172,3 @@ def sanitise(fragment: str, intrasite: re.Pattern[str]) -> str:
     cleaned = _nh3(BIDI_CONTROLS.sub("", fragment))
     cleaned = _nh3(IMG_TAG.sub(_image_to_link, cleaned))
     return _neutralise(repair(cleaned), intrasite)
-
-
-def sanitiser(intrasite: re.Pattern[str]) -> Callable[[str], str]:
-    """sanitise() bound to one intrasite pattern."""
-    return lambda fragment: sanitise(fragment, intrasite)

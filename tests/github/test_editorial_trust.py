@@ -139,7 +139,7 @@ def test_a_command_that_arrives_while_the_sync_writes(
 ) -> None:
     github, content = online, tmp_path / "content"
     story(github, 1, labels=APPROVED, login="anna")
-    original = pipeline.github.Writer.create_comment
+    original = pipeline.github.PyGithubWriter.create_comment
 
     def comment_then_command(self: Any, number: int, body: str) -> int:
         created = original(self, number, body)
@@ -147,10 +147,10 @@ def test_a_command_that_arrives_while_the_sync_writes(
             github.add_comment(1, "/intrekken", login="anna")  # right after our comment
         return created
 
-    monkeypatch.setattr(pipeline.github.Writer, "create_comment", comment_then_command)
+    monkeypatch.setattr(pipeline.github.PyGithubWriter, "create_comment", comment_then_command)
     assert sync(capsys, github, content)[0] == 0
     assert (content / "verhalen" / "1.md").is_file()  # listed before the command came
-    monkeypatch.setattr(pipeline.github.Writer, "create_comment", original)
+    monkeypatch.setattr(pipeline.github.PyGithubWriter, "create_comment", original)
     code, out, err = sync(capsys, github, content)
     assert (code, err) == (0, "")
     assert "verwijderd: verhalen/1.md" in out
