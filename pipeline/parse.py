@@ -58,8 +58,10 @@ def _trim_blank_lines(lines: list[str]) -> str:
 def _clean_answer(raw: str, form_field: Field) -> str:
     if raw.strip() == NO_RESPONSE:
         return ""
-    if form_field.type == "dropdown" and raw.strip() == UNSELECTED and UNSELECTED not in (
-        form_field.options
+    if (
+        form_field.type == "dropdown"
+        and raw.strip() == UNSELECTED
+        and UNSELECTED not in (form_field.options)
     ):
         return ""
     if form_field.render:
