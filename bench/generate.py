@@ -17,7 +17,7 @@ from pipeline.settings import Config, Labels
 IssueJSON: TypeAlias = dict[str, Any]
 # What GitHub writes for an empty input, textarea or dropdown in an issue-form body.
 NO_RESPONSE = "_No response_"
-# Reactions counted as votes (DESIGN.md section 6) and the ones that are not.
+# Reactions counted as votes (pipeline.model.VOTE_REACTIONS) and the ones that are not.
 POSITIVE_REACTIONS = ("+1", "heart", "hooray", "rocket")
 OTHER_REACTIONS = ("-1", "laugh", "confused", "eyes")
 # Share of submissions per kind; the rest is approved. Shortlist picks come on top of approved.

@@ -1,4 +1,5 @@
-"""Command line: `python -m pipeline sync|status|site|labels` (see DESIGN.md section 7).
+"""Command line: `python -m pipeline sync|status|site|serve|labels|intake|forget`
+(docs/architecture.md, "The command line").
 
 Exit codes: 0 when the command did its job (invalid submissions are normal and reported),
 1 for an operational failure (one line on stderr), 2 for wrong usage.

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.xdist_group("site-pages")
 
 LAUNCH_POST = "/blog/deel-jouw-verhaal/"
 ATOM = "{http://www.w3.org/2005/Atom}"
-# The call's facts as readers must find them (DESIGN.md section 1).
+# The call's facts as readers must find them (the launch post and pelicanconf.py).
 CALL_FACTS = ["2 september 2012", "The Next Cocreator", "21 september 2012", "5 minuten"]
 
 
