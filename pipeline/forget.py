@@ -213,6 +213,9 @@ def register(commands: Any) -> None:
         "--content", metavar="MAP", help="contentmap (standaard: PATH uit de instellingen)"
     )
     parser.add_argument(
-        "--settings", default="pelicanconf.py", help="instellingenbestand (standaard: %(default)s)"
+        "--settings",
+        default="pelicanconf.py",
+        metavar="BESTAND",
+        help="instellingenbestand (standaard: %(default)s)",
     )
     parser.set_defaults(handler=cmd_forget)

@@ -123,29 +123,48 @@ class _Existing:
             return None
 
 
-def _existing_stories(
-    files: Mapping[Path, str], config: Config
-) -> tuple[dict[int, _Existing], list[str]]:
-    stories: dict[int, _Existing] = {}
-    report: list[str] = []
-    for path, text in sorted(files.items()):
-        if path.parent != Path(config.stories_dir):
-            continue
-        match = STORY_FILE.fullmatch(path.name)
-        if not match:
-            report.append(f"onbekend bestand blijft staan: {path.as_posix()}")
-            continue
-        try:
-            metadata, body = split_story(text)
-        except Exception:  # unreadable front matter: treated as hand-edited, and said
-            metadata, body = {}, ""
-            report.append(
-                f"{path.as_posix()} is onleesbaar (kapotte front matter): de pipeline laat "
-                "het staan; herstel of verwijder het bestand"
+class _Stories:
+    """The story files in the content folder, each read and parsed only when asked for: an
+    incremental sync in which nothing changed reads only the files of the issues it lists."""
+
+    def __init__(self, files: Mapping[Path, str], config: Config) -> None:
+        self.files = files
+        self.paths: dict[int, Path] = {}
+        self.report: list[str] = []
+        self._parsed: dict[int, _Existing] = {}
+        for path in sorted(files):  # the names only: nothing is read here
+            if path.parent != Path(config.stories_dir):
+                continue
+            match = STORY_FILE.fullmatch(path.name)
+            if match:
+                self.paths[int(match.group("number"))] = path
+            else:
+                self.report.append(f"onbekend bestand blijft staan: {path.as_posix()}")
+
+    def get(self, number: int) -> _Existing | None:
+        """The story file of this issue, parsed; None when there is none."""
+        path = self.paths.get(number)
+        if path is None:
+            return None
+        if number not in self._parsed:
+            text = self.files[path]
+            try:
+                metadata, body = split_story(text)
+            except Exception:  # unreadable front matter: treated as hand-edited, and said
+                metadata, body = {}, ""
+                self.report.append(
+                    f"{path.as_posix()} is onleesbaar (kapotte front matter): de pipeline laat "
+                    "het staan; herstel of verwijder het bestand"
+                )
+            self._parsed[number] = _Existing(
+                number, path, text, metadata, is_hand_edited(text), body
             )
-        number = int(match.group("number"))
-        stories[number] = _Existing(number, path, text, metadata, is_hand_edited(text), body)
-    return stories, report
+        return self._parsed[number]
+
+    def some(self, numbers: Iterable[int]) -> dict[int, _Existing]:
+        """The story files of these issues that exist, parsed."""
+        found = {number: self.get(number) for number in numbers}
+        return {number: story for number, story in found.items() if story is not None}
 
 
 def _latest(issues: Iterable[Issue]) -> list[Issue]:
@@ -214,15 +233,52 @@ def _consent_withdrawn(problems: Iterable[Problem], form: Form) -> bool:
     return any(field_id in consent for field_id, _ in problems)
 
 
-def _trusting_written(check: MarkdownCheck, stories: Mapping[int, _Existing]) -> MarkdownCheck:
-    """The check, skipped for a body that a story file of ours already holds: it was checked
-    when that file was written, so an unchanged story costs no conversion."""
-    written = {story.body for story in stories.values() if story.body and not story.hand_edited}
+def _trusting_written(check: MarkdownCheck, story: _Existing | None) -> MarkdownCheck:
+    """The check, skipped for the body the issue's story file of ours already holds: it was
+    checked when that file was written, so an unchanged story costs no conversion."""
+    written = story.body if story is not None and story.body and not story.hand_edited else None
 
     def check_new(body: str) -> ConversionProblem:
-        return None if body in written else check(body)
+        return None if body == written else check(body)
 
     return check_new
+
+
+def _ranking_moved(
+    decisions: Iterable[Decision], stories: _Stories, shown: tuple[list[int], list[int]] | None
+) -> bool:
+    """True when this sync's decisions may change the ranking or the picks the shortlist page
+    shows: a story came, went, or changed its votes, date, lateness or shortlist label."""
+    if shown is None:
+        return True
+    for decision in decisions:
+        if decision.state is State.FAILED:
+            continue  # its file stays as it is
+        story = stories.get(decision.number)
+        submission = decision.submission
+        if submission is None or story is None:
+            if (submission is None) != (story is None):
+                return True  # a story leaves or comes
+            continue
+        old = story.entry()
+        new = Entry(decision.number, submission.votes, submission.created_at, decision.late)
+        picked = story.metadata.get("shortlisted") is True
+        if old != new or picked != (decision.state is State.SHORTLISTED):
+            return True
+    return False
+
+
+def _shown_shortlist(text: str | None) -> tuple[list[int], list[int]] | None:
+    """(ranking, picks) as the shortlist page shows them; None when it cannot be read."""
+    if text is None:
+        return None
+    try:
+        metadata, _ = split_story(text)
+        ranking = [int(number) for number in metadata["ranking"]]
+        picks = [int(number) for number in metadata["picks"]]
+    except Exception:  # no page of ours: rank everything again
+        return None
+    return ranking, picks
 
 
 def _shortlist(
@@ -367,51 +423,63 @@ def plan_sync(
     """Plan the content changes for these issues.
 
     existing_files maps paths relative to the content folder (the story files and the
-    shortlist page) to their text. complete=True: `issues` is every issue, so story files of
-    issues not in it are deleted. complete=False: only changed issues are given; the other
-    stories keep their files, and their votes and flags come from those files.
+    shortlist page) to their text; it may read a file only when its text is asked for.
+    complete=True: `issues` is every issue, so story files of issues not in it are deleted.
+    complete=False: only changed issues are given; the other stories keep their files, and
+    their votes and flags come from those files, read only when the ranking may move.
     check_markdown converts a story body under bounds (markdown_guard.checker in the shell).
     told maps issue numbers to the state each was last told (the sync state's records):
     an approved story whose text changed stays as approved until an editor removes the label
     `changed` that this sync then adds.
     An issue whose processing fails in our own code is decided FAILED and keeps its file.
     """
-    stories, report = _existing_stories(existing_files, config)
-    check = _trusting_written(check_markdown, stories)
-    decisions = [_decide(issue, form, config, check) for issue in _latest(issues)]
+    stories = _Stories(existing_files, config)
+    decisions = [
+        _decide(issue, form, config, _trusting_written(check_markdown, stories.get(issue.number)))
+        for issue in _latest(issues)
+    ]
     given = {d.number for d in decisions}
-    failed = {d.number for d in decisions if d.state is State.FAILED}
-    others = {number: story for number, story in stories.items() if number not in given}
-    kept = {number: story for number, story in stories.items() if number in failed}
-    unchanged = kept if complete else {**others, **kept}
-    ranking, picks = _shortlist(decisions, unchanged, config.shortlist_size)
+    kept = stories.some(d.number for d in decisions if d.state is State.FAILED)
+    others = [number for number in stories.paths if number not in given]
+    shown = _shown_shortlist(existing_files.get(SHORTLIST_PATH))
+    moved = complete or _ranking_moved(decisions, stories, shown)
+    if moved or shown is None:
+        unchanged = kept if complete else {**stories.some(others), **kept}
+        ranking, picks = _shortlist(decisions, unchanged, config.shortlist_size)
+    else:
+        ranking, picks = shown
 
-    out = _Changes(report=report)
+    out = _Changes()
     final = [
         _story_change(d, stories.get(d.number), picks, config, out, told.get(d.number))
         for d in decisions
     ]
-    for number, story in sorted(others.items()):
+    for number in sorted(others):
+        path = stories.paths[number]
         if complete:
-            out.deletes.append(story.path)
+            out.deletes.append(path)
+            out.report.append(f"issue #{number} bestaat niet meer: {path.as_posix()} verwijderd")
+            continue
+        if not moved:
+            continue  # nothing about the shortlist changed: the other files are not read
+        story = stories.get(number)
+        if story is None:
+            continue
+        if story.hand_edited:
             out.report.append(
-                f"issue #{number} bestaat niet meer: {story.path.as_posix()} verwijderd"
-            )
-        elif story.hand_edited:
-            out.report.append(
-                f"issue #{number}: {story.path.as_posix()} is met de hand bewerkt en blijft "
-                "zoals het is"
+                f"issue #{number}: {path.as_posix()} is met de hand bewerkt en blijft zoals het is"
             )
         elif story.metadata.get("shortlisted") is not (number in picks):
-            out.writes[story.path] = restamp(story.text, shortlisted=number in picks)
+            out.writes[path] = restamp(story.text, shortlisted=number in picks)
 
-    shortlist = render_shortlist(picks, ranking)
-    if existing_files.get(SHORTLIST_PATH) != shortlist:
-        out.writes[SHORTLIST_PATH] = shortlist
+    if moved:
+        shortlist = render_shortlist(picks, ranking)
+        if existing_files.get(SHORTLIST_PATH) != shortlist:
+            out.writes[SHORTLIST_PATH] = shortlist
     return Plan(
         writes=MappingProxyType(out.writes),
         deletes=tuple(out.deletes),
         decisions=tuple(final),
         skipped=tuple(out.skipped),
-        report=tuple(out.report),
+        report=(*stories.report, *out.report),
     )

@@ -10,6 +10,8 @@ from datetime import datetime, tzinfo
 from typing import Any
 
 import frontmatter
+import yaml
+from frontmatter.default_handlers import YAMLHandler
 
 from pipeline.model import Submission
 
@@ -35,6 +37,8 @@ HASH_PREFIX = "sha256:"
 BARE_URL_LINE = re.compile(
     r"^(?P<lead>[ \t]*(?:[-*+][ \t]+|\d{1,3}[.)][ \t]+)?)(?P<url>https?://[^\s<>]+)[ \t]*$"
 )
+# The `source_hash` line as we write it: the last key, just before the front matter closes.
+STAMP_LINE = re.compile(r"\nsource_hash: (?P<digest>sha256:[0-9a-f]{64})(?=\n---\n)")
 # The line that closes the front matter python-frontmatter writes.
 FRONT_MATTER_END = "\n---\n"
 # One YAML line per key: no folding of long values.
@@ -119,20 +123,36 @@ def _stamped(text: str) -> str:
     return f"{header}\nsource_hash: {digest}{FRONT_MATTER_END}{rest}"
 
 
+class _SafeYAML(YAMLHandler):
+    """python-frontmatter's YAML handler with libyaml's safe loader where PyYAML has it."""
+
+    def load(self, fm: str, **kwargs: object) -> Any:
+        kwargs.setdefault("Loader", getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        return super().load(fm, **kwargs)
+
+
+_HANDLER = _SafeYAML()
+
+
 def split_story(text: str) -> tuple[dict[str, Any], str]:
     """Front matter and body of a story file (python-frontmatter, safe YAML loading)."""
-    post = frontmatter.loads(text)
+    post = frontmatter.loads(text, handler=_HANDLER)
     return dict(post.metadata), post.content
 
 
 def is_hand_edited(text: str) -> bool:
-    """True when the file no longer matches its own source hash (someone edited it)."""
-    try:
-        metadata, body = split_story(text)
-    except Exception:  # a broken file is an edited file: never overwrite it silently
+    """True when the file no longer matches its own source hash (someone edited it).
+
+    The hash covers the file as written without its own `source_hash` line (see _stamped and
+    restamp), so checking it reads no YAML: any changed byte is an edit.
+    """
+    header_end = text.find(FRONT_MATTER_END, 3) + len(FRONT_MATTER_END)
+    stamp = STAMP_LINE.search(text, 0, header_end) if header_end > len(FRONT_MATTER_END) else None
+    if stamp is None:
         return True
-    stored = metadata.get("source_hash")
-    return not isinstance(stored, str) or stored != source_hash(metadata, body)
+    unstamped = text[: stamp.start()] + text[stamp.end() :]
+    digest = HASH_PREFIX + hashlib.sha256(unstamped.encode("utf-8")).hexdigest()
+    return digest != stamp.group("digest")
 
 
 def restamp(text: str, **changes: Any) -> str:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import tempfile
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from pipeline.i18n import os_reason
@@ -21,23 +23,55 @@ class StoreError(Exception):
     """The content folder cannot be read or written."""
 
 
-def read_existing(content: Path, config: Config) -> dict[Path, str]:
-    """The pipeline's files in the content folder: story files and the shortlist page."""
-    files: dict[Path, str] = {}
+class ContentFiles(Mapping[Path, str]):
+    """The pipeline's files in the content folder (story files and the shortlist page), by
+    path relative to it; a file is read when its text is first asked for, then kept."""
+
+    def __init__(self, content: Path, paths: list[Path]) -> None:
+        self.content = content
+        self.paths = paths
+        self._texts: dict[Path, str] = {}
+
+    def __getitem__(self, relative: Path) -> str:
+        if relative not in self._texts:
+            if relative not in self._known:
+                raise KeyError(relative)
+            path = self.content / relative
+            try:
+                self._texts[relative] = path.read_text(encoding="utf-8")
+            except OSError as error:
+                raise StoreError(f"{path} is niet te lezen: {os_reason(error)}") from error
+            except UnicodeDecodeError as error:
+                raise StoreError(f"{path} is geen UTF-8-tekst") from error
+        return self._texts[relative]
+
+    def __iter__(self) -> Iterator[Path]:
+        return iter(self.paths)
+
+    def __len__(self) -> int:
+        return len(self.paths)
+
+    def __contains__(self, relative: object) -> bool:
+        return relative in self._known
+
+    @functools.cached_property
+    def _known(self) -> frozenset[Path]:
+        return frozenset(self.paths)
+
+
+def read_existing(content: Path, config: Config) -> ContentFiles:
+    """The pipeline's files in the content folder: story files and the shortlist page (their
+    names now, their texts when asked for)."""
     stories = content / config.stories_dir
     candidates = sorted(stories.glob("*.md")) if stories.is_dir() else []
     if (content / SHORTLIST_PATH).is_file():
         candidates.append(content / SHORTLIST_PATH)
-    for path in candidates:
-        if path.name.startswith(".") or not path.is_file():
-            continue
-        try:
-            files[path.relative_to(content)] = path.read_text(encoding="utf-8")
-        except OSError as error:
-            raise StoreError(f"{path} is niet te lezen: {os_reason(error)}") from error
-        except UnicodeDecodeError as error:
-            raise StoreError(f"{path} is geen UTF-8-tekst") from error
-    return files
+    paths = [
+        path.relative_to(content)
+        for path in candidates
+        if not path.name.startswith(".") and path.is_file()
+    ]
+    return ContentFiles(content, paths)
 
 
 def _inside(content: Path, relative: Path) -> Path:
@@ -119,7 +153,7 @@ def apply_plan(plan: Plan, content: Path, config: Config) -> list[Path]:
         raise StoreError(f"schrijven in {content} mislukt: {os_reason(error)}") from error
     finally:
         if changed:
-            # One flush for the whole sync: an fsync per file costs 7 ms each on this disk.
+            # One flush for the whole sync instead of an fsync per file.
             os.sync()
     return changed
 
