@@ -1,4 +1,4 @@
-"""One hostile build and one clean baseline build with the same story numbers (module scope)."""
+"""One hostile build and one clean baseline build with the same story numbers (session scope)."""
 
 from __future__ import annotations
 
@@ -133,7 +133,7 @@ def _content(root: Path, name: str) -> Path:
     return content
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def builds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Builds]:
     """Sync every placement into a content copy, build it and a clean baseline in parallel."""
     root = tmp_path_factory.mktemp("hostile")

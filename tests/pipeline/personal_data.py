@@ -166,8 +166,19 @@ def squeezed(text: str) -> str:
     return "".join(c for c in text.lower() if c.isalnum())
 
 
-def leaks(spelling: Spelling, text: str) -> bool:
-    """True when the needle can be read in the text, with or without its tags."""
+def searchable(text: str) -> tuple[str, str]:
+    """The text as a reader reads it, with and without its tags, squeezed: where needles are
+    looked for (compute it once to look for many needles)."""
     readable = reader_text(text)
     untagged = re.sub(r"</?[A-Za-z][^<>]*>", "", readable)
-    return any(spelling.needle.lower() in squeezed(t) for t in (readable, untagged))
+    return squeezed(readable), squeezed(untagged)
+
+
+def found_in(spelling: Spelling, forms: tuple[str, str]) -> bool:
+    """True when the needle is in either searchable form of a text."""
+    return any(spelling.needle.lower() in form for form in forms)
+
+
+def leaks(spelling: Spelling, text: str) -> bool:
+    """True when the needle can be read in the text, with or without its tags."""
+    return found_in(spelling, searchable(text))
