@@ -233,6 +233,11 @@ def _consent_withdrawn(problems: Iterable[Problem], form: Form) -> bool:
     return any(field_id in consent for field_id, _ in problems)
 
 
+def _no_check(body: str) -> ConversionProblem:
+    """For a text converted without a problem before and unchanged since."""
+    return None
+
+
 def _trusting_written(check: MarkdownCheck, story: _Existing | None) -> MarkdownCheck:
     """The check, skipped for the body the issue's story file of ours already holds: it was
     checked when that file was written, so an unchanged story costs no conversion."""
@@ -419,6 +424,7 @@ def plan_sync(
     complete: bool,
     check_markdown: MarkdownCheck,
     told: Mapping[int, str] = MappingProxyType({}),
+    verified: frozenset[int] = frozenset(),
 ) -> Plan:
     """Plan the content changes for these issues.
 
@@ -431,11 +437,20 @@ def plan_sync(
     told maps issue numbers to the state each was last told (the sync state's records):
     an approved story whose text changed stays as approved until an editor removes the label
     `changed` that this sync then adds.
+    verified: issues whose text was converted without a problem before and has not changed
+    since (the sync state says so): their text is not converted again.
     An issue whose processing fails in our own code is decided FAILED and keeps its file.
     """
     stories = _Stories(existing_files, config)
     decisions = [
-        _decide(issue, form, config, _trusting_written(check_markdown, stories.get(issue.number)))
+        _decide(
+            issue,
+            form,
+            config,
+            _no_check
+            if issue.number in verified
+            else _trusting_written(check_markdown, stories.get(issue.number)),
+        )
         for issue in _latest(issues)
     ]
     given = {d.number for d in decisions}

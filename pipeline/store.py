@@ -63,14 +63,14 @@ def read_existing(content: Path, config: Config) -> ContentFiles:
     """The pipeline's files in the content folder: story files and the shortlist page (their
     names now, their texts when asked for)."""
     stories = content / config.stories_dir
-    candidates = sorted(stories.glob("*.md")) if stories.is_dir() else []
+    paths = []
+    if stories.is_dir():
+        with os.scandir(stories) as entries:
+            names = [e.name for e in entries if e.name.endswith(".md") and e.is_file()]
+        folder = Path(config.stories_dir)
+        paths = [folder / name for name in sorted(names) if not name.startswith(".")]
     if (content / SHORTLIST_PATH).is_file():
-        candidates.append(content / SHORTLIST_PATH)
-    paths = [
-        path.relative_to(content)
-        for path in candidates
-        if not path.name.startswith(".") and path.is_file()
-    ]
+        paths.append(SHORTLIST_PATH)
     return ContentFiles(content, paths)
 
 

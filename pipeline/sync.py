@@ -104,6 +104,23 @@ def with_commands(
     return tuple(result), MappingProxyType(added)
 
 
+# States told to an issue whose text converted without a problem (State names, lower case).
+CLEAN_TOLD = frozenset({"pending", "late", "published", "shortlisted", "changed"})
+
+
+def unchanged_and_clean(issues: Iterable[Issue], state: SyncState) -> frozenset[int]:
+    """Issues not updated since they were last seen, whose text then had no problem: the same
+    text converts the same way, so it need not be converted again."""
+    clean = set()
+    for issue in issues:
+        record = state.issues.get(issue.number)
+        if record is None or record.seen_at is None or record.told not in CLEAN_TOLD:
+            continue
+        if issue.updated_at <= record.seen_at:
+            clean.add(issue.number)
+    return frozenset(clean)
+
+
 @dataclass(frozen=True)
 class SyncPlan:
     """Everything one run will do: the content changes, and the writes on each issue."""
@@ -136,6 +153,7 @@ def plan_run(
         complete=fetched.complete,
         check_markdown=check_markdown,
         told=told,
+        verified=unchanged_and_clean(issues, state),
     )
     by_number = {issue.number: issue for issue in issues}
     writes = plan_writes(content.decisions, by_number, state.issues, added)
@@ -179,7 +197,7 @@ def next_state(
     worth = (
         dict(records) != dict(state.issues)
         or plan.content.changes_files
-        or len(listed) > PAGE_SIZE
+        or (len(listed) > PAGE_SIZE and last_seen != state.last_seen)
         or (state.last_seen is None and last_seen is not None)
     )
     return new if worth else None

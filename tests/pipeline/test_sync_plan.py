@@ -125,3 +125,21 @@ def test_the_next_state_waits_for_deferred_issues_and_knows_our_own_writes() -> 
     assert state.last_seen == moment("2012-08-03T10:00:00Z")  # issue 2 waits: listed again
     assert state.issues[1].seen_at == ours
     assert 2 not in state.issues
+
+
+def test_an_unchanged_clean_text_is_not_converted_again() -> None:
+    issue = issue_from_json(issue_json(1, updated="2012-08-02T10:00:00Z"))
+    seen = moment("2012-08-02T10:00:00Z")
+    calls: list[str] = []
+
+    def counting(body: str) -> None:
+        calls.append(body)
+        return None
+
+    clean = SyncState(seen, MappingProxyType({1: IssueRecord("pending", "x", 5, 1, seen)}))
+    dirty = SyncState(seen, MappingProxyType({1: IssueRecord("incomplete", "x", 5, 1, seen)}))
+    fetched = Fetched((issue,), complete=False)
+    plan_run(fetched, {}, clean, FORM, CONFIG, check_markdown=counting)
+    assert calls == []
+    plan_run(fetched, {}, dirty, FORM, CONFIG, check_markdown=counting)
+    assert len(calls) == 1
