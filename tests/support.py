@@ -1,12 +1,17 @@
-"""Shared helpers for tests: paths of the project and a real Pelican build into a temp folder."""
+"""Shared helpers for tests: project paths, a real Pelican build, the command line in-process."""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import shutil
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
+
+from pipeline.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
@@ -50,6 +55,30 @@ def build_site(
     if result.returncode != 0:
         raise AssertionError(f"Pelican build failed:\n{result.stdout}\n{result.stderr}")
     return result
+
+
+@dataclass(frozen=True)
+class CliRun:
+    """One run of the command line: its exit code and what it printed."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def run_cli(*argv: str | Path, cwd: Path = ROOT) -> CliRun:
+    """`python -m pipeline ARGV` run in this process from cwd, without starting a new Python.
+
+    Call it from the main thread: there the Markdown guard bounds each conversion with a CPU
+    timer; in another thread it starts a process per text.
+    """
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.chdir(cwd), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = main([str(arg) for arg in argv])
+        except SystemExit as stop:  # argparse on wrong usage, as the process would exit
+            code = stop.code if isinstance(stop.code, int) else int(stop.code is not None)
+    return CliRun(code, out.getvalue(), err.getvalue())
 
 
 def output_files(output: Path) -> set[str]:

@@ -12,7 +12,7 @@ from playwright.sync_api import Browser, BrowserContext, sync_playwright
 
 from tests.browser.pages import Target, resolve_targets
 from tests.browser.server import StaticHost, serve
-from tests.browser.sitebuild import CLOSED_TIME, build_reader_site
+from tests.browser.sitebuild import CLOSED_TIME, build_reader_site, reader_content
 from tests.browser.watch import Watch
 from tests.support import ROOT
 
@@ -45,11 +45,17 @@ class ReaderSites:
 def reader_sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ReaderSites]:
     """The sites built, indexed for search and served on free ports of 127.0.0.1."""
     root = tmp_path_factory.mktemp("lezer")
+    # The syncs run in this process on the main thread; the chosen and the closed site differ
+    # only in the build's clock, so they share one content folder. The builds run in parallel.
+    decided = reader_content(root / "gekozen", decided=True)
+    provisional = reader_content(root / "voorlopig", decided=False)
     with ThreadPoolExecutor(max_workers=3) as pool:
         jobs = [
-            pool.submit(build_reader_site, root / "gekozen", decided=True),
-            pool.submit(build_reader_site, root / "voorlopig", decided=False),
-            pool.submit(build_reader_site, root / "gesloten", decided=True, build_time=CLOSED_TIME),
+            pool.submit(build_reader_site, decided, root / "gekozen" / "output"),
+            pool.submit(build_reader_site, provisional, root / "voorlopig" / "output"),
+            pool.submit(
+                build_reader_site, decided, root / "gesloten" / "output", build_time=CLOSED_TIME
+            ),
         ]
         decided_output, provisional_output, closed_output = (job.result() for job in jobs)
     with (

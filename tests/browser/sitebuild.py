@@ -15,7 +15,7 @@ from typing import Any
 from bench.generate import Call, generate_issues
 from pipeline.form import load_form
 from pipeline.siteconfig import load_config
-from tests.support import ROOT, build_site, copy_content
+from tests.support import ROOT, build_site, copy_content, run_cli
 
 SAMPLE_ISSUES = ROOT / "examples" / "issues.json"
 # The build's clock: while the call is open, three weeks before the event.
@@ -66,9 +66,7 @@ def sync(issues: list[dict[str, Any]], content: Path) -> None:
     """Write the stories and the shortlist page with the pipeline's own command line."""
     source = content.parent / "issues.json"
     source.write_text(json.dumps(issues), encoding="utf-8")
-    command = [sys.executable, "-m", "pipeline", "sync", "--source", str(source)]
-    command += ["--content", str(content)]
-    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
+    result = run_cli("sync", "--source", source, "--content", content)
     if result.returncode != 0:
         raise AssertionError(f"sync failed:\n{result.stdout}\n{result.stderr}")
 
@@ -83,15 +81,22 @@ def index_search(output: Path) -> None:
     assert "Default UI" not in result.stdout + result.stderr, result.stdout
 
 
-def build_reader_site(root: Path, *, decided: bool, build_time: str = BUILD_TIME) -> Path:
-    """Copy the content, sync the submissions, build and index; returns the output folder."""
+def reader_content(root: Path, *, decided: bool) -> Path:
+    """Copy the content and sync the submissions into it; returns the content folder.
+
+    The sync runs in this process: call it from the main thread (see run_cli).
+    """
     root.mkdir(parents=True, exist_ok=True)
     content = copy_content(root / "content")
     # Start from the committed content: a local `make site` may have synced stories into it.
     shutil.rmtree(content / "verhalen", ignore_errors=True)
     (content / "pages" / "shortlist.md").unlink(missing_ok=True)
     sync(reader_issues(decided=decided), content)
-    output = root / "output"
+    return content
+
+
+def build_reader_site(content: Path, output: Path, *, build_time: str = BUILD_TIME) -> Path:
+    """Build synced content into output and index it; returns the output folder."""
     build_site(content, output, BUILD_TIME=build_time)
     index_search(output)
     return output

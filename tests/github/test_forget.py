@@ -19,7 +19,7 @@ from pipeline.settings import SHORTLIST_PATH
 from pipeline.store import load_state
 from pipeline.syncstate import IssueRecord, SyncState
 from tests.github.gitrepos import EDITOR_ENV, clone, git, make_origin
-from tests.support import ROOT
+from tests.support import ROOT, CliRun, run_cli
 
 REPO = "verhalenbank/verhalenbank"
 URL = f"https://github.com/{REPO}.git"
@@ -85,7 +85,13 @@ def test_plan_erasure_touches_only_what_holds_the_number() -> None:
 # The command on a real clone
 
 
-def forget(cwd: Path, number: int = 12) -> subprocess.CompletedProcess[str]:
+def forget(cwd: Path, number: int = 12) -> CliRun:
+    """The command in this process, in the clone `cwd`."""
+    return run_cli("forget", str(number), cwd=cwd)
+
+
+def forget_process(cwd: Path, number: int = 12) -> subprocess.CompletedProcess[str]:
+    """The command as `python -m pipeline` in a process of its own, in the clone `cwd`."""
     return subprocess.run(
         [sys.executable, "-m", "pipeline", "forget", str(number)],
         cwd=cwd,
@@ -109,7 +115,7 @@ def origin(tmp_path: Path) -> Path:
 
 def test_forget_removes_every_trace_from_the_working_tree(origin: Path, tmp_path: Path) -> None:
     work = clone(origin, tmp_path / "work")
-    result = forget(work)
+    result = forget_process(work)
     assert result.returncode == 0, result.stderr
     content = work / "content"
     assert not (content / STORY).exists()

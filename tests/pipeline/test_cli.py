@@ -1,27 +1,39 @@
-"""The command line, run as `python -m pipeline` on temp folders: exit codes and output."""
+"""The command line on temp folders: exit codes and output, in this process and, for each
+command, once as `python -m pipeline` in a process of its own."""
 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+import pipeline.github
+from tests.github.fakegithub import TOKEN, FakeGitHub
 from tests.pipeline.helpers import issue_json
-from tests.support import ROOT
+from tests.support import ROOT, CliRun, run_cli
 
 EXAMPLES = ROOT / "examples" / "issues.json"
+MAIL = Path(__file__).parent / "fixtures" / "mail"
 
 
-def cli(*args: str) -> subprocess.CompletedProcess[str]:
+def cli(*args: str) -> CliRun:
+    """The command line in this process (no new Python per call)."""
+    return run_cli(*args)
+
+
+def process(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """`python -m pipeline` as a process of its own, end to end: the entry point and exit code."""
     return subprocess.run(
         [sys.executable, "-m", "pipeline", *args],
         cwd=ROOT,
         capture_output=True,
         text=True,
         check=False,
+        env=env,
     )
 
 
@@ -33,7 +45,7 @@ def files(folder: Path) -> dict[str, bytes]:
 
 def test_sync_examples_then_nothing_to_do(tmp_path: Path) -> None:
     content = tmp_path / "content"
-    first = cli("sync", "--source", str(EXAMPLES), "--content", str(content))
+    first = process("sync", "--source", str(EXAMPLES), "--content", str(content))
     assert first.returncode == 0, first.stderr
     assert first.stderr == ""
     assert "geschreven: verhalen/1.md" in first.stdout
@@ -41,7 +53,7 @@ def test_sync_examples_then_nothing_to_do(tmp_path: Path) -> None:
         f"verhalen/{n}.md" for n in range(1, 8)
     ]
     before = files(content)
-    second = cli("sync", "--source", str(EXAMPLES), "--content", str(content))
+    second = process("sync", "--source", str(EXAMPLES), "--content", str(content))
     assert second.returncode == 0
     assert "geschreven" not in second.stdout
     assert files(content) == before
@@ -57,7 +69,7 @@ def test_dry_run_prints_the_plan_and_changes_nothing(tmp_path: Path) -> None:
 
 
 def test_status_table(tmp_path: Path) -> None:
-    result = cli("status", "--source", str(EXAMPLES), "--content", str(tmp_path))
+    result = process("status", "--source", str(EXAMPLES), "--content", str(tmp_path))
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0].split() == ["nr", "titel", "status", "stemmen", "problemen"]
@@ -110,7 +122,7 @@ def test_unreadable_input_fails_with_one_line(
 
 
 def test_missing_settings_file_fails_with_one_line(tmp_path: Path) -> None:
-    result = cli("status", "--source", str(EXAMPLES), "--settings", "nergens.py")
+    result = process("status", "--source", str(EXAMPLES), "--settings", "nergens.py")
     assert result.returncode == 1
     assert result.stderr.strip().splitlines() == [
         f"fout: instellingenbestand niet gevonden: {ROOT / 'nergens.py'}"
@@ -124,3 +136,33 @@ def test_missing_settings_file_fails_with_one_line(tmp_path: Path) -> None:
 )
 def test_wrong_usage_exits_2(args: tuple[str, ...]) -> None:
     assert cli(*args).returncode == 2
+
+
+def test_wrong_usage_exits_2_from_a_process_of_its_own() -> None:
+    result = process("sync")
+    assert result.returncode == 2
+    assert result.stderr.startswith("gebruik: python -m pipeline sync")
+
+
+def test_intake_dry_run_in_a_process_of_its_own() -> None:
+    result = process("intake", str(MAIL / "plain.eml"), "--dry-run")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(
+        "titel: [Verhaal] De wijktafel in Deventer\nlabels: verhaal, namens\n"
+    )
+
+
+def test_labels_in_a_process_of_its_own(
+    github: FakeGitHub, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Token and API base from the environment, as a workflow gives them."""
+    monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
+    monkeypatch.setenv("GITHUB_API_URL", github.url)
+    monkeypatch.setattr(pipeline.github, "PAUSES", (0.0, 0.0))
+    assert cli("labels", "--repo", github.full_name).returncode == 0  # creates them, no pauses
+    github.reset_log()
+    result = process("labels", "--repo", github.full_name, env=dict(os.environ))
+    assert (result.returncode, result.stdout) == (0, "alle labels zijn al in orde\n"), result.stderr
+    assert [(r.method, r.path) for r in github.requests] == [
+        ("GET", f"/repos/{github.full_name}/labels")
+    ]

@@ -78,13 +78,18 @@ FULL_EXTRA = {
 }
 
 
-@pytest.fixture(scope="module")
+# The shared builds: once per run, read by the modules of the xdist group "site-builds" (one
+# worker). Tests read them and never change them.
+SHARED_BUILDS = "site-builds"
+
+
+@pytest.fixture(scope="session")
 def base_site(tmp_path_factory: pytest.TempPathFactory) -> Site:
     """The project's own content, built while the call is open."""
     return build(tmp_path_factory.mktemp("base"), BUILD_TIME=OPEN_TIME)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def full_site(tmp_path_factory: pytest.TempPathFactory) -> Site:
     """Content plus three stories, a shortlist and a hostile post; two stories per index page."""
     return build(

@@ -20,10 +20,10 @@ from pipeline.parse import parse_body
 from pipeline.siteconfig import load_config
 from pipeline.validate import MAX_BODY
 from plugins.verhalen.dates import dutch_date_with_day
-from tests.site.conftest import OPEN_TIME, Site, build
+from tests.site.conftest import OPEN_TIME, SHARED_BUILDS, Site, build
 from tests.support import ROOT
 
-pytestmark = pytest.mark.xdist_group("site-contact")
+pytestmark = pytest.mark.xdist_group(SHARED_BUILDS)
 
 SETTINGS = read_settings(str(ROOT / "pelicanconf.py"))
 FORM_FILE = ROOT / SETTINGS["SUBMISSION_FORM"]

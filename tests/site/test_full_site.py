@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.site.conftest import FULL_EXTRA, OPEN_TIME, Site, build
+from tests.site.conftest import FULL_EXTRA, OPEN_TIME, SHARED_BUILDS, Site, build
 from tests.site.helpers import parse_page
 
-pytestmark = pytest.mark.xdist_group("site-full")
+pytestmark = pytest.mark.xdist_group(SHARED_BUILDS)
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 HOSTILE_TITLE = "<script>alert(1)</script> Gevaarlijke titel"

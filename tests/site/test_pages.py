@@ -6,10 +6,10 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from tests.site.conftest import Site
+from tests.site.conftest import SHARED_BUILDS, Site
 from tests.site.helpers import parse_page
 
-pytestmark = pytest.mark.xdist_group("site-pages")
+pytestmark = pytest.mark.xdist_group(SHARED_BUILDS)
 
 LAUNCH_POST = "/blog/deel-jouw-verhaal/"
 ATOM = "{http://www.w3.org/2005/Atom}"
