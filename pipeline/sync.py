@@ -116,7 +116,9 @@ def unchanged_and_clean(issues: Iterable[Issue], state: SyncState) -> frozenset[
         record = state.issues.get(issue.number)
         if record is None or record.seen_at is None or record.told not in CLEAN_TOLD:
             continue
-        if issue.updated_at <= record.seen_at:
+        if issue.deleted:
+            continue
+        if issue.updated_at <= record.seen_at and issue.comments == record.comments:
             clean.add(issue.number)
     return frozenset(clean)
 
@@ -145,15 +147,19 @@ def plan_run(
     status comments and labels that changed since each issue was last told."""
     issues, added = with_commands(fetched.issues, fetched.comments, config)
     told = {number: record.told for number, record in state.issues.items()}
+    settled = unchanged_and_clean(issues, state) - set(added)
+    # GitHub lists the issues updated at the last moment seen again (its `since` includes it):
+    # an incremental sync leaves those that did not change since as they are, like the rest.
+    to_plan = issues if fetched.complete else [i for i in issues if i.number not in settled]
     content = plan_sync(
-        issues,
+        to_plan,
         files,
         form,
         config,
         complete=fetched.complete,
         check_markdown=check_markdown,
         told=told,
-        verified=unchanged_and_clean(issues, state),
+        verified=settled,
     )
     by_number = {issue.number: issue for issue in issues}
     writes = plan_writes(content.decisions, by_number, state.issues, added)

@@ -259,7 +259,8 @@ def test_hand_edited_and_unreadable_files_are_reported(
     one = content / "verhalen" / "1.md"
     one.write_text(one.read_text().replace("Zwolle", "Zwolle (redactie)"), encoding="utf-8")
     (content / "verhalen" / "2.md").write_text("---\ntitle: [kapot\n---\n", encoding="utf-8")
-    code, out, _ = sync(capsys, github, content)
+    # The hourly full sync reads every story file (an incremental one only what changed).
+    code, out, _ = sync(capsys, github, content, "--full")
     assert code == 0
     assert "verhalen/1.md is met de hand bewerkt en blijft zoals het is" in out
     assert "verhalen/2.md is onleesbaar" in out

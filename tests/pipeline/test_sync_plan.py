@@ -136,8 +136,8 @@ def test_an_unchanged_clean_text_is_not_converted_again() -> None:
         calls.append(body)
         return None
 
-    clean = SyncState(seen, MappingProxyType({1: IssueRecord("pending", "x", 5, 1, seen)}))
-    dirty = SyncState(seen, MappingProxyType({1: IssueRecord("incomplete", "x", 5, 1, seen)}))
+    clean = SyncState(seen, MappingProxyType({1: IssueRecord("pending", "x", 5, 0, seen)}))
+    dirty = SyncState(seen, MappingProxyType({1: IssueRecord("incomplete", "x", 5, 0, seen)}))
     fetched = Fetched((issue,), complete=False)
     plan_run(fetched, {}, clean, FORM, CONFIG, check_markdown=counting)
     assert calls == []
