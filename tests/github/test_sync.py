@@ -94,8 +94,7 @@ def snapshot(github: FakeGitHub, content: Path) -> dict[str, Any]:
     }
     remote = {n: (github.label_names(n), status_comments(github, n)) for n in sorted(github.issues)}
     records = {
-        n: (r.told, r.fingerprint, r.comments)
-        for n, r in load(content / STATE_NAME).issues.items()
+        n: (r.told, r.fingerprint, r.comments) for n, r in load(content / STATE_NAME).issues.items()
     }
     return {"files": files, "github": remote, "records": records}
 
