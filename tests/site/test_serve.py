@@ -181,7 +181,8 @@ def test_serve_rebuilds_on_save_of_a_post_and_the_theme(project: Path) -> None:
         css.write_text(css.read_text(encoding="utf-8") + "\n/* net bewaard */\n", "utf-8")
         server.wait_for("/theme/css/site.css", "/* net bewaard */")
     said = "\n".join(server.said)
-    assert said.count("gewijzigd: de site wordt opnieuw gebouwd") >= 2, said
+    # One rebuild or two: a save during a rebuild that still copies the theme is in that one.
+    assert said.count("gewijzigd: de site wordt opnieuw gebouwd") >= 1, said
     assert server.said[-1] == "gestopt", said
     changed = git(project, "status", "--porcelain", "--ignored=no").splitlines()
     assert sorted(line[3:] for line in changed) == [
