@@ -76,6 +76,37 @@ WITHDRAW_NOTE = (
     "Wil je je verhaal terugtrekken? Schrijf `/intrekken` in een reactie hieronder, of sluit "
     "het issue met *Close as not planned* (sluiten als ‘niet gepland’)."
 )
+# For a story an editor entered on behalf of someone without a GitHub account (label
+# `namens`): the status comment addresses the editors and holds a reply to send by e-mail.
+ON_BEHALF_NOTE = (
+    "### Voor de redactie: ingevoerd namens iemand zonder GitHub-account\n\n"
+    "Stuur de inzender dit antwoord per e-mail. Intrekken doen jullie met het label "
+    "`ingetrokken`; een wijziging na goedkeuring voeren jullie zelf in het issue in."
+)
+MAIL_REPLIES = {
+    State.INCOMPLETE: (
+        "Dank je wel voor je verhaal! Er ontbreekt nog iets. Wil je dit aanvullen in een "
+        "antwoord op deze e-mail?"
+    ),
+    State.PENDING: (
+        "Dank je wel voor je verhaal! We hebben het goed ontvangen. De redactie leest het en "
+        "laat je weten wanneer het op de site staat."
+    ),
+    State.LATE: (
+        "Dank je wel voor je verhaal! Het kwam binnen na de deadline van de oproep. De "
+        "redactie kan het nog op de site zetten, maar het doet niet meer mee voor de shortlist."
+    ),
+    State.PUBLISHED: "Goed nieuws: je verhaal staat op de site: {url}",
+    State.SHORTLISTED: (
+        "Gefeliciteerd! De redactie heeft je verhaal gekozen voor de shortlist: {url}"
+    ),
+    State.CHANGED: "Je verhaal staat op de site: {url}",
+    State.REJECTED: (
+        "Dank je wel dat je je verhaal wilde delen. De redactie heeft besloten het niet op de "
+        "site te zetten."
+    ),
+    State.WITHDRAWN: "Je verhaal is ingetrokken en staat niet (meer) op de site.",
+}
 # States in which the author may still want to take the story back.
 WITHDRAWABLE = frozenset(
     {State.PENDING, State.LATE, State.PUBLISHED, State.SHORTLISTED, State.CHANGED}
@@ -93,11 +124,22 @@ def is_status_comment(body: str | None) -> bool:
     return body is not None and body.lstrip().startswith(MARKER)
 
 
+def _reply_by_mail(decision: Decision) -> str:
+    """For a story entered on someone's behalf: what the editors send its contributor."""
+    reply = MAIL_REPLIES[decision.state].format(url=decision.url or "")
+    if decision.state is State.INCOMPLETE:
+        reply += "\n" + "\n".join(f"- {message}" for _, message in decision.problems)
+    quoted = "\n".join(f"> {line}" if line else ">" for line in reply.split("\n"))
+    return f"{ON_BEHALF_NOTE}\n\n{quoted}"
+
+
 def status_text(decision: Decision) -> str | None:
     """The whole status comment for a decision (pure); None for issues that are no submission."""
     opening = OPENINGS.get(decision.state)
     if opening is None:
         return None
+    if decision.on_behalf and decision.state in MAIL_REPLIES:
+        return "\n\n".join([marker(decision.state), _reply_by_mail(decision), FOOTER]) + "\n"
     parts = [marker(decision.state), opening.format(url=decision.url or "")]
     if decision.state is State.INCOMPLETE:
         parts.append("\n".join(f"- {message}" for _, message in decision.problems))

@@ -54,6 +54,8 @@ class Decision:
     hand_edited: bool = False
     # The label `changed` (`gewijzigd`) is on the issue: an edit after approval waits.
     flagged: bool = False
+    # The label `on_behalf` (`namens`): an editor entered the story for someone by e-mail.
+    on_behalf: bool = False
     # State FAILED: one line on what went wrong, and the traceback for the maintainers' log.
     failure: str = ""
     failure_detail: str = ""
@@ -218,6 +220,7 @@ def _decide_issue(
         labels_add=wanted - issue.labels,
         labels_remove=present - wanted,
         flagged=config.labels.changed in issue.labels,
+        on_behalf=config.labels.on_behalf in issue.labels,
     )
 
 

@@ -14,6 +14,8 @@ from pipeline.render import story_body
 from pipeline.settings import Config
 from pipeline.slug import slugify
 
+# The author shown for a story entered on someone's behalf whose name has nothing left.
+ANONYMOUS = "Een inzender"
 # (field id, Dutch message); field id is a form field's id, "title" or "body".
 Problem: TypeAlias = tuple[str, str]
 # Why a text cannot be converted to HTML within the bounds; None when it can.
@@ -222,8 +224,14 @@ def _answer(answers: Answers, form: Form, field_id: str) -> str:
     return answers.text(field_id).strip() if form.has(field_id) else ""
 
 
-def build_submission(issue: Issue, answers: Answers, form: Form) -> Submission:
-    """The publishable story from answers that passed validation (privacy-scrubbed)."""
+def build_submission(
+    issue: Issue, answers: Answers, form: Form, *, on_behalf: bool = False
+) -> Submission:
+    """The publishable story from answers that passed validation (privacy-scrubbed).
+
+    on_behalf: an editor entered the story for someone without a GitHub account (label
+    `namens`): the issue's author is the editor, whose handle is never shown as the author.
+    """
     one_line = {
         key: scrub_field(text, markdown=False)
         for key, text in (
@@ -244,7 +252,9 @@ def build_submission(issue: Issue, answers: Answers, form: Form) -> Submission:
         # a title of nothing but comments or invisible characters would fail the build
         title=one_line["title"].text or f"Verhaal {issue.number}",
         # a name left without a letter or digit (all of it removed) falls back to the login
-        author=name if any(char.isalnum() for char in name) else issue.author,
+        author=name
+        if any(char.isalnum() for char in name)
+        else (ANONYMOUS if on_behalf else issue.author),
         organisation=one_line["organisation"].text,
         municipality=one_line["municipality"].text,
         sector=_answer(answers, form, "sector"),
@@ -282,6 +292,7 @@ def validate(
     ]
     if problems:
         return problems
-    submission = build_submission(issue, answers, form)
+    on_behalf = config.labels.on_behalf in issue.labels
+    submission = build_submission(issue, answers, form, on_behalf=on_behalf)
     problems = list(_validate_markdown(story_body(submission), check_markdown))
     return problems or submission
