@@ -1,4 +1,4 @@
-"""pelican-yaml-metadata's reader with libyaml's safe loader: the same metadata, 5x faster."""
+"""pelican-yaml-metadata's reader with libyaml's safe loader: the same metadata, faster."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class FastYAMLMetadataReader(YAMLMetadataReader):  # type: ignore[misc]  # Pelican is untyped
-    """Reads front matter with SAFE_LOADER (1.1 ms -> 0.2 ms per story, measured).
+    """Reads front matter with SAFE_LOADER (libyaml where PyYAML has it).
 
     Anything that does not load as a mapping goes to the plugin's own method, so broken
     headers are reported exactly as pelican-yaml-metadata reports them.
