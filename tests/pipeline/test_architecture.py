@@ -24,6 +24,7 @@ CORE = frozenset(
         "feedback",
         "form",
         "i18n",
+        "labels",
         "model",
         "parse",
         "plan",
