@@ -313,7 +313,21 @@ def full_name(repo: Any) -> str:
 def sync_dashboard(
     repo: Any, body: str, config: Config, listed: Sequence[Mapping[str, Any]] | None = None
 ) -> int:
-    """Keep the one dashboard issue's body equal to body; return the requests made.
+    """Keep the one dashboard issue's body equal to body; return the requests made."""
+    return write_dashboard(repo, body, config, listed)[0]
+
+
+def write_dashboard(
+    repo: Any,
+    body: str,
+    config: Config,
+    listed: Sequence[Mapping[str, Any]] | None = None,
+    known: int | None = None,
+) -> tuple[int, int | None]:
+    """Keep the one dashboard issue's body equal to body; (requests made, its number).
+
+    known: the dashboard's number from an earlier sync: its body is replaced at once (no
+    lookup; the caller knows that the text changed).
 
     Finds the dashboard among the issues labelled `overzicht` by its hidden marker (one list
     request), creates it when there is none, changes its body only when it differs. Several
@@ -325,7 +339,13 @@ def sync_dashboard(
     label = config.labels.dashboard
     requests = 0
     try:
-        found = None
+        found: Mapping[str, Any] | None = None
+        if known is not None and listed is None:
+            repo.requester.requestJsonAndCheck(
+                "PATCH", f"{repo.url}/issues/{int(known)}", input={"body": body}
+            )
+            print(f"overzicht #{known} bijgewerkt")
+            return 1, known
         if listed is not None:  # a complete listing of the issues already holds it
             found = next((raw for raw in listed if _is_dashboard(raw)), None)
         else:
@@ -336,12 +356,14 @@ def sync_dashboard(
                     break
         if found is None:
             requests += 1
-            repo.requester.requestJsonAndCheck(
+            _, created = repo.requester.requestJsonAndCheck(
                 "POST",
                 f"{repo.url}/issues",
                 input={"title": TITLE, "body": body, "labels": [label]},
             )
             print(f"overzicht aangemaakt ({label})")
+            number = created.get("number") if isinstance(created, Mapping) else None
+            return requests, int(number) if isinstance(number, int) else None
         elif not _same(found.get("body"), body):
             requests += 1
             repo.requester.requestJsonAndCheck(
@@ -350,7 +372,7 @@ def sync_dashboard(
             print(f"overzicht #{found['number']} bijgewerkt")
     except GITHUB_ERRORS as error:
         raise failure(error, "overzicht niet bijgewerkt") from error
-    return requests
+    return requests, int(found["number"])
 
 
 def render(
@@ -379,14 +401,66 @@ def render(
 
 
 def refresh(
-    repo: Any, body: str, config: Config, listed: Sequence[Mapping[str, Any]] | None = None
-) -> bool:
+    repo: Any,
+    body: str,
+    config: Config,
+    listed: Sequence[Mapping[str, Any]] | None = None,
+    known: int | None = None,
+) -> int | None:
     """Keep the dashboard issue's body equal to body; a failure is printed as one line and
-    never fails the sync (the dashboard is a view: the next sync repairs it). True when the
-    dashboard now shows body. listed: the dashboard candidates of a complete listing."""
+    never fails the sync (the dashboard is a view: the next sync repairs it). The dashboard's
+    number when it now shows body, else None. listed: the dashboard candidates of a complete
+    listing; known: its number from an earlier sync."""
     try:
-        sync_dashboard(repo, body, config, listed)
+        return write_dashboard(repo, body, config, listed, known)[1]
     except SourceError as error:
         print(f"waarschuwing: {error}")
-        return False
-    return True
+        return None
+
+
+def rows_to_json(rows: Iterable[Row]) -> list[dict[str, Any]]:
+    """The rows as JSON for the sync state, so an incremental sync can keep the dashboard."""
+    return [
+        {
+            "number": row.number,
+            "title": row.title,
+            "url": row.url,
+            "state": row.state.name.lower(),
+            "created_at": row.created_at.isoformat(),
+            "votes": row.votes,
+            "labels": sorted(row.labels),
+            "late": row.late,
+            "problems": list(row.problems),
+        }
+        for row in sorted(rows, key=lambda row: row.number)
+    ]
+
+
+def rows_from_json(data: Any) -> list[Row]:
+    """Rows back from the sync state; [] for anything that is not what rows_to_json wrote."""
+    try:
+        return [
+            Row(
+                number=int(item["number"]),
+                title=str(item["title"]),
+                url=str(item["url"]),
+                state=State[str(item["state"]).upper()],
+                created_at=datetime.fromisoformat(str(item["created_at"])),
+                votes=int(item["votes"]),
+                labels=frozenset(str(label) for label in item["labels"]),
+                late=bool(item["late"]),
+                problems=tuple(str(problem) for problem in item["problems"]),
+            )
+            for item in data
+        ]
+    except (KeyError, TypeError, ValueError):
+        return []
+
+
+def merge_rows(previous: Iterable[Row], fresh: Iterable[Row], planned: Iterable[int]) -> list[Row]:
+    """The dashboard's rows after an incremental sync: the earlier rows, those of the issues
+    this sync planned replaced by their fresh rows (or dropped: no longer a submission)."""
+    replaced = set(planned)
+    rows = {row.number: row for row in previous if row.number not in replaced}
+    rows.update((row.number, row) for row in fresh)
+    return [rows[number] for number in sorted(rows)]

@@ -28,11 +28,11 @@ from github.Repository import Repository
 from pipeline import dashboard, feedback, i18n, syncstate
 from pipeline.commands import Comment, comment_from_json
 from pipeline.feedback import Outcome
+from pipeline.form import load_form
 from pipeline.labels import label_changes
 from pipeline.model import Issue, IssueDataError, issue_from_json
 from pipeline.settings import Config
 from pipeline.sources import JsonFileSource, SourceError
-from pipeline.state import State
 from pipeline.store import save_state
 from pipeline.sync import Fetched, SyncPlan, comments_to_read, newest_update, next_state
 
@@ -308,6 +308,8 @@ class GitHubSource:
         self.written_at: dict[int, datetime] = {}
         # Issues of the last listing labelled as the editors' dashboard (raw JSON).
         self.dashboards: list[dict[str, Any]] = []
+        # The dashboard as this sync left it, for the sync state (None: untouched).
+        self.dashboard: dict[str, Any] | None = None
 
     def _is_dashboard_candidate(self, raw: Mapping[str, Any]) -> bool:
         labels = raw.get("labels") or []
@@ -395,35 +397,63 @@ class GitHubSource:
                 f"(hoogstens {self.config.writes_per_run} schrijfacties per sync, zie "
                 "GITHUB_WRITES_PER_RUN); de volgende sync gaat verder"
             )
-        submissions = any(d.state is not State.IGNORED for d in plan.content.decisions)
-        budget_left = outcome.writes < self.config.writes_per_run
-        if plan.fetched.complete and budget_left and (submissions or self.dashboards):
+        if outcome.writes < self.config.writes_per_run:  # the dashboard waits for budget
             self._keep_dashboard(plan, outcome)
         return frozenset(outcome.failed)
 
-    # `Outcome`, not `feedback.Outcome`: inside this class `feedback` names its method.
     def _keep_dashboard(self, plan: SyncPlan, outcome: Outcome) -> None:
-        """Rewrite the editors' dashboard after a complete listing, only when its text changed
-        (the listing holds its current text, so an unchanged one costs no request). Ages are
-        counted in days up to today: the text changes at most once a day by itself."""
+        """Keep the editors' dashboard, rewriting it only when its text changed.
+
+        After a complete listing its rows are every submission's, and the listing holds its
+        current text; after an incremental one, the rows of the issues this sync planned
+        replace theirs in the rows kept in the sync state, and the kept fingerprint says
+        whether the text changed (no request otherwise). Ages count days up to today: the
+        text changes at most once a day by itself.
+        """
+        memo = plan.state.dashboard
+        complete = plan.fetched.complete
+        if not complete and not memo.get("rows"):
+            return  # no complete sync has drawn it yet: the next full one will
+        form = load_form(self.config.form_path)
+        fresh = dashboard.rows_from_plan(plan.content.decisions, plan.issues, form)
+        if complete:
+            rows = fresh
+        else:
+            planned = [decision.number for decision in plan.content.decisions]
+            rows = dashboard.merge_rows(dashboard.rows_from_json(memo["rows"]), fresh, planned)
+        if not rows and not self.dashboards and not memo.get("issue"):
+            return  # no submission yet: no dashboard either
         problems = [f"issue #{number}: niet gevonden op GitHub" for number in outcome.failed]
         if outcome.deferred:
             problems.append(f"{len(outcome.deferred)} issues wachten nog op hun statusreactie")
-        body = dashboard.render(
-            plan.content,
-            plan.issues,
-            self.config,
-            repo_name=self.full_name,
+        body = dashboard.dashboard_body(
+            rows,
+            repo=self.full_name,
             as_of=datetime.now(UTC),
-            problems=problems,
+            config=self.config,
+            problems=(*plan.content.report, *problems),
         )
-        dashboard.refresh(self.repo, body, self.config, self.dashboards)
+        fingerprint = feedback.fingerprint(body)
+        number = memo.get("issue")
+        if complete:
+            number = dashboard.refresh(self.repo, body, self.config, self.dashboards)
+        elif fingerprint != memo.get("fingerprint") and isinstance(number, int):
+            number = dashboard.refresh(self.repo, body, self.config, known=number)
+        else:
+            fingerprint = str(memo.get("fingerprint", ""))
+        if number is None:
+            fingerprint = ""  # not written: try again next time
+        self.dashboard = {
+            "issue": number,
+            "fingerprint": fingerprint,
+            "rows": dashboard.rows_to_json(rows),
+        }
 
     def finish(self, plan: SyncPlan) -> None:
         """Save the next state (pipeline.sync.next_state) when it is worth a commit."""
         if not self.feedback_on:
             return  # commands only last as labels; without feedback, list them again next time
-        new = next_state(plan, self.outcome, self._written, self.written_at)
+        new = next_state(plan, self.outcome, self._written, self.written_at, self.dashboard)
         if new is not None:
             save_state(self.state_path, new)
 

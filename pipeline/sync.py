@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from types import MappingProxyType
+from typing import Any
 
 from pipeline.commands import Comment, command_labels
 from pipeline.feedback import IssueWrites, Outcome, plan_writes
@@ -171,6 +172,7 @@ def next_state(
     outcome: Outcome,
     written: Mapping[int, IssueRecord],
     written_at: Mapping[int, datetime],
+    dashboard: Mapping[str, Any] | None = None,
 ) -> SyncState | None:
     """The state after the run, or None when it is not worth saving (a commit).
 
@@ -199,9 +201,11 @@ def next_state(
         held_back = [by_number[number].updated_at for number in waiting if number in by_number]
         start = plan.fetched.newest or state.last_seen  # None: list everything next time
         last_seen = None if start is None else min([start, *held_back])
-    new = SyncState(last_seen, MappingProxyType(records))
+    board = state.dashboard if dashboard is None else MappingProxyType(dict(dashboard))
+    new = SyncState(last_seen, MappingProxyType(records), board)
     worth = (
         dict(records) != dict(state.issues)
+        or dict(board) != dict(state.dashboard)
         or plan.content.changes_files
         or (len(listed) > PAGE_SIZE and last_seen != state.last_seen)
         or (state.last_seen is None and last_seen is not None)

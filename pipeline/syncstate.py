@@ -39,6 +39,9 @@ class SyncState:
 
     last_seen: datetime | None = None
     issues: Mapping[int, IssueRecord] = field(default_factory=lambda: MappingProxyType({}))
+    # The editors' dashboard as last written: {"issue": number, "fingerprint": hash of its
+    # body, "rows": its rows as JSON}, so an incremental sync can keep it (see dashboard.py).
+    dashboard: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
 
 
 def _timestamp(moment: datetime) -> str:
@@ -50,6 +53,7 @@ def to_json(state: SyncState) -> str:
     data: dict[str, Any] = {
         "version": VERSION,
         "last_seen": None if state.last_seen is None else _timestamp(state.last_seen),
+        "dashboard": dict(state.dashboard),
         "issues": {
             str(number): {
                 "told": record.told,
@@ -102,4 +106,7 @@ def from_json(text: str) -> SyncState:
     if not isinstance(issues, dict):
         raise ValueError("issues is not an object")
     records = {int(number): _record(record) for number, record in issues.items()}
-    return SyncState(moment, MappingProxyType(records))
+    dashboard = data.get("dashboard") or {}
+    if not isinstance(dashboard, dict):
+        raise ValueError("dashboard is not an object")
+    return SyncState(moment, MappingProxyType(records), MappingProxyType(dashboard))

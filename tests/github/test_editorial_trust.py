@@ -218,7 +218,9 @@ def test_a_deleted_or_transferred_issue_leaves_with_its_event(
     github.reset_log()
     code, out, _ = sync(capsys, github, content, "--event", event)
     assert code == 0 and "verwijderd: verhalen/1.md" in out
-    assert writes(github) == []  # nothing is written to an issue that is gone
+    # Nothing is written to the issue that is gone; the editors' dashboard follows.
+    assert [path for _, path in writes(github) if path.endswith("/issues/1")] == []
+    assert [path for _, path in writes(github) if "/issues/1/" in path] == []
 
 
 def test_a_known_story_whose_issue_answers_404_leaves_at_once(

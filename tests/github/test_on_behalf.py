@@ -69,3 +69,27 @@ def test_an_incomplete_story_by_mail_lists_what_to_ask() -> None:
     assert text is not None
     assert "> - “Wat het opleverde” is verplicht maar nog leeg." in text
     assert "Bewerk het issue (via de drie puntjes" not in text
+
+
+def test_the_dashboard_follows_every_sync_and_is_left_alone_when_nothing_changed(
+    online: FakeGitHub, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Incremental syncs keep the dashboard from the rows in the sync state."""
+    github, content = online, tmp_path / "content"
+    story(github, 1)
+    assert sync(capsys, github, content, "--full")[0] == 0
+    (board,) = [n for n in github.issues if "overzicht" in github.label_names(n)]
+    assert "[#1 Samen aan tafel]" in github.issues[board]["body"]
+
+    story(github, 7, title="[Verhaal] Een nieuwe inzending")
+    github.reset_log()
+    assert sync(capsys, github, content)[0] == 0  # incremental, as on an `issues` event
+    edits = github.calls("PATCH", rf"/repos/[^/]+/[^/]+/issues/{board}")
+    assert len(edits) == 1 and github.calls("POST", r"/repos/[^/]+/[^/]+/issues") == []
+    body = github.issues[board]["body"]
+    assert "[#7 Een nieuwe inzending]" in body and "[#1 Samen aan tafel]" in body
+
+    github.reset_log()
+    assert sync(capsys, github, content)[0] == 0
+    assert github.calls("PATCH") == github.calls("POST") == []
+    assert [n for n in github.issues if "overzicht" in github.label_names(n)] == [board]
