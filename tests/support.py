@@ -8,6 +8,7 @@ import json
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -66,19 +67,24 @@ class CliRun:
     stderr: str
 
 
+def run_main(entry: Callable[[list[str]], int], *argv: str | Path, cwd: Path = ROOT) -> CliRun:
+    """A command line's main(argv) run in this process from cwd, without starting a new Python."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.chdir(cwd), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = entry([str(arg) for arg in argv])
+        except SystemExit as stop:  # argparse on wrong usage, as the process would exit
+            code = stop.code if isinstance(stop.code, int) else int(stop.code is not None)
+    return CliRun(code, out.getvalue(), err.getvalue())
+
+
 def run_cli(*argv: str | Path, cwd: Path = ROOT) -> CliRun:
-    """`python -m pipeline ARGV` run in this process from cwd, without starting a new Python.
+    """`python -m pipeline ARGV` run in this process from cwd.
 
     Call it from the main thread: there the Markdown guard bounds each conversion with a CPU
     timer; in another thread it starts a process per text.
     """
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.chdir(cwd), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            code = main([str(arg) for arg in argv])
-        except SystemExit as stop:  # argparse on wrong usage, as the process would exit
-            code = stop.code if isinstance(stop.code, int) else int(stop.code is not None)
-    return CliRun(code, out.getvalue(), err.getvalue())
+    return run_main(main, *argv, cwd=cwd)
 
 
 def output_files(output: Path) -> set[str]:

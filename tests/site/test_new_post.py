@@ -9,19 +9,27 @@ from pathlib import Path
 import frontmatter
 import pytest
 
-from tests.support import ROOT
+from scripts.new_post import main
+from tests.support import ROOT, CliRun, run_main
 
 SCRIPT = ROOT / "scripts" / "new_post.py"
 
 
-def new_post(content: Path, title: str, *extra: str) -> subprocess.CompletedProcess[str]:
-    """Run the script as `make post` does, on a temp content folder."""
+def new_post(content: Path, title: str, *extra: str) -> CliRun:
+    """Run the script's main in this process, on a temp content folder."""
+    return run_main(main, "--title", title, "--content", content, *extra)
+
+
+def new_post_process(content: Path, title: str, *extra: str) -> subprocess.CompletedProcess[str]:
+    """Run the script as `make post` does, in a process of its own, on a temp content folder."""
     command = [sys.executable, str(SCRIPT), "--title", title, "--content", str(content), *extra]
     return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
 
 
 def test_creates_post_with_front_matter(tmp_path: Path) -> None:
-    result = new_post(tmp_path, "Terugblik: 40 jaar co-creatie!", "--date", "2012-09-05T09:30")
+    result = new_post_process(
+        tmp_path, "Terugblik: 40 jaar co-creatie!", "--date", "2012-09-05T09:30"
+    )
     expected = tmp_path / "posts" / "2012-09-05-terugblik-40-jaar-co-creatie.md"
     assert result.returncode == 0, result.stderr
     assert result.stdout == f"Nieuw bericht: {expected}\n"
