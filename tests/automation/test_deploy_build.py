@@ -29,6 +29,8 @@ EXPRESSIONS = {
 BUILD_INPUTS = ["content", "theme", "plugins", "pelicanconf.py", "publishconf.py"]
 # The install step (skipped when actions/cache restored the environment).
 INSTALL = "python -m venv .venv"
+# One worker runs the build job once for the whole module (`--dist loadgroup`).
+pytestmark = pytest.mark.xdist_group("deploy-build")
 
 
 def _build_steps() -> list[dict[str, Any]]:

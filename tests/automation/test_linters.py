@@ -19,6 +19,8 @@ ZIZMOR = BIN / "zizmor"
 CHECK_JSONSCHEMA = BIN / "check-jsonschema"
 ACTIONLINT = NODE_MODULES / "@tktco" / "node-actionlint" / "bin" / "node-actionlint.js"
 NODE = shutil.which("node") or "node"
+# One worker runs check-jsonschema once per schema for the whole module (`--dist loadgroup`).
+pytestmark = pytest.mark.xdist_group("linters")
 
 # Each ignore comment in the workflows, with its justification next to it in the file.
 JUSTIFIED_IGNORES = {

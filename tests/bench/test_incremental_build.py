@@ -29,7 +29,8 @@ from tests.site.stories import (
 )
 from tests.support import CONTENT, build_site, output_files
 
-pytestmark = pytest.mark.slow
+# One worker makes the previous build for the whole module (`--dist loadgroup`).
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("incremental-build")]
 
 # More stories than fit on one page of the story index (12), over every used sector.
 SIZE = 30
