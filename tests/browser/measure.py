@@ -47,13 +47,36 @@ def fetch(url: str) -> None:
 def weigh(
     page: Page, host: StaticHost, path: str, page_type: str, *, budgeted: bool = True
 ) -> PageWeight:
-    """Load a page until the network is idle and weigh everything it loaded, icon included.
+    """Load a page until the network is idle and weigh everything it loaded, icon included."""
+    return weight_when_idle(start_loading(page, host, path), host, path, page_type, budgeted)
+
+
+@dataclass(frozen=True)
+class Loading:
+    """A page whose navigation has started, and the requests it has finished so far."""
+
+    page: Page
+    finished: list[Request]
+
+
+def start_loading(page: Page, host: StaticHost, path: str) -> Loading:
+    """Start loading a page: back as soon as the navigation is under way, so that several
+    pages (each in its own context) can load at the same time."""
+    finished = collect_requests(page)
+    page.goto(host.url(path), wait_until="commit")
+    return Loading(page, finished)
+
+
+def weight_when_idle(
+    loading: Loading, host: StaticHost, path: str, page_type: str, budgeted: bool = True
+) -> PageWeight:
+    """Wait until the page's network is idle and weigh everything it loaded, icon included.
 
     The browser tells which requests a page made; the host's log tells the bytes it sent.
     A declared icon the browser did not fetch is fetched here: a reader's browser would.
     """
-    finished = collect_requests(page)
-    page.goto(host.url(path), wait_until="networkidle")
+    page, finished = loading.page, loading.finished
+    page.wait_for_load_state("networkidle")
     loaded = [r for r in finished if not leaves_local_host(r.url)]
     transfers = [transfer_of(host, r.url, r.resource_type) for r in loaded]
     requested = {r.url for r in loaded}

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, expect
 
-from tests.browser.measure import collect_requests, transfer_of, weigh
+from tests.browser.measure import (
+    collect_requests,
+    start_loading,
+    transfer_of,
+    weight_when_idle,
+)
 from tests.browser.pages import PAGE_TYPES, SEARCH_PAGE, Target
 from tests.browser.watch import Watch
 from tests.browser.weights import PageWeight, over_budget, render_json, render_markdown
@@ -21,6 +27,8 @@ ICON = "/favicon.svg"
 SEARCHED = "zoeken-na-zoeken"
 SEARCH_QUERY = "wijk"
 BUDGETED = [name for name in PAGE_TYPES if name != SEARCH_PAGE]
+# Page types loaded at the same time, each in its own context.
+TOGETHER = 6
 
 
 @dataclass(frozen=True)
@@ -31,18 +39,25 @@ class Load:
     problems: tuple[str, ...]
 
 
-def load(browser: Browser, target: Target) -> Load:
-    """Load a page type with an empty cache, weigh it and collect its problems."""
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
+def load_all(browser: Browser, targets: Sequence[Target]) -> dict[str, Load]:
+    """Load page types, each in a fresh context (empty cache), weigh them and collect their
+    problems. They load at the same time, so their waits for an idle network overlap."""
+    contexts = [browser.new_context(viewport={"width": 1280, "height": 800}) for _ in targets]
     try:
-        watch = Watch().attach(context)
-        watch.expect(target.url, target.status)
-        page = context.new_page()
-        budgeted = target.name != SEARCH_PAGE
-        weight = weigh(page, target.host, target.path, target.name, budgeted=budgeted)
-        return Load(weight, tuple(watch.problems()))
+        started = []
+        for context, target in zip(contexts, targets, strict=True):
+            watch = Watch().attach(context)
+            watch.expect(target.url, target.status)
+            started.append((watch, start_loading(context.new_page(), target.host, target.path)))
+        found = {}
+        for (watch, loading), target in zip(started, targets, strict=True):
+            budgeted = target.name != SEARCH_PAGE
+            weight = weight_when_idle(loading, target.host, target.path, target.name, budgeted)
+            found[target.name] = Load(weight, tuple(watch.problems()))
+        return found
     finally:
-        context.close()
+        for context in contexts:
+            context.close()
 
 
 def load_search(browser: Browser, target: Target, query: str) -> Load:
@@ -66,7 +81,11 @@ def load_search(browser: Browser, target: Target, query: str) -> Load:
 @pytest.fixture(scope="module")
 def loads(browser: Browser, targets: dict[str, Target], artifacts: Path) -> dict[str, Load]:
     """Every page type loaded once; the weight report is written before any assertion."""
-    found = {name: load(browser, target) for name, target in targets.items()}
+    found: dict[str, Load] = {}
+    pending = list(targets.values())
+    while pending:
+        found |= load_all(browser, pending[:TOGETHER])
+        pending = pending[TOGETHER:]
     found[SEARCHED] = load_search(browser, targets[SEARCH_PAGE], SEARCH_QUERY)
     weights = [entry.weight for entry in found.values()]
     (artifacts / "page-weights.md").write_text(render_markdown(weights), encoding="utf-8")
