@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
+from playwright.sync_api import Error as PlaywrightError
 
 from tests.browser.conftest import ReaderSites, Watched
 from tests.browser.server import StaticHost
@@ -71,10 +72,16 @@ def search_result(page: Page, query: str, path: str) -> Locator:
     expect(search.locator("pagefind-summary")).to_contain_text(query, timeout=10_000)
     results = search.locator(".pf-result")
     wanted = search.locator(f'a[href="{path}"]')
-    for index in range(results.count()):
+    for _ in range(3):  # Pagefind may draw the list anew while results load: go through again
+        for index in range(results.count()):
+            if wanted.count():
+                break
+            try:
+                results.nth(index).scroll_into_view_if_needed(timeout=5_000)
+            except PlaywrightError:  # that result was just replaced
+                continue
         if wanted.count():
             break
-        results.nth(index).scroll_into_view_if_needed()
     expect(wanted.first).to_be_visible()
     return wanted.first
 
