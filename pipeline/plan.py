@@ -11,9 +11,10 @@ from types import MappingProxyType
 from typing import Any
 
 from pipeline.form import Form
-from pipeline.model import Issue, Submission, parse_timestamp
+from pipeline.model import Issue, IssueDataError, Submission, parse_timestamp
 from pipeline.parse import parse_body
 from pipeline.render import (
+    FRONT_MATTER_END,
     Entry,
     choose_picks,
     is_hand_edited,
@@ -125,6 +126,24 @@ class _Existing:
             return None
 
 
+@dataclass(frozen=True)
+class _Ranked:
+    """What the shortlist needs of one story file."""
+
+    entry: Entry | None
+    shortlisted: bool
+    hand_edited: bool
+
+
+# The front-matter lines of our own story files that the ranking reads, as render writes them.
+RANKING_LINES = {
+    "date": re.compile(r"^date: '([^'\n]+)'$", re.MULTILINE),
+    "votes": re.compile(r"^votes: (\d{1,9})$", re.MULTILINE),
+    "late": re.compile(r"^late: (true|false)$", re.MULTILINE),
+    "shortlisted": re.compile(r"^shortlisted: (true|false)$", re.MULTILINE),
+}
+
+
 class _Stories:
     """The story files in the content folder, each read and parsed only when asked for: an
     incremental sync in which nothing changed reads only the files of the issues it lists."""
@@ -162,6 +181,30 @@ class _Stories:
                 number, path, text, metadata, is_hand_edited(text), body
             )
         return self._parsed[number]
+
+    def ranked(self, number: int) -> _Ranked | None:
+        """What the ranking needs of a story file: from our own file's lines where they are as
+        we write them (no YAML), else from its parsed front matter."""
+        path = self.paths.get(number)
+        if path is None:
+            return None
+        text = self.files[path]
+        if number not in self._parsed and not is_hand_edited(text):
+            header = text[: text.find(FRONT_MATTER_END, 3)]
+            found = {key: pattern.search(header) for key, pattern in RANKING_LINES.items()}
+            values = {key: match.group(1) for key, match in found.items() if match}
+            if len(values) == len(RANKING_LINES):
+                try:
+                    created = parse_timestamp(values["date"], "date")
+                except IssueDataError:
+                    created = None
+                if created is not None:
+                    entry = Entry(number, int(values["votes"]), created, values["late"] == "true")
+                    return _Ranked(entry, values["shortlisted"] == "true", False)
+        story = self.get(number)
+        if story is None:
+            return None
+        return _Ranked(story.entry(), story.metadata.get("shortlisted") is True, story.hand_edited)
 
     def some(self, numbers: Iterable[int]) -> dict[int, _Existing]:
         """The story files of these issues that exist, parsed."""
@@ -290,7 +333,7 @@ def _shown_shortlist(text: str | None) -> tuple[list[int], list[int]] | None:
 
 
 def _shortlist(
-    decisions: Iterable[Decision], unchanged: Mapping[int, _Existing], size: int
+    decisions: Iterable[Decision], unchanged: Mapping[int, _Ranked], size: int
 ) -> tuple[list[int], list[int]]:
     """(ranking, picks) from this sync's decisions and, incrementally, the unchanged files."""
     entries = [
@@ -300,10 +343,9 @@ def _shortlist(
     ]
     chosen = {d.number for d in decisions if d.state is State.SHORTLISTED}
     for number, story in unchanged.items():
-        entry = story.entry()
-        if entry is not None:
-            entries.append(entry)
-            if story.metadata.get("shortlisted") is True:
+        if story.entry is not None:
+            entries.append(story.entry)
+            if story.shortlisted:
                 chosen.add(number)
     ranking = rank(entries)
     return ranking, choose_picks(ranking, chosen, size)
@@ -462,7 +504,9 @@ def plan_sync(
     shown = _shown_shortlist(existing_files.get(SHORTLIST_PATH))
     moved = complete or _ranking_moved(decisions, stories, shown)
     if moved or shown is None:
-        unchanged = kept if complete else {**stories.some(others), **kept}
+        numbers = [*kept] if complete else [*others, *kept]
+        ranked = {number: stories.ranked(number) for number in numbers}
+        unchanged = {number: story for number, story in ranked.items() if story is not None}
         ranking, picks = _shortlist(decisions, unchanged, config.shortlist_size)
     else:
         ranking, picks = shown
@@ -480,15 +524,15 @@ def plan_sync(
             continue
         if not moved:
             continue  # nothing about the shortlist changed: the other files are not read
-        story = stories.get(number)
-        if story is None:
+        ranked_story = stories.ranked(number)
+        if ranked_story is None:
             continue
-        if story.hand_edited:
+        if ranked_story.hand_edited:
             out.report.append(
                 f"issue #{number}: {path.as_posix()} is met de hand bewerkt en blijft zoals het is"
             )
-        elif story.metadata.get("shortlisted") is not (number in picks):
-            out.writes[path] = restamp(story.text, shortlisted=number in picks)
+        elif ranked_story.shortlisted is not (number in picks):
+            out.writes[path] = restamp(stories.files[path], shortlisted=number in picks)
 
     if moved:
         shortlist = render_shortlist(picks, ranking)

@@ -330,3 +330,19 @@ def test_latest_version_of_a_duplicated_issue_wins() -> None:
     result = plan([new, old])
     assert len(result.decisions) == 1
     assert split_story(result.writes[story(1)])[0]["municipality"] == "Kampen"
+
+
+def test_the_ranking_reads_our_files_lines_as_their_front_matter_says() -> None:
+    """Without YAML for our own files; a hand-edited file is read through its front matter."""
+    from pipeline.plan import _Stories
+
+    files = applied(plan([issue_json(n, labels=PICKED, votes=n) for n in (1, 2)]))
+    files[story(2)] = files[story(2)].replace("votes: 2", "votes:   2")  # edited by hand
+    stories = _Stories(files, CONFIG)
+    for number in (1, 2):
+        ranked = stories.ranked(number)
+        metadata = split_story(files[story(number)])[0]
+        assert ranked is not None and ranked.entry is not None
+        assert ranked.entry.votes == metadata["votes"] == number
+        assert ranked.shortlisted is metadata["shortlisted"]
+        assert ranked.hand_edited is (number == 2)
