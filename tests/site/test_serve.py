@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import hashlib
+import http.client
 import os
 import re
 import shutil
@@ -105,7 +106,7 @@ class Server:
                 raise AssertionError(f"make serve stopped:\n{self.process.communicate()[0]}")
             try:
                 status, page = fetch(self.base + path)
-            except OSError:
+            except (OSError, http.client.HTTPException):  # a file rewritten while it was sent
                 status, page = 0, ""
             if status == 200 and text in page:
                 return page
