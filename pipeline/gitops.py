@@ -16,6 +16,7 @@ from typing import IO
 from git import GitCommandError, PushInfo, Repo
 from git.exc import InvalidGitRepositoryError, NoSuchPathError
 
+from pipeline import i18n
 from pipeline.settings import SHORTLIST_PATH, Config
 from pipeline.syncstate import STATE_NAME
 
@@ -368,8 +369,8 @@ def _reset_to_remote(repo: Repo, branch: str) -> None:
 
 
 def _one_line(error: Exception) -> str:
-    text = getattr(error, "stderr", "") or str(error)
-    return " ".join(str(text).split())[:300]
+    """What a failed git command means, in one Dutch line (git's own output is English)."""
+    return i18n.git_reason(str(getattr(error, "stderr", "") or error))
 
 
 def _git_error(action: str, error: GitCommandError) -> GitOpsError:
