@@ -138,7 +138,7 @@ def log_failures(plan: Plan, config: Config) -> Path | None:
                 log.write(f"issue #{decision.number}: {decision.failure}\n")
                 log.write(decision.failure_detail.rstrip() + "\n\n")
     except OSError as error:
-        print(f"let op: foutdetails niet weggeschreven naar {path}: {error.strerror}")
+        print(f"let op: foutdetails niet weggeschreven naar {path}: {i18n.os_reason(error)}")
         return None
     numbers = ", ".join(f"#{d.number}" for d in failed)
     print(f"niet verwerkt door een fout in de pipeline: {numbers}; details in {path}")
