@@ -10,9 +10,9 @@ from typing import Any
 
 from babel.dates import format_date
 
-from pipeline.form import Form, load_form
+from pipeline.form import Form
 from pipeline.model import Issue
-from pipeline.plan import Decision, Plan
+from pipeline.plan import Decision
 from pipeline.posts import new_post_url
 from pipeline.render import Entry, rank
 from pipeline.settings import Config
@@ -373,31 +373,6 @@ def write_dashboard(
     except GITHUB_ERRORS as error:
         raise failure(error, "overzicht niet bijgewerkt") from error
     return requests, int(found["number"])
-
-
-def render(
-    plan: Plan,
-    issues: Sequence[Issue],
-    config: Config,
-    *,
-    repo_name: str,
-    as_of: datetime | None,
-    problems: Sequence[str] = (),
-    form: Form | None = None,
-) -> str:
-    """The dashboard's body after a sync that listed every submission (pure but for loading
-    the form when none is given): plan is the sync's plan, issues what it listed, as_of the
-    newest update it saw, problems what went wrong beyond the plan's own report."""
-    form = form if form is not None else load_form(config.form_path)
-    rows = rows_from_plan(plan.decisions, issues, form)
-    moment = as_of or max((issue.updated_at for issue in issues), default=config.call_deadline)
-    return dashboard_body(
-        rows,
-        repo=repo_name,
-        as_of=moment,
-        config=config,
-        problems=(*plan.report, *problems),
-    )
 
 
 def refresh(

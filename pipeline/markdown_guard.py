@@ -138,9 +138,7 @@ def check(
     text: str, settings: Mapping[str, Any], limit: float = DEFAULT_TIME_LIMIT
 ) -> ConversionProblem:
     """Why the text cannot be converted within the bounds ("slow", "deep", "broken"), or None."""
-    if _use_alarm():
-        return _convert_bounded(_markdown(settings), text, limit)
-    return _convert_in_child(text, settings, limit)
+    return checker(settings, limit)(text)
 
 
 def converts_in_time(

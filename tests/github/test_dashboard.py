@@ -15,7 +15,7 @@ import pytest
 from github import Github
 
 from pipeline import dashboard
-from pipeline.dashboard import MARKER, Row, dashboard_body, render, rows_from_plan, sync_dashboard
+from pipeline.dashboard import MARKER, Row, dashboard_body, rows_from_plan, sync_dashboard
 from pipeline.model import Issue, issue_from_json
 from pipeline.plan import plan_sync
 from pipeline.posts import SUMMARY_PLACEHOLDER, post_text
@@ -75,12 +75,12 @@ def run(client: Github, github: FakeGitHub) -> int:
     plan = plan_sync(issues, {}, FORM, CONFIG, complete=True, check_markdown=CHECK)
     github.reset_log()
     repo = client.get_repo(github.full_name)
-    body = render(
-        plan,
-        issues,
-        CONFIG,
-        repo_name=github.full_name,
+    body = dashboard_body(
+        rows_from_plan(plan.decisions, issues, FORM),
+        repo=github.full_name,
         as_of=max(issue.updated_at for issue in issues),
+        config=CONFIG,
+        problems=plan.report,
     )
     try:
         return sync_dashboard(repo, body, CONFIG)
