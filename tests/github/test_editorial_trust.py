@@ -12,12 +12,13 @@ import frontmatter
 import pytest
 
 import pipeline.github
+from pipeline.model import parse_timestamp
 from pipeline.store import load_state as load
 from pipeline.store import save_state as save
 from pipeline.syncstate import STATE_NAME
 from tests.github.fakegithub import FakeGitHub, webhook_examples
 from tests.github.test_sync import ISSUE_COMMENTS, cli, status_comments, story, sync, writes
-from tests.pipeline.helpers import answers_with
+from tests.pipeline.helpers import answers_with, form_body
 
 APPROVED = ("verhaal", "goedgekeurd")
 
@@ -29,8 +30,6 @@ def page(content: Path, number: int) -> dict[str, Any]:
 
 
 def edit_answers(github: FakeGitHub, number: int, **answers: str) -> None:
-    from tests.pipeline.helpers import form_body
-
     github.update_issue(number, body=form_body(answers_with(**answers)))
 
 
@@ -104,8 +103,6 @@ def test_consent_withdrawn_after_approval_takes_the_story_down(
     github, content = online, tmp_path / "content"
     story(github, 1, labels=APPROVED)
     assert sync(capsys, github, content)[0] == 0
-    from tests.pipeline.helpers import form_body
-
     github.update_issue(1, body=form_body(answers_with(consent=(False, True))))
     code, out, _ = sync(capsys, github, content)
     assert code == 0 and "verwijderd: verhalen/1.md" in out
@@ -168,8 +165,6 @@ def test_a_command_older_than_the_last_full_sync_is_still_read(
     record = state.issues[1]
     old = replace(record, comments=github.issues[1]["comments"], seen_at=None)
     later = github.tick()
-    from pipeline.model import parse_timestamp
-
     save(
         content / STATE_NAME,
         replace(state, last_seen=parse_timestamp(later), issues={1: old}),
