@@ -12,6 +12,9 @@ PORT ?= 8000
 BUILD_TIME ?=
 BUILD_TIME_ARG = $(if $(BUILD_TIME),--build-time "$(BUILD_TIME)")
 JOBS ?= 2
+# The installer of the Python packages (pinned): uv resolves and downloads in parallel.
+UV_VERSION := 0.13.9
+UV := $(VENV)/bin/uv
 # Examples the fuzz tests generate under `make fuzz` (`make test` runs 100).
 FUZZ_EXAMPLES ?= 2000
 export TITLE
@@ -28,8 +31,8 @@ help: ## list the targets
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[dev]"
+	$(PY) -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	$(UV) pip install --quiet --python $(PY) -e ".[dev]"
 	touch $@
 
 $(NPM_STAMP): package.json package-lock.json
@@ -66,7 +69,6 @@ post: $(STAMP) ## start a new post: make post TITLE="Mijn titel"
 	$(PY) scripts/new_post.py --title "$$TITLE"
 
 bench: $(STAMP) $(NPM_STAMP) ## run the benchmarks (ours, plain Pelican, Hugo), write bench/RESULTS.md
-	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[bench]"
 	$(PY) -m bench
 
 clean: ## remove everything the builds and tests generate (not .venv or node_modules)

@@ -5,12 +5,16 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import os
 import shutil
 import subprocess
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+
+import pytest
+from filelock import FileLock
 
 from pipeline.cli import main
 
@@ -90,3 +94,23 @@ def run_cli(*argv: str | Path, cwd: Path = ROOT) -> CliRun:
 def output_files(output: Path) -> set[str]:
     """All files in a build's output, as POSIX paths relative to output."""
     return {p.relative_to(output).as_posix() for p in output.rglob("*") if p.is_file()}
+
+
+def built_once(
+    tmp_path_factory: pytest.TempPathFactory, name: str, build: Callable[[Path], None]
+) -> Path:
+    """A folder `build` fills once per test run, shared by every xdist worker; returns it.
+
+    The first worker to ask builds under a file lock; the others wait and read the result. A
+    failed build leaves no mark, so the next worker tries again and reports its own failure.
+    """
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    folder, done = shared / name, shared / f"{name}.klaar"
+    with FileLock(str(shared / f"{name}.lock")):
+        if not done.exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            build(folder)
+            done.touch()
+    return folder

@@ -14,7 +14,7 @@ from tests.browser.pages import Target, resolve_targets
 from tests.browser.server import StaticHost, serve
 from tests.browser.sitebuild import CLOSED_TIME, build_reader_site, reader_content
 from tests.browser.watch import Watch
-from tests.support import ROOT
+from tests.support import ROOT, built_once
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -41,10 +41,8 @@ class ReaderSites:
     closed: StaticHost
 
 
-@pytest.fixture(scope="session")
-def reader_sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ReaderSites]:
-    """The sites built, indexed for search and served on free ports of 127.0.0.1."""
-    root = tmp_path_factory.mktemp("lezer")
+def build_reader_sites(root: Path) -> None:
+    """Sync the submissions and build the three sites under root (output folders named below)."""
     # The syncs run in this process on the main thread; the chosen and the closed site differ
     # only in the build's clock, so they share one content folder. The builds run in parallel.
     decided = reader_content(root / "gekozen", decided=True)
@@ -57,11 +55,18 @@ def reader_sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ReaderSit
                 build_reader_site, decided, root / "gesloten" / "output", build_time=CLOSED_TIME
             ),
         ]
-        decided_output, provisional_output, closed_output = (job.result() for job in jobs)
+        for job in jobs:
+            job.result()
+
+
+@pytest.fixture(scope="session")
+def reader_sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ReaderSites]:
+    """The sites built once per run, indexed for search; each worker serves them on free ports."""
+    root = built_once(tmp_path_factory, "lezer", build_reader_sites)
     with (
-        serve(decided_output) as decided,
-        serve(provisional_output) as provisional,
-        serve(closed_output) as closed,
+        serve(root / "gekozen" / "output") as decided,
+        serve(root / "voorlopig" / "output") as provisional,
+        serve(root / "gesloten" / "output") as closed,
     ):
         yield ReaderSites(decided=decided, provisional=provisional, closed=closed)
 

@@ -18,7 +18,7 @@ from tests.browser.measure import (
 )
 from tests.browser.pages import PAGE_TYPES, SEARCH_PAGE, Target
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser-accessibility")]
 
 # A word many stories share, so the results list is long enough to check.
 SEARCH_QUERY = "wijk"

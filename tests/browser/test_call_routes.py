@@ -12,7 +12,7 @@ from tests.browser.conftest import WIDTHS
 from tests.browser.pages import Target
 from tests.support import ROOT
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser-call_routes")]
 
 FORM = ROOT / ".github" / "ISSUE_TEMPLATE" / "verhaal.yml"
 ROUTES = ("Met een GitHub-account", "Zonder GitHub-account")

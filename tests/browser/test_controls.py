@@ -24,7 +24,7 @@ from tests.browser.server import StaticHost, gzipped, serve
 from tests.browser.watch import leaves_local_host
 from tests.browser.weights import over_budget
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser-controls")]
 
 FIXTURES = Path(__file__).parent / "fixtures"
 # Random bytes do not compress: this image alone is over the weight budget.

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from tests.browser.conftest import Watched
 from tests.browser.pages import Target
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser-print")]
 
 AFTER_CONTENT_JS = "(el) => getComputedStyle(el, '::after').content"
 BACKGROUND_JS = "() => getComputedStyle(document.body).backgroundColor"

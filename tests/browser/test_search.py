@@ -13,7 +13,7 @@ from playwright.sync_api import Browser, ConsoleMessage, Page, expect
 from tests.browser.conftest import SCHEMES, WIDTHS
 from tests.browser.pages import SEARCH_PAGE, Target
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser-search")]
 
 QUERY = "wijk"
 # English a reader could meet in Pagefind's own texts (labels, buttons, messages).

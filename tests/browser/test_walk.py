@@ -14,7 +14,7 @@ from tests.browser.conftest import ReaderSites, Watched
 from tests.browser.server import StaticHost
 from tests.browser.watch import Watch
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser-walk")]
 
 TAG_RE = re.compile(r"<script.*?</script>|<style.*?</style>|<[^>]+>", re.DOTALL | re.IGNORECASE)
 # Search words: long enough to be distinctive, letters only (Dutch accents included).

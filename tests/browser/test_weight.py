@@ -19,7 +19,7 @@ from tests.browser.pages import PAGE_TYPES, SEARCH_PAGE, Target
 from tests.browser.watch import Watch
 from tests.browser.weights import PageWeight, over_budget, render_json, render_markdown
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser-weight")]
 
 # The icon every page declares (base.html).
 ICON = "/favicon.svg"
