@@ -12,6 +12,9 @@ import yaml
 from pipeline.i18n import os_reason, yaml_reason
 
 # Field types that produce a section in the issue body; `markdown` blocks produce none.
+# libyaml's safe loader when PyYAML was built with it (about five times faster); the pure-Python
+# one otherwise. Every YAML the project reads goes through it.
+SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 INPUT_TYPES = frozenset({"input", "textarea", "dropdown", "checkboxes"})
 # Field types whose answer is one line of text.
 ONE_LINE_TYPES = frozenset({"input", "dropdown"})
@@ -102,7 +105,7 @@ def _field(item: Mapping[str, Any], position: int) -> Field | None:
 def form_from_yaml(text: str) -> Form:
     """Parse the text of an issue form (pure)."""
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=SAFE_LOADER)  # noqa: S506 -- a safe loader
     except yaml.YAMLError as error:
         raise FormError(f"formulier is geen geldige YAML: {yaml_reason(error)}") from error
     if not isinstance(data, Mapping) or not isinstance(data.get("body"), list):

@@ -10,9 +10,9 @@ from datetime import datetime, tzinfo
 from typing import Any
 
 import frontmatter
-import yaml
 from frontmatter.default_handlers import YAMLHandler
 
+from pipeline.form import SAFE_LOADER
 from pipeline.model import Submission
 
 # The keys of a story's front matter, in the order they are written: nothing else, ever.
@@ -127,7 +127,7 @@ class _SafeYAML(YAMLHandler):
     """python-frontmatter's YAML handler with libyaml's safe loader where PyYAML has it."""
 
     def load(self, fm: str, **kwargs: object) -> Any:
-        kwargs.setdefault("Loader", getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        kwargs.setdefault("Loader", SAFE_LOADER)
         return super().load(fm, **kwargs)
 
 

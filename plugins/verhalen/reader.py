@@ -7,8 +7,7 @@ from typing import Any
 import yaml
 from pelican.plugins.yaml_metadata.yaml_metadata import YAMLMetadataReader
 
-# libyaml's safe loader when PyYAML was built with it; the pure-Python one otherwise.
-SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+from pipeline.form import SAFE_LOADER
 
 
 class FastYAMLMetadataReader(YAMLMetadataReader):  # type: ignore[misc]  # Pelican is untyped
