@@ -432,6 +432,23 @@ def rows_from_json(data: Any) -> list[Row]:
         return []
 
 
+def drawn_key(as_of: datetime, config: Config, problems: Sequence[str]) -> str:
+    """What the dashboard's text depends on besides its rows: the day its ages count up to, and
+    the problems it lists (pure)."""
+    day = as_of.astimezone(config.timezone).date().isoformat()
+    return "\n".join((day, *problems))
+
+
+def rows_unchanged(kept: object, fresh: Iterable[Row], planned: Iterable[int]) -> bool:
+    """Whether the fresh rows of the planned issues are the kept rows of those issues, as JSON
+    (pure): then merging them changes nothing."""
+    if not isinstance(kept, list) or not all(isinstance(item, Mapping) for item in kept):
+        return False  # not what rows_to_json wrote: draw it anew
+    numbers = set(planned)
+    before = {item.get("number"): item for item in kept if item.get("number") in numbers}
+    return before == {item["number"]: item for item in rows_to_json(fresh)}
+
+
 def merge_rows(previous: Iterable[Row], fresh: Iterable[Row], planned: Iterable[int]) -> list[Row]:
     """The dashboard's rows after an incremental sync: the earlier rows, those of the issues
     this sync planned replaced by their fresh rows (or dropped: no longer a submission)."""

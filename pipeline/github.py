@@ -416,22 +416,28 @@ class GitHubSource:
             return  # no complete sync has drawn it yet: the next full one will
         form = load_form(self.config.form_path)
         fresh = dashboard.rows_from_plan(plan.content.decisions, plan.issues, form)
-        if complete:
-            rows = fresh
-        else:
-            planned = [decision.number for decision in plan.content.decisions]
-            rows = dashboard.merge_rows(dashboard.rows_from_json(memo["rows"]), fresh, planned)
-        if not rows and not self.dashboards and not memo.get("issue"):
-            return  # no submission yet: no dashboard either
         problems = [f"issue #{number}: niet gevonden op GitHub" for number in outcome.failed]
         if outcome.deferred:
             problems.append(f"{len(outcome.deferred)} issues wachten nog op hun statusreactie")
+        problems = [*plan.content.report, *problems]
+        as_of = datetime.now(UTC)
+        drawn = dashboard.drawn_key(as_of, self.config, problems)
+        planned = [decision.number for decision in plan.content.decisions]
+        if (
+            not complete
+            and memo.get("drawn") == drawn
+            and dashboard.rows_unchanged(memo["rows"], fresh, planned)
+        ):
+            self.dashboard = dict(memo)  # the same rows, day and problems: the same text
+            return
+        if complete:
+            rows = fresh
+        else:
+            rows = dashboard.merge_rows(dashboard.rows_from_json(memo["rows"]), fresh, planned)
+        if not rows and not self.dashboards and not memo.get("issue"):
+            return  # no submission yet: no dashboard either
         body = dashboard.dashboard_body(
-            rows,
-            repo=self.full_name,
-            as_of=datetime.now(UTC),
-            config=self.config,
-            problems=(*plan.content.report, *problems),
+            rows, repo=self.full_name, as_of=as_of, config=self.config, problems=problems
         )
         fingerprint = feedback.fingerprint(body)
         number = memo.get("issue")
@@ -446,6 +452,7 @@ class GitHubSource:
         self.dashboard = {
             "issue": number,
             "fingerprint": fingerprint,
+            "drawn": drawn if number is not None else "",
             "rows": dashboard.rows_to_json(rows),
         }
 

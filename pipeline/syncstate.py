@@ -40,7 +40,8 @@ class SyncState:
     last_seen: datetime | None = None
     issues: Mapping[int, IssueRecord] = field(default_factory=lambda: MappingProxyType({}))
     # The editors' dashboard as last written: {"issue": number, "fingerprint": hash of its
-    # body, "rows": its rows as JSON}, so an incremental sync can keep it (see dashboard.py).
+    # body, "drawn": the day and problems it was drawn for, "rows": its rows as JSON}, so an
+    # incremental sync can keep it, and leave it be when nothing in it changed (dashboard.py).
     dashboard: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
 
 

@@ -419,3 +419,22 @@ def test_rows_follow_the_labels_this_sync_sets() -> None:
     assert only.state is State.LATE
     assert only.title == "Laat"
     assert only.labels == {"verhaal", "te-laat"}
+
+
+def test_rows_unchanged_compares_only_the_planned_rows_as_kept() -> None:
+    kept = dashboard.rows_to_json([row(1, State.PENDING), row(2, State.PUBLISHED)])
+    assert dashboard.rows_unchanged(kept, [row(2, State.PUBLISHED)], [2])
+    assert dashboard.rows_unchanged(kept, [], [])
+    assert not dashboard.rows_unchanged(kept, [row(2, State.REJECTED)], [2])
+    assert not dashboard.rows_unchanged(kept, [row(2, State.PUBLISHED, votes=3)], [2])
+    assert not dashboard.rows_unchanged(kept, [], [2])  # no longer a submission
+    assert not dashboard.rows_unchanged(kept, [row(3, State.PENDING)], [3])  # a new one
+    assert not dashboard.rows_unchanged([*kept, "kapot"], [], [])
+    assert not dashboard.rows_unchanged({"1": kept[0]}, [], [])
+
+
+def test_drawn_key_moves_with_the_day_and_the_problems() -> None:
+    key = dashboard.drawn_key(AS_OF, CONFIG, [])
+    assert dashboard.drawn_key(AS_OF.replace(hour=20), CONFIG, []) == key
+    assert dashboard.drawn_key(AS_OF.replace(hour=23), CONFIG, []) != key  # after midnight here
+    assert dashboard.drawn_key(AS_OF, CONFIG, ["issue #3: niet gevonden op GitHub"]) != key

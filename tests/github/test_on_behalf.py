@@ -7,11 +7,13 @@ from pathlib import Path
 import frontmatter
 import pytest
 
+import pipeline.dashboard
 from pipeline.feedback import status_text
 from pipeline.model import issue_from_json
 from pipeline.parse import parse_body
 from pipeline.plan import Decision
 from pipeline.state import State
+from pipeline.syncstate import STATE_NAME
 from pipeline.validate import build_submission
 from tests.github.fakegithub import FakeGitHub
 from tests.github.test_sync import status_comments, story, sync
@@ -89,7 +91,17 @@ def test_the_dashboard_follows_every_sync_and_is_left_alone_when_nothing_changed
     body = github.issues[board]["body"]
     assert "[#7 Een nieuwe inzending]" in body and "[#1 Samen aan tafel]" in body
 
+    kept = (content / STATE_NAME).read_bytes()
     github.reset_log()
-    assert sync(capsys, github, content)[0] == 0
+    with pytest.MonkeyPatch.context() as patch:  # nothing changed: not even drawn again
+        patch.setattr(pipeline.dashboard, "dashboard_body", None)
+        assert sync(capsys, github, content)[0] == 0
     assert github.calls("PATCH") == github.calls("POST") == []
     assert [n for n in github.issues if "overzicht" in github.label_names(n)] == [board]
+    assert (content / STATE_NAME).read_bytes() == kept
+
+    # The editors approve #7 in GitHub: the next incremental sync moves its row.
+    github.update_issue(7, labels=["verhaal", "goedgekeurd"])
+    assert sync(capsys, github, content)[0] == 0
+    assert len(github.calls("PATCH", rf"/repos/[^/]+/[^/]+/issues/{board}")) == 1
+    assert github.issues[board]["body"] != body
