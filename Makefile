@@ -18,6 +18,9 @@ UV := $(VENV)/bin/uv
 # Examples the fuzz tests generate under `make fuzz` (`make test` runs 100).
 FUZZ_EXAMPLES ?= 2000
 export TITLE
+# Python's bytecode cache on, even where the environment turns it off: the tests and builds
+# start hundreds of Python processes, each of which would otherwise compile every module anew.
+unexport PYTHONDONTWRITEBYTECODE
 
 .DEFAULT_GOAL := help
 .PHONY: help site serve test fuzz lint format post bench clean
