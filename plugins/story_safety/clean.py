@@ -66,8 +66,13 @@ ALLOWED_CLASSES = frozenset({"footnote", "footnote-ref", "footnote-backref"})
 LANGUAGE_CLASS = re.compile(r"language-[\w+#.-]{1,40}")
 # Footnote ids Python-Markdown writes: fn:<label>, fnref:<label>, fnref2:<label>.
 FOOTNOTE_ID = re.compile(r"fn(?:ref\d*)?:[\w-]{1,60}")
-# Bidi embeddings, overrides and isolates: they can make text read differently than it is.
-BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+# Never in a story's HTML, whether typed or written as a character reference (`&#11;`, which
+# nh3 turns into the character): control characters other than tab and line breaks (invalid in
+# HTML, and in XML 1.0 they stop the feeds), noncharacters, and bidi embeddings, overrides and
+# isolates (they can make text read differently than it is).
+UNWANTED_CHARACTERS = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufdd0-\ufdef\ufffe\uffff]"
+)
 # An <img> tag as nh3 serialises it (attribute values always double-quoted).
 IMG_TAG = re.compile(r'<img(?P<attributes>(?:\s+[^\s=>/]+(?:="[^"]*")?)*)\s*/?>')
 # One attribute inside such a tag.
@@ -169,6 +174,6 @@ def sanitise(fragment: str, intrasite: re.Pattern[str]) -> str:
     """
     if not fragment:
         return fragment
-    cleaned = _nh3(BIDI_CONTROLS.sub("", fragment))
+    cleaned = UNWANTED_CHARACTERS.sub("", _nh3(fragment))
     cleaned = _nh3(IMG_TAG.sub(_image_to_link, cleaned))
     return _neutralise(repair(cleaned), intrasite)

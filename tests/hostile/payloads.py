@@ -102,6 +102,8 @@ PAYLOADS = [
     Payload("nul", UNICODE, "An\x00na"),
     Payload("line-separator", UNICODE, "Regel\u2028twee\u2029drie"),
     Payload("fullwidth", UNICODE, "Ｓｃｒｉｐｔ ＜script＞"),
+    # Character references nh3 turns into characters: controls stop the feeds (XML 1.0).
+    Payload("control-references", UNICODE, "Ver&#11;haal &#x1b;[31m &#xfffe; &#x202e;gnp.exe"),
     # size and pathological Markdown
     Payload("brackets", SIZE, "[" * 12_000),
     Payload("open-links", SIZE, "[x](" * 4_000),

@@ -174,6 +174,8 @@ CASES = [
         '<pre><code class="language-python">a</code></pre>',
     ),
     ("bidi", "<p>\u202egnp.exe\u2066</p>", "<p>gnp.exe</p>"),
+    ("control-references", "<p>a&#11;b&#x202e;c&#xfffe;d&#x1b;</p>", "<p>abcd</p>"),
+    ("control-in-title", '<abbr title="x&#12;y">z</abbr>', '<abbr title="xy">z</abbr>'),
     ("iframe-form", '<iframe src="x"></iframe><form action="x"><input></form>', ""),
     ("svg-math", "<svg onload=x><circle/></svg><math><mi>x</mi></math>", ""),
     ("comment", "<!-- geheim --><p>a</p>", "<p>a</p>"),

@@ -82,6 +82,8 @@ SENSITIVE = frozenset(
 DANGEROUS_SCHEME = re.compile(r"^(?:javascript|data|vbscript):", re.IGNORECASE)
 INVISIBLE = re.compile(r"[\x00-\x20\x7f]+")
 BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+# Control characters other than tab and line breaks, and noncharacters: invalid in HTML and XML.
+CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff]")
 
 
 class Elements(HTMLParser):
@@ -223,11 +225,13 @@ def test_canary_from_outside_content_is_nowhere(builds: Builds) -> None:
     assert not any(p.name in {"canary.txt", "config", "environ"} for p in builds.hostile.rglob("*"))
 
 
-def test_no_bidi_controls_or_nul_published(builds: Builds) -> None:
-    for path in builds.hostile.rglob("*.html"):
+def test_no_bidi_or_control_characters_published(builds: Builds) -> None:
+    pages = [*builds.hostile.rglob("*.html"), *builds.hostile.rglob("*.xml")]
+    assert any(path.suffix == ".xml" for path in pages)
+    for path in pages:
         text = path.read_text(encoding="utf-8")
         assert not BIDI.search(text), path
-        assert "\x00" not in text, path
+        assert not CONTROLS.search(text), path
 
 
 def test_story_files_hold_only_allowlisted_keys(builds: Builds) -> None:
