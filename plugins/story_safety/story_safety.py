@@ -7,7 +7,12 @@ other pages are the editors' own and are left alone.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
+import re
+from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -19,12 +24,35 @@ from .unbuilt import check_every_story_built
 
 logger = logging.getLogger(__name__)
 
+# The sanitised HTML of the last build, by hash of what was sanitised: kept in the content
+# cache's folder, which INCREMENTAL_BUILD keys on the settings, the site's code (this plugin
+# included) and the versions of nh3 and the rest, so an entry is what sanitise() returns now.
+MEMO_NAME = "story-safety.json"
+
+
+@dataclass
+class _Memo:
+    """One build's sanitised fragments: those kept from the last build, and those used now."""
+
+    path: Path
+    kept: dict[str, str]
+    used: dict[str, str] = field(default_factory=dict)
+
+
+# Builds in progress, by id() of their settings (`make serve` runs many builds in one process).
+_MEMOS: dict[int, _Memo] = {}
+
+
+@cache
+def _resolved(folder: str) -> Path:
+    return Path(folder).resolve()
+
 
 def is_submitted(source_path: str | None, config: dict[str, Any]) -> bool:
     """True when the file at source_path holds submitted text (pure apart from resolving)."""
     if not source_path:
         return False
-    root = Path(config["PATH"]).resolve()
+    root = _resolved(config["PATH"])
     try:
         relative = Path(source_path).resolve().relative_to(root)
     except ValueError:
@@ -41,17 +69,61 @@ def clean_content(content: Any) -> None:
     if not is_submitted(getattr(content, "source_path", None), content.settings):
         return
     intrasite = content._get_intrasite_link_regex()
-    content._content = sanitise(content._content or "", intrasite)
+    memo = _memo(content.settings)
+    content._content = _sanitised(content._content or "", intrasite, memo)
     for key in content.settings.get("FORMATTED_FIELDS", ["summary"]):
         value = content.metadata.get(key)
         if isinstance(value, str):
-            content.metadata[key] = sanitise(value, intrasite)
+            content.metadata[key] = _sanitised(value, intrasite, memo)
             if hasattr(content, key):
                 setattr(content, key, content.metadata[key])
     summary = getattr(content, "_summary", None)
     if isinstance(summary, str):
-        content._summary = sanitise(summary, intrasite)
+        content._summary = _sanitised(summary, intrasite, memo)
     logger.debug("story_safety: cleaned %r", content.source_path)
+
+
+def _sanitised(fragment: str, intrasite: re.Pattern[str], memo: _Memo | None) -> str:
+    """sanitise(), or what it returned for the same fragment and link pattern last build."""
+    if memo is None:
+        return sanitise(fragment, intrasite)
+    digest = hashlib.sha256(f"{intrasite.pattern}\0{fragment}".encode()).hexdigest()
+    found = memo.used.get(digest)
+    if found is None:
+        found = memo.kept.get(digest)
+        if found is None:
+            found = sanitise(fragment, intrasite)
+        memo.used[digest] = found
+    return found
+
+
+def _memo(settings: dict[str, Any]) -> _Memo | None:
+    """This build's memo, loaded on first use; None without a keyed cache (INCREMENTAL_BUILD)."""
+    if not settings.get("INCREMENTAL_BUILD") or not settings.get("CACHE_PATH"):
+        return None
+    memo = _MEMOS.get(id(settings))
+    if memo is None:
+        path = Path(settings["CACHE_PATH"]) / MEMO_NAME
+        try:
+            kept = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            kept = {}
+        if not isinstance(kept, dict) or not all(isinstance(v, str) for v in kept.values()):
+            kept = {}
+        memo = _MEMOS[id(settings)] = _Memo(path, kept)
+    return memo
+
+
+def save_memo(*_args: Any) -> None:
+    """Every content object is made: keep the fragments this build sanitised, no others."""
+    for key in list(_MEMOS):
+        memo = _MEMOS.pop(key)
+        if memo.used == memo.kept:
+            continue
+        memo.path.parent.mkdir(parents=True, exist_ok=True)
+        partial = memo.path.with_name(memo.path.name + ".tmp")
+        partial.write_text(json.dumps(memo.used, sort_keys=True), encoding="utf-8")
+        partial.replace(memo.path)
 
 
 def register() -> None:
@@ -66,3 +138,4 @@ def register() -> None:
     # all_generators_finalized: every file has been read (or has failed) and nothing is written
     # yet, so a story Pelican could not process stops the build before a site without it exists.
     signals.all_generators_finalized.connect(check_every_story_built)
+    signals.all_generators_finalized.connect(save_memo)

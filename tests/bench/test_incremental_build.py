@@ -6,12 +6,15 @@ another folder and every content file gets a fresh mtime (a new checkout) before
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from pathlib import Path
 
+import frontmatter
 import pytest
 
+from plugins.story_safety.story_safety import MEMO_NAME
 from plugins.verhalen.incremental import (
     MANIFEST_NAME,
     Manifest,
@@ -138,6 +141,30 @@ def test_withdrawn_story_leaves_the_rebuilt_site(previous: Path, tmp_path: Path)
     output = _build(_rebuild(previous, tmp_path, numbers))
     assert not (output / "verhalen" / str(withdrawn)).exists()
     assert _differences(cold, output) == []
+
+
+def _memo(site: Path) -> dict[str, str]:
+    (key,) = [p for p in (site / "cache").iterdir() if p.is_dir()]
+    return json.loads((key / MEMO_NAME).read_text(encoding="utf-8"))
+
+
+def test_a_story_edited_on_a_rebuild_is_sanitised_anew(previous: Path, tmp_path: Path) -> None:
+    """story_safety keeps the sanitised HTML by hash of its input: a changed text misses."""
+    numbers = _numbers(SIZE)
+    kept = _memo(previous)
+    assert len(kept) >= SIZE  # every story's body (and summary) from the cold build
+    site = _rebuild(previous, tmp_path, numbers)
+    edited = site / "content" / "verhalen" / f"{numbers[3]}.md"
+    post = frontmatter.loads(edited.read_text(encoding="utf-8"))
+    post.content += '\n\n<script>alert(1)</script><a href="javascript:alert(1)">x</a>&#11;'
+    write_post(edited, post)
+    output = _build(site)
+    page = (output / "verhalen" / str(numbers[3]) / "index.html").read_text(encoding="utf-8")
+    assert "<script>alert" not in page and "javascript:" not in page and "\x0b" not in page
+    memo = _memo(site)
+    assert len(set(memo) - set(kept)) >= 1  # the edited body, sanitised anew
+    assert len(set(kept) - set(memo)) >= 1  # the old body, no longer kept
+    assert all("<script" not in html for html in memo.values())
 
 
 def test_settings_change_builds_cold(previous: Path, tmp_path: Path) -> None:
