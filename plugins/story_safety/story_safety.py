@@ -49,17 +49,21 @@ def _resolved(folder: str) -> Path:
 
 
 def is_submitted(source_path: str | None, config: dict[str, Any]) -> bool:
-    """True when the file at source_path holds submitted text (pure apart from resolving)."""
+    """True when the file at source_path holds submitted text: its path inside PATH is under
+    STORIES_DIR or in STORY_SAFETY_FILES, as written or with links resolved (either suffices)."""
     if not source_path:
         return False
-    root = _resolved(config["PATH"])
-    try:
-        relative = Path(source_path).resolve().relative_to(root)
-    except ValueError:
-        return False
-    if relative.parts and relative.parts[0] == settings.get(config, "STORIES_DIR"):
-        return True
-    return relative.as_posix() in set(settings.get(config, "STORY_SAFETY_FILES"))
+    stories = settings.get(config, "STORIES_DIR")
+    files = set(settings.get(config, "STORY_SAFETY_FILES"))
+    as_written = (Path(config["PATH"]), Path(source_path))
+    for root, path in (as_written, (_resolved(config["PATH"]), Path(source_path).resolve())):
+        try:
+            relative = path.relative_to(root)
+        except ValueError:
+            continue
+        if (relative.parts and relative.parts[0] == stories) or relative.as_posix() in files:
+            return True
+    return False
 
 
 def clean_content(content: Any) -> None:

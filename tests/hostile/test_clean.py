@@ -250,3 +250,17 @@ def test_only_submitted_files_are_guarded(tmp_path: Path) -> None:
     assert not is_submitted(str(tmp_path / "pages" / "oproep.md"), settings)
     assert not is_submitted(None, settings)
     assert not is_submitted(str(tmp_path.parent / "elders" / "verhalen" / "1.md"), settings)
+
+
+def test_a_link_into_or_out_of_the_stories_is_guarded(tmp_path: Path) -> None:
+    """A story file that links elsewhere, or a file that links to a story: both are submitted."""
+    settings = {"PATH": str(tmp_path), "STORIES_DIR": "verhalen"}
+    for folder in ("verhalen", "posts"):
+        (tmp_path / folder).mkdir()
+    (tmp_path / "posts" / "welkom.md").write_text("x", encoding="utf-8")
+    (tmp_path / "verhalen" / "12.md").write_text("x", encoding="utf-8")
+    (tmp_path / "verhalen" / "13.md").symlink_to(tmp_path / "posts" / "welkom.md")
+    (tmp_path / "posts" / "kopie.md").symlink_to(tmp_path / "verhalen" / "12.md")
+    assert is_submitted(str(tmp_path / "verhalen" / "13.md"), settings)
+    assert is_submitted(str(tmp_path / "posts" / "kopie.md"), settings)
+    assert not is_submitted(str(tmp_path / "posts" / "welkom.md"), settings)
