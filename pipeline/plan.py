@@ -153,8 +153,9 @@ class _Stories:
         self.paths: dict[int, Path] = {}
         self.report: list[str] = []
         self._parsed: dict[int, _Existing] = {}
+        stories_dir = Path(config.stories_dir)
         for path in sorted(files):  # the names only: nothing is read here
-            if path.parent != Path(config.stories_dir):
+            if path.parent != stories_dir:
                 continue
             match = STORY_FILE.fullmatch(path.name)
             if match:
