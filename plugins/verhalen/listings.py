@@ -87,7 +87,7 @@ class _TextCollector(HTMLParser):
             self.parts.append(data)
 
 
-def plain_excerpt(html: str, max_words: int = 30, chunk: int = 2048) -> str:
+def plain_excerpt(html: str, max_words: int = 30, chunk: int = 512) -> str:
     """Plain text of an HTML fragment without headings, cut at max_words with an ellipsis.
 
     Reads the HTML a chunk at a time and stops once it has more words than it needs, so a long
