@@ -102,10 +102,17 @@ def _content(args: argparse.Namespace, config: Config) -> Path:
 
 
 def plan_fetched(
-    fetched: Fetched, state: SyncState, form: Form, config: Config, content: Path
+    fetched: Fetched,
+    state: SyncState,
+    form: Form,
+    config: Config,
+    content: Path,
+    *,
+    tell: bool = False,
 ) -> SyncPlan:
     """Plan a whole run against the story files in `content`, every story body converted
-    under markdown_guard's bounds; our own failures on an issue are logged."""
+    under markdown_guard's bounds (tell: plan the issue writes too); our own failures on an
+    issue are logged."""
     plan = plan_run(
         fetched,
         read_existing(content, config),
@@ -113,6 +120,7 @@ def plan_fetched(
         form,
         config,
         check_markdown=markdown_guard.checker(config.markdown),
+        tell=tell,
     )
     log_failures(plan.content, config)
     return plan
@@ -159,11 +167,13 @@ def _sync_once(args: argparse.Namespace, config: Config, source: Source, content
     state = _state(source, content)
     fetched = source.fetch(state, full=args.full)
     form = load_form(config.form_path)
-    plan = plan_fetched(fetched, state, form, config, content)
+    plan = plan_fetched(fetched, state, form, config, content, tell=source.tells)
     if not args.no_feedback:
         gone = source.feedback(plan)
         if gone:
-            plan = plan_fetched(fetched.without(gone), state, form, config, content)
+            plan = plan_fetched(
+                fetched.without(gone), state, form, config, content, tell=source.tells
+            )
     changed = apply_plan(plan.content, content, config)
     for path in changed:
         verb = "verwijderd" if path in plan.content.deletes else "geschreven"

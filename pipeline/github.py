@@ -311,6 +311,11 @@ class GitHubSource:
         # The dashboard as this sync left it, for the sync state (None: untouched).
         self.dashboard: dict[str, Any] | None = None
 
+    @property
+    def tells(self) -> bool:
+        """Issue writes are carried out when feedback is on."""
+        return self.feedback_on
+
     def _is_dashboard_candidate(self, raw: Mapping[str, Any]) -> bool:
         labels = raw.get("labels") or []
         names = {label.get("name") for label in labels if isinstance(label, Mapping)}

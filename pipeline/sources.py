@@ -6,19 +6,22 @@ A source lists and carries out; what to do is decided by pipeline.sync.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Protocol
 
 from pipeline.commands import Comment, comment_from_json
 from pipeline.i18n import json_reason, os_reason
-from pipeline.model import IssueDataError, issue_from_json
+from pipeline.model import Issue, IssueDataError, issue_from_json
 from pipeline.sync import Fetched, SyncPlan
 from pipeline.syncstate import IssueRecord, SyncState
 
 # Webhook actions after which the issue is no longer in the repository.
 GONE_ACTIONS = frozenset({"deleted", "transferred"})
+# JSON's whitespace between tokens.
+JSON_SPACE = re.compile(r"[ \t\n\r]*")
 
 
 class SourceError(Exception):
@@ -27,6 +30,11 @@ class SourceError(Exception):
 
 class Source(Protocol):
     """Where the sync gets issues from and where it reports back to."""
+
+    @property
+    def tells(self) -> bool:
+        """Whether feedback() carries out issue writes: only then does the sync plan them."""
+        ...
 
     def fetch(self, state: SyncState, *, full: bool) -> Fetched:
         """The issues to plan for, with the comments that may hold commands (full=True: all
@@ -81,11 +89,59 @@ def issues_from_payload(data: Any) -> Fetched:
     )
 
 
+def _skip_space(text: str, index: int) -> int:
+    match = JSON_SPACE.match(text, index)
+    return match.end() if match else index
+
+
+def json_array_items(text: str) -> Iterator[Any]:
+    """The items of the JSON array that text is, parsed one at a time (pure), so that no more
+    than one item's objects exist at once; json.JSONDecodeError where json.loads raises one."""
+    decoder = json.JSONDecoder()
+    start = _skip_space(text, 0)
+    if text[start : start + 1] != "[":
+        raise json.JSONDecodeError("Expecting value", text, start)
+    index = _skip_space(text, start + 1)
+    if text[index : index + 1] == "]":
+        index += 1
+    else:
+        while True:
+            item, index = decoder.raw_decode(text, index)
+            yield item
+            index = _skip_space(text, index)
+            delimiter = text[index : index + 1]
+            if delimiter not in {",", "]"}:
+                raise json.JSONDecodeError("Expecting ',' delimiter", text, index)
+            index = _skip_space(text, index + 1)
+            if delimiter == "]":
+                break
+    end = _skip_space(text, index)
+    if end != len(text):
+        raise json.JSONDecodeError("Extra data", text, end)
+
+
+def _listing(items: Iterator[Any]) -> Fetched:
+    """A complete listing from its items, each made an Issue as soon as it is parsed. Broken
+    JSON anywhere is said before an invalid issue, as when the whole file is parsed first."""
+    issues: list[Issue] = []
+    invalid: IssueDataError | None = None
+    for item in items:
+        if invalid is None:
+            try:
+                issues.append(issue_from_json(item))
+            except IssueDataError as error:
+                invalid = error
+    if invalid is not None:
+        raise SourceError(f"ongeldig issue in de invoer: {invalid}") from invalid
+    return Fetched(tuple(issues), complete=True)
+
+
 @dataclass(frozen=True)
 class JsonFileSource:
     """Issues from a JSON file: `GET /repos/{owner}/{repo}/issues` output or a webhook payload."""
 
     path: Path
+    tells = False  # a file cannot be commented on
 
     def fetch(self, state: SyncState, *, full: bool) -> Fetched:
         """Read and parse the file (state and full make no difference for a file)."""
@@ -96,6 +152,8 @@ class JsonFileSource:
         except UnicodeDecodeError as error:
             raise SourceError(f"{self.path} is geen UTF-8-tekst") from error
         try:
+            if text.lstrip(" \t\n\r").startswith("["):  # a listing: one issue at a time
+                return _listing(json_array_items(text))
             data = json.loads(text)
         except json.JSONDecodeError as error:
             raise SourceError(f"{self.path} is geen geldige JSON: {json_reason(error)}") from error

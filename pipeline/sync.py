@@ -143,9 +143,11 @@ def plan_run(
     config: Config,
     *,
     check_markdown: MarkdownCheck,
+    tell: bool = True,
 ) -> SyncPlan:
     """Plan a whole run: apply the commands, decide every issue, plan the files and the
-    status comments and labels that changed since each issue was last told."""
+    status comments and labels that changed since each issue was last told (tell=False: no
+    issue writes, for a source that cannot write or a run that will not)."""
     issues, added = with_commands(fetched.issues, fetched.comments, config)
     told = {number: record.told for number, record in state.issues.items()}
     settled = unchanged_and_clean(issues, state) - set(added)
@@ -163,7 +165,7 @@ def plan_run(
         verified=settled,
     )
     by_number = {issue.number: issue for issue in issues}
-    writes = plan_writes(content.decisions, by_number, state.issues, added)
+    writes = plan_writes(content.decisions, by_number, state.issues, added) if tell else ()
     return SyncPlan(content, fetched, issues, writes, state)
 
 

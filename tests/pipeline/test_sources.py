@@ -7,8 +7,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from pipeline.sources import JsonFileSource, SourceError, issues_from_payload
+from pipeline.sources import JsonFileSource, SourceError, issues_from_payload, json_array_items
 from pipeline.syncstate import SyncState
 from tests.pipeline.helpers import issue_json
 from tests.support import NODE_MODULES
@@ -63,3 +65,45 @@ def test_file_errors_are_source_errors(tmp_path: Path) -> None:
             path.write_bytes(content)
         with pytest.raises(SourceError):
             JsonFileSource(path).fetch(SyncState(), full=False)
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=12,
+)
+
+
+@given(
+    st.lists(JSON_VALUES, max_size=6),
+    st.sampled_from([None, 0, 2]),
+    st.sampled_from(["", " ", "\n\t\r "]),
+)
+def test_array_items_are_what_json_loads_reads(items: list[Any], indent: Any, space: str) -> None:
+    text = space + json.dumps(items, indent=indent) + space
+    assert list(json_array_items(text)) == json.loads(text)
+
+
+@pytest.mark.parametrize("text", ["", "  ", "[", "[1,]", "[,1]", "[1 2]", "[1]x", "[1]]", "[1,,2]"])
+def test_array_items_refuse_what_json_loads_refuses(text: str) -> None:
+    with pytest.raises(json.JSONDecodeError):
+        json.loads(text)
+    with pytest.raises(json.JSONDecodeError):
+        list(json_array_items(text))
+
+
+@pytest.mark.parametrize("text", ['{"a": [1]}', "1", '"[1]"'])
+def test_array_items_are_only_for_an_array(text: str) -> None:
+    with pytest.raises(json.JSONDecodeError):
+        list(json_array_items(text))
+
+
+def test_a_listing_file_is_read_one_issue_at_a_time(tmp_path: Path) -> None:
+    path = tmp_path / "issues.json"
+    items = [issue_json(n) for n in (3, 1, 2)]
+    path.write_text(json.dumps(items, indent=2), encoding="utf-8")
+    fetched = JsonFileSource(path).fetch(SyncState(), full=False)
+    assert fetched.complete and [issue.number for issue in fetched.issues] == [3, 1, 2]
+    path.write_text(json.dumps([*items, {"number": "x"}]), encoding="utf-8")
+    with pytest.raises(SourceError, match="ongeldig issue"):
+        JsonFileSource(path).fetch(SyncState(), full=False)

@@ -143,3 +143,13 @@ def test_an_unchanged_clean_text_is_not_converted_again() -> None:
     assert calls == []
     plan_run(fetched, {}, dirty, FORM, CONFIG, check_markdown=counting)
     assert len(calls) == 1
+
+
+def test_a_run_that_tells_no_issue_plans_no_writes(tmp_path: Path) -> None:
+    fetched = issues_from_payload([issue_json(1), issue_json(2, labels=("verhaal", "goedgekeurd"))])
+    told = plan_run(fetched, {}, SyncState(), FORM, CONFIG, check_markdown=CHECK)
+    silent = plan_run(fetched, {}, SyncState(), FORM, CONFIG, check_markdown=CHECK, tell=False)
+    assert [w.number for w in told.writes] == [1, 2]
+    assert silent.writes == ()
+    assert silent.content == told.content
+    assert JsonFileSource(tmp_path / "issues.json").tells is False
