@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TextIO
 
 from pipeline.commands import Comment, comment_from_json
 from pipeline.i18n import json_reason, os_reason
@@ -22,6 +22,10 @@ from pipeline.syncstate import IssueRecord, SyncState
 GONE_ACTIONS = frozenset({"deleted", "transferred"})
 # JSON's whitespace between tokens.
 JSON_SPACE = re.compile(r"[ \t\n\r]*")
+# What may follow a number or literal in an array.
+VALUE_END = re.compile(r"[ \t\n\r,\]]")
+# How much of a JSON file is read at a time.
+CHUNK = 1 << 20
 
 
 class SourceError(Exception):
@@ -94,30 +98,71 @@ def _skip_space(text: str, index: int) -> int:
     return match.end() if match else index
 
 
-def json_array_items(text: str) -> Iterator[Any]:
-    """The items of the JSON array that text is, parsed one at a time (pure), so that no more
-    than one item's objects exist at once; json.JSONDecodeError where json.loads raises one."""
-    decoder = json.JSONDecoder()
-    start = _skip_space(text, 0)
-    if text[start : start + 1] != "[":
-        raise json.JSONDecodeError("Expecting value", text, start)
-    index = _skip_space(text, start + 1)
-    if text[index : index + 1] == "]":
-        index += 1
+class _Chunks:
+    """A text stream read a chunk at a time, keeping only what is not consumed yet."""
+
+    def __init__(self, reader: TextIO, size: int) -> None:
+        self.reader, self.size = reader, size
+        self.buffer, self.index, self.ended = "", 0, False
+
+    def more(self) -> bool:
+        """Append the next chunk (dropping what was consumed); False at the end."""
+        data = "" if self.ended else self.reader.read(self.size)
+        if not data:
+            self.ended = True
+            return False
+        self.buffer, self.index = self.buffer[self.index :] + data, 0
+        return True
+
+    def peek(self) -> str:
+        """The next character that is not whitespace ("" at the end), not consumed."""
+        while True:
+            self.index = _skip_space(self.buffer, self.index)
+            if self.index < len(self.buffer) or not self.more():
+                return self.buffer[self.index : self.index + 1]
+
+    def value(self, decoder: json.JSONDecoder) -> Any:
+        """The JSON value that starts here, consumed; read on while it may be cut off."""
+        if self.buffer[self.index : self.index + 1] not in {"{", "[", '"'}:
+            # A number or literal has no closing character: read up to what follows it.
+            while not VALUE_END.search(self.buffer, self.index) and self.more():
+                pass
+        while True:
+            try:
+                item, end = decoder.raw_decode(self.buffer, self.index)
+            except json.JSONDecodeError:
+                if self.more():
+                    continue
+                raise
+            self.index = end
+            return item
+
+    def error(self, message: str) -> json.JSONDecodeError:
+        return json.JSONDecodeError(message, self.buffer, self.index)
+
+
+def json_array_items(reader: TextIO, chunk: int = 1 << 20) -> Iterator[Any]:
+    """The items of the JSON array in reader, parsed one at a time, so that neither the whole
+    text nor every item's objects exist at once; json.JSONDecodeError where json.loads raises
+    one (its position counts from the unread part: parse the whole text for json.loads' own)."""
+    decoder, text = json.JSONDecoder(), _Chunks(reader, chunk)
+    if text.peek() != "[":
+        raise text.error("Expecting value")
+    text.index += 1
+    if text.peek() == "]":
+        text.index += 1
     else:
         while True:
-            item, index = decoder.raw_decode(text, index)
-            yield item
-            index = _skip_space(text, index)
-            delimiter = text[index : index + 1]
+            text.peek()
+            yield text.value(decoder)
+            delimiter = text.peek()
             if delimiter not in {",", "]"}:
-                raise json.JSONDecodeError("Expecting ',' delimiter", text, index)
-            index = _skip_space(text, index + 1)
+                raise text.error("Expecting ',' delimiter")
+            text.index += 1
             if delimiter == "]":
                 break
-    end = _skip_space(text, index)
-    if end != len(text):
-        raise json.JSONDecodeError("Extra data", text, end)
+    if text.peek():
+        raise text.error("Extra data")
 
 
 def _listing(items: Iterator[Any]) -> Fetched:
@@ -144,16 +189,23 @@ class JsonFileSource:
     tells = False  # a file cannot be commented on
 
     def fetch(self, state: SyncState, *, full: bool) -> Fetched:
-        """Read and parse the file (state and full make no difference for a file)."""
+        """Read and parse the file (state and full make no difference for a file); a listing
+        is read one issue at a time."""
         try:
-            text = self.path.read_text(encoding="utf-8")
+            with self.path.open(encoding="utf-8") as reader:
+                start = reader.read(CHUNK)
+                if start.lstrip(" \t\n\r").startswith("["):
+                    reader.seek(0)
+                    try:
+                        return _listing(json_array_items(reader, CHUNK))
+                    except json.JSONDecodeError:
+                        pass  # said below, as json.loads says it for the whole file
+                text = self.path.read_text(encoding="utf-8")
         except OSError as error:
             raise SourceError(f"kan {self.path} niet lezen: {os_reason(error)}") from error
         except UnicodeDecodeError as error:
             raise SourceError(f"{self.path} is geen UTF-8-tekst") from error
         try:
-            if text.lstrip(" \t\n\r").startswith("["):  # a listing: one issue at a time
-                return _listing(json_array_items(text))
             data = json.loads(text)
         except json.JSONDecodeError as error:
             raise SourceError(f"{self.path} is geen geldige JSON: {json_reason(error)}") from error

@@ -8,8 +8,8 @@ other pages are the editors' own and are left alone.
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
+import pickle
 import re
 from dataclasses import dataclass, field
 from functools import cache
@@ -27,7 +27,7 @@ logger = logging.getLogger(__name__)
 # The sanitised HTML of the last build, by hash of what was sanitised: kept in the content
 # cache's folder, which INCREMENTAL_BUILD keys on the settings, the site's code (this plugin
 # included) and the versions of nh3 and the rest, so an entry is what sanitise() returns now.
-MEMO_NAME = "story-safety.json"
+MEMO_NAME = "story-safety.pickle"
 
 
 @dataclass
@@ -109,8 +109,10 @@ def _memo(settings: dict[str, Any]) -> _Memo | None:
     if memo is None:
         path = Path(settings["CACHE_PATH"]) / MEMO_NAME
         try:
-            kept = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            with path.open("rb") as stored:
+                # The build's own cache folder, trusted as Pelican trusts its pickled cache there.
+                kept = pickle.load(stored)  # noqa: S301
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
             kept = {}
         if not isinstance(kept, dict) or not all(isinstance(v, str) for v in kept.values()):
             kept = {}
@@ -126,7 +128,8 @@ def save_memo(*_args: Any) -> None:
             continue
         memo.path.parent.mkdir(parents=True, exist_ok=True)
         partial = memo.path.with_name(memo.path.name + ".tmp")
-        partial.write_text(json.dumps(memo.used, sort_keys=True), encoding="utf-8")
+        with partial.open("wb") as stored:  # pickled a string at a time, never one big text
+            pickle.dump(memo.used, stored, protocol=pickle.HIGHEST_PROTOCOL)
         partial.replace(memo.path)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 from typing import Any
@@ -10,7 +11,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.sources import JsonFileSource, SourceError, issues_from_payload, json_array_items
+from pipeline.sources import (
+    CHUNK,
+    JsonFileSource,
+    SourceError,
+    issues_from_payload,
+    json_array_items,
+)
 from pipeline.syncstate import SyncState
 from tests.pipeline.helpers import issue_json
 from tests.support import NODE_MODULES
@@ -74,36 +81,52 @@ JSON_VALUES = st.recursive(
 )
 
 
+def items(text: str, chunk: int = 1 << 20) -> list[Any]:
+    return list(json_array_items(io.StringIO(text), chunk))
+
+
 @given(
     st.lists(JSON_VALUES, max_size=6),
     st.sampled_from([None, 0, 2]),
     st.sampled_from(["", " ", "\n\t\r "]),
+    st.integers(1, 40),
 )
-def test_array_items_are_what_json_loads_reads(items: list[Any], indent: Any, space: str) -> None:
-    text = space + json.dumps(items, indent=indent) + space
-    assert list(json_array_items(text)) == json.loads(text)
+def test_array_items_are_what_json_loads_reads(
+    values: list[Any], indent: Any, space: str, chunk: int
+) -> None:
+    text = space + json.dumps(values, indent=indent, ensure_ascii=False) + space
+    assert items(text, chunk) == json.loads(text)
 
 
-@pytest.mark.parametrize("text", ["", "  ", "[", "[1,]", "[,1]", "[1 2]", "[1]x", "[1]]", "[1,,2]"])
-def test_array_items_refuse_what_json_loads_refuses(text: str) -> None:
+@pytest.mark.parametrize("chunk", [1, 3, 1 << 20])
+@pytest.mark.parametrize(
+    "text", ["", "  ", "[", "[1,]", "[,1]", "[1 2]", "[1]x", "[1]]", "[1,,2]", '[{"a": 1}', "[12"]
+)
+def test_array_items_refuse_what_json_loads_refuses(text: str, chunk: int) -> None:
     with pytest.raises(json.JSONDecodeError):
         json.loads(text)
     with pytest.raises(json.JSONDecodeError):
-        list(json_array_items(text))
+        items(text, chunk)
 
 
 @pytest.mark.parametrize("text", ['{"a": [1]}', "1", '"[1]"'])
 def test_array_items_are_only_for_an_array(text: str) -> None:
     with pytest.raises(json.JSONDecodeError):
-        list(json_array_items(text))
+        items(text)
 
 
 def test_a_listing_file_is_read_one_issue_at_a_time(tmp_path: Path) -> None:
     path = tmp_path / "issues.json"
-    items = [issue_json(n) for n in (3, 1, 2)]
-    path.write_text(json.dumps(items, indent=2), encoding="utf-8")
+    listing = [issue_json(n) for n in (3, 1, 2)]
+    path.write_text(json.dumps(listing, indent=2), encoding="utf-8")
     fetched = JsonFileSource(path).fetch(SyncState(), full=False)
     assert fetched.complete and [issue.number for issue in fetched.issues] == [3, 1, 2]
-    path.write_text(json.dumps([*items, {"number": "x"}]), encoding="utf-8")
+    path.write_text(json.dumps([*listing, {"number": "x"}]), encoding="utf-8")
     with pytest.raises(SourceError, match="ongeldig issue"):
         JsonFileSource(path).fetch(SyncState(), full=False)
+    # Longer than a chunk, with text outside ASCII: the same issues as from json.loads.
+    many = [issue_json(n, title=f"[Verhaal] Één {n} ’s avonds") for n in range(1, 900)]
+    path.write_text(json.dumps(many, ensure_ascii=False), encoding="utf-8")
+    fetched = JsonFileSource(path).fetch(SyncState(), full=False)
+    assert fetched == issues_from_payload(many)
+    assert path.stat().st_size > CHUNK
