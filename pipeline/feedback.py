@@ -12,7 +12,6 @@ from typing import Protocol
 from pipeline.commands import BOT_MARKER
 from pipeline.model import Issue
 from pipeline.plan import Decision
-from pipeline.privacy import removed_note
 from pipeline.state import State
 from pipeline.syncstate import IssueRecord
 
@@ -146,6 +145,8 @@ def status_text(decision: Decision) -> str | None:
     if decision.late and decision.state is State.PUBLISHED:
         parts.append(LATE_NOTE)
     if decision.submission is not None and decision.submission.removed:
+        from pipeline.privacy import removed_note  # with the scrubber (see build_submission)
+
         parts.append(removed_note(decision.submission.removed))
     if decision.state in WITHDRAWABLE:
         parts.append(WITHDRAW_NOTE)
