@@ -30,6 +30,8 @@ REBUILD_HUGO_STRETCH = 1.5
 OFFLINE_SHARE_MAX = 0.10
 BUILD_PEAK_MAX_MB = 150
 SYNC_PEAK_MAX_MB = 100
+UNCHANGED_SYNC_CPU_MAX = 0.6
+ONE_NEW_SYNC_CPU_MAX = 1.0
 UNCHANGED_REQUESTS_MAX = 2
 
 
@@ -126,8 +128,18 @@ def targets(samples: Sequence[Sample]) -> list[Target]:
     found.append(_rebuild_ratio(samples, 1000))
     found.append(_rebuild_vs_hugo(samples, 1000))
     found.append(_peak(samples, 5000, BUILD_FIGURES, BUILD_PEAK_MAX_MB, "build"))
-    found.append(_peak(samples, 5000, SYNC_FIGURES, SYNC_PEAK_MAX_MB, "sync"))
+    found.append(_peak(samples, 5000, ("sync_offline",), SYNC_PEAK_MAX_MB, "offline sync"))
+    found.append(_sync_cpu(samples, 5000, "sync_unchanged", UNCHANGED_SYNC_CPU_MAX))
+    found.append(_sync_cpu(samples, 5000, "sync_one", ONE_NEW_SYNC_CPU_MAX))
     return found
+
+
+def _sync_cpu(samples: Sequence[Sample], size: int, figure: str, limit: float) -> Target:
+    name = f"{FIGURE_NAMES[figure]} ≤ {limit} s CPU, import included (N = {size})"
+    cpu = _median(samples, size, "ours", figure, "cpu")
+    if cpu is None:
+        return Target(name, "not measured", None)
+    return Target(name, f"{cpu:.2f} s CPU (median)", cpu <= limit)
 
 
 def _offline_share(samples: Sequence[Sample], size: int) -> Target:
