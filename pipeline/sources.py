@@ -141,7 +141,7 @@ class _Chunks:
         return json.JSONDecodeError(message, self.buffer, self.index)
 
 
-def json_array_items(reader: TextIO, chunk: int = 1 << 20) -> Iterator[Any]:
+def json_array_items(reader: TextIO, chunk: int = CHUNK) -> Iterator[Any]:
     """The items of the JSON array in reader, parsed one at a time, so that neither the whole
     text nor every item's objects exist at once; json.JSONDecodeError where json.loads raises
     one (its position counts from the unread part: parse the whole text for json.loads' own)."""
