@@ -72,7 +72,7 @@ def issues_from_payload(data: Any) -> Fetched:
     one webhook payload (`issues`, or `issue_comment` with its comment)."""
     try:
         if isinstance(data, list):
-            return Fetched(tuple(issue_from_json(item) for item in data), complete=True)
+            return _listing(iter(data))
         if isinstance(data, Mapping) and isinstance(data.get("issues"), list):
             issues = tuple(issue_from_json(item) for item in data["issues"])
             return Fetched(issues, complete=True, comments=_comments(data.get("comments", [])))

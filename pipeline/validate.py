@@ -231,7 +231,7 @@ def build_submission(
     on_behalf: an editor entered the story for someone without a GitHub account (label
     `namens`): the issue's author is the editor, whose handle is never shown as the author.
     """
-    # Imported here: the detectors' libraries cost a sync that builds no submission 40 ms.
+    # Imported here: a sync that builds no submission need not load the detectors' libraries.
     from pipeline.privacy import scrub_field
 
     one_line = {
