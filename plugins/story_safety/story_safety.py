@@ -105,14 +105,14 @@ def _memo(settings: dict[str, Any]) -> _Memo | None:
     """This build's memo, loaded on first use; None without a keyed cache (INCREMENTAL_BUILD)."""
     if not settings.get("INCREMENTAL_BUILD") or not settings.get("CACHE_PATH"):
         return None
+    path = Path(settings["CACHE_PATH"]) / MEMO_NAME
     memo = _MEMOS.get(id(settings))
-    if memo is None:
-        path = Path(settings["CACHE_PATH"]) / MEMO_NAME
+    if memo is None or memo.path != path:  # none yet, or left by a build that stopped
         try:
             with path.open("rb") as stored:
                 # The build's own cache folder, trusted as Pelican trusts its pickled cache there.
                 kept = pickle.load(stored)  # noqa: S301
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
+        except Exception:  # missing or unreadable: sanitise everything again, as on a cold build
             kept = {}
         if not isinstance(kept, dict) or not all(isinstance(v, str) for v in kept.values()):
             kept = {}

@@ -169,6 +169,16 @@ def test_a_story_edited_on_a_rebuild_is_sanitised_anew(previous: Path, tmp_path:
     assert all("<script" not in html for html in memo.values())
 
 
+def test_an_unreadable_memo_is_sanitised_anew(previous: Path, tmp_path: Path) -> None:
+    numbers = _numbers(SIZE)
+    site = _rebuild(previous, tmp_path, numbers)
+    (key,) = [p for p in (site / "cache").iterdir() if p.is_dir()]
+    (key / MEMO_NAME).write_bytes(b"\x80\x05kapot")
+    output = _build(site)
+    assert _differences(_cold(tmp_path, numbers), output) == []
+    assert len(_memo(site)) >= SIZE
+
+
 def test_settings_change_builds_cold(previous: Path, tmp_path: Path) -> None:
     site = _move_like_a_runner(previous, tmp_path / "runner")
     stray = site / "output" / "stray.html"
