@@ -9,6 +9,8 @@ writes every page. With INCREMENTAL_BUILD set:
   restored into another folder (a CI runner's checkout, with fresh mtimes) still hits;
 - the writer compares each rendered file with the one on disk and leaves it (bytes and mtime)
   alone when they are equal;
+- an article page is rendered from its declared inputs alone (pageinputs.py), and not at all
+  when their fingerprint is the previous build's and its file is as that build left it;
 - instead of emptying OUTPUT_PATH first, the files the previous build made and this one did
   not are deleted afterwards (from a manifest of the previous build). Without a manifest of the
   same key and output folder, Pelican's DELETE_OUTPUT_DIRECTORY applies: a cold build.
@@ -31,10 +33,13 @@ from types import TracebackType
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from jinja2 import FileSystemBytecodeCache
 from pelican import signals
+from pelican.utils import sanitised_join
 from pelican.writers import FileOverwriteFailedError, Writer
 
 from .callstatus import parse_build_time
+from .pageinputs import SharedInputs, is_keyed_setting, page_inputs, shared_inputs, stable_repr
 
 logger = logging.getLogger(__name__)
 
@@ -53,8 +58,6 @@ KEY_PACKAGES = (
     "pygments",
     "feedgenerator",
 )
-# Settings that name folders of this build (not what it makes) or hold this plugin's state.
-UNKEYED_SETTINGS = frozenset({"PATH", "OUTPUT_PATH", "CACHE_PATH", "THEME", "PLUGIN_PATHS"})
 # The previous build's output files, stored next to the keyed caches.
 MANIFEST_NAME = "output-manifest.json"
 # File system timestamps come from a coarse clock that may lag time.time_ns() by a tick.
@@ -66,32 +69,9 @@ KEY_LENGTH = 16
 # --- pure core ------------------------------------------------------------------------------
 
 
-def stable_repr(value: Any) -> str:
-    """A repr that is the same in every process for equal settings (sorted, no addresses)."""
-    if isinstance(value, Mapping):
-        items = sorted((stable_repr(k), stable_repr(v)) for k, v in value.items())
-        return "{" + ", ".join(f"{k}: {v}" for k, v in items) + "}"
-    if isinstance(value, list | tuple):
-        return "[" + ", ".join(stable_repr(v) for v in value) + "]"
-    if isinstance(value, set | frozenset):
-        return "{" + ", ".join(sorted(stable_repr(v) for v in value)) + "}"
-    if callable(value) and not isinstance(value, type):
-        module = getattr(value, "__module__", "")
-        return f"<{module}.{getattr(value, '__qualname__', type(value).__qualname__)}>"
-    text = repr(value)
-    if " at 0x" in text:
-        return f"<{type(value).__module__}.{type(value).__qualname__}>"
-    return text
-
-
 def settings_fingerprint(settings: Mapping[str, Any]) -> str:
     """The settings that decide the output, as one stable text."""
-    keyed = {
-        key: value
-        for key, value in settings.items()
-        if key.isupper() and key not in UNKEYED_SETTINGS and not key.startswith("INCREMENTAL_")
-    }
-    return stable_repr(keyed)
+    return stable_repr({key: value for key, value in settings.items() if is_keyed_setting(key)})
 
 
 def cache_key(parts: Iterable[tuple[str, bytes]]) -> str:
@@ -103,17 +83,31 @@ def cache_key(parts: Iterable[tuple[str, bytes]]) -> str:
 
 
 @dataclass(frozen=True)
+class PageRecord:
+    """An article page as a build left it: the fingerprint of its inputs, its file's size and
+    modification time."""
+
+    fingerprint: str
+    size: int
+    mtime_ns: int
+
+
+@dataclass(frozen=True)
 class Manifest:
-    """What a build made: its cache key, its output folder (relative to the cache), its files."""
+    """What a build made: its cache key, its output folder (relative to the cache), its files,
+    and its article pages (by output name)."""
 
     key: str
     output: str
     files: frozenset[str]
+    pages: Mapping[str, PageRecord] = field(default_factory=dict)
 
     def to_json(self) -> str:
-        return json.dumps(
-            {"key": self.key, "output": self.output, "files": sorted(self.files)}, indent=0
-        )
+        pages = {
+            name: [r.fingerprint, r.size, r.mtime_ns] for name, r in sorted(self.pages.items())
+        }
+        data = {"key": self.key, "output": self.output, "files": sorted(self.files)}
+        return json.dumps({**data, "pages": pages}, indent=0)
 
     @classmethod
     def from_json(cls, text: str) -> Manifest | None:
@@ -121,8 +115,12 @@ class Manifest:
         try:
             data = json.loads(text)
             files = frozenset(str(name) for name in data["files"])
-            return cls(str(data["key"]), str(data["output"]), files)
-        except (ValueError, KeyError, TypeError):
+            pages = {
+                str(name): PageRecord(str(fingerprint), int(size), int(mtime_ns))
+                for name, (fingerprint, size, mtime_ns) in data.get("pages", {}).items()
+            }
+            return cls(str(data["key"]), str(data["output"]), files, pages)
+        except (ValueError, KeyError, TypeError, AttributeError):
             return None
 
 
@@ -136,6 +134,16 @@ def stale_files(previous: Manifest | None, produced: Iterable[str]) -> list[str]
     if previous is None:
         return []
     return sorted(previous.files - set(produced), reverse=True)
+
+
+def is_unchanged(previous: PageRecord | None, fingerprint: str, size: int, mtime_ns: int) -> bool:
+    """True when a page's inputs and file are as the previous build left them: keep it."""
+    return (
+        previous is not None
+        and bool(fingerprint)
+        and previous.fingerprint == fingerprint
+        and (previous.size, previous.mtime_ns) == (size, mtime_ns)
+    )
 
 
 def is_inside(relative: str) -> bool:
@@ -185,8 +193,7 @@ def compute_key(settings: Mapping[str, Any]) -> str:
         ("python", sys.version.encode("utf-8")),
         ("packages", ";".join(f"{n}={_version(n)}" for n in KEY_PACKAGES).encode("utf-8")),
     ]
-    theme = Path(settings["THEME"])
-    parts += [(f"theme/{p.relative_to(theme)}", p.read_bytes()) for p in _tree_files(theme)]
+    parts += _theme_parts(Path(settings["THEME"]))
     sources = {p for folder in settings.get("PLUGIN_PATHS", []) for p in _tree_files(Path(folder))}
     sources |= set(_project_modules(root))
     parts += [(f"code/{_label(p, root)}", p.read_bytes()) for p in sorted(sources)]
@@ -194,6 +201,16 @@ def compute_key(settings: Mapping[str, Any]) -> str:
     if form and Path(form).is_file():
         parts.append(("form", Path(form).read_bytes()))
     return cache_key(parts)
+
+
+def _theme_parts(theme: Path) -> list[tuple[str, bytes]]:
+    return [(f"theme/{p.relative_to(theme)}", p.read_bytes()) for p in _tree_files(theme)]
+
+
+def templates_key(settings: Mapping[str, Any]) -> str:
+    """The hash of the theme's templates as they are now (`make serve` keeps its cache key
+    while a template is edited; article pages must not be kept then)."""
+    return cache_key(_theme_parts(Path(settings["THEME"]) / "templates"))
 
 
 def _label(path: Path, root: Path) -> str:
@@ -236,23 +253,26 @@ def write_if_changed(path: Path, data: bytes) -> bool:
 
 
 class UnchangedFileWriter(Writer):  # type: ignore[misc]  # Pelican is untyped
-    """Pelican's writer, except that a file whose rendered bytes equal the file on disk is left."""
+    """Pelican's writer, except that a file whose rendered bytes equal the file on disk is left,
+    and an article page whose inputs did not change is not rendered at all."""
 
     def __init__(self, output_path: str, settings: dict[str, Any] | None = None) -> None:
         super().__init__(output_path, settings=settings)
-        build = _BUILDS.get(id(settings))
-        if build is not None:
-            build.writer = self
+        self.build = _BUILDS.get(id(settings))
+        if self.build is not None:
+            self.build.writer = self
+        self._shared: tuple[int, SharedInputs] | None = None
 
-    def _open_w(self, filename: str, encoding: str, override: bool = False) -> Any:
-        # Pelican's own checks against writing one file twice (pelican/writers.py).
+    def _claim(self, filename: str, override: bool) -> bool:
+        """Pelican's own checks against writing one file twice (pelican/writers.py); False
+        when the file is to be skipped."""
         if filename in self._overridden_files:
             if override:
                 raise FileOverwriteFailedError(
                     f'Failed to overwrite "{filename}" a second time (was previously overwritten)'
                 )
             logger.info('Skipping "%s", not overwriting', filename)
-            return Path(os.devnull).open("w", encoding=encoding)
+            return False
         if filename in self._written_files and not override:
             raise FileOverwriteFailedError(
                 f'Failed to overwrite "{filename}" as Pelican has already written to it'
@@ -261,7 +281,94 @@ class UnchangedFileWriter(Writer):  # type: ignore[misc]  # Pelican is untyped
         if override:
             self._overridden_files.add(filename)
         self._written_files.add(filename)
+        return True
+
+    def _open_w(self, filename: str, encoding: str, override: bool = False) -> Any:
+        if not self._claim(filename, override):
+            return Path(os.devnull).open("w", encoding=encoding)
         return _KeepIfSame(filename, encoding)
+
+    def write_file(
+        self,
+        name: str,
+        template: Any,
+        context: dict[str, Any],
+        relative_urls: bool = False,
+        paginated: Any = None,
+        template_name: str | None = None,
+        override_output: bool = False,
+        url: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """Article pages from their declared inputs; every other file as Pelican writes it."""
+        if kwargs.get("article") is None or relative_urls or paginated or not name:
+            super().write_file(
+                name,
+                template,
+                context,
+                relative_urls=relative_urls,
+                paginated=paginated,
+                template_name=template_name,
+                override_output=override_output,
+                url=url,
+                **kwargs,
+            )
+            return
+        url = url if url is not None else kwargs["article"].url
+        self._write_article_page(name, url, template, context, override_output, kwargs)
+
+    def _shared_inputs(self, context: dict[str, Any]) -> SharedInputs:
+        """The inputs all article pages share, worked out once per build (one context)."""
+        if self._shared is None or self._shared[0] != id(context):
+            templates = self.build.templates if self.build is not None else ""
+            self._shared = (id(context), shared_inputs(context, templates))
+        return self._shared[1]
+
+    def _write_article_page(
+        self,
+        name: str,
+        url: str,
+        template: Any,
+        context: dict[str, Any],
+        override: bool,
+        page: dict[str, Any],
+    ) -> None:
+        path = sanitised_join(self.output_path, name)
+        if not self._claim(path, override):
+            return
+        local, fingerprint = page_inputs(
+            self._shared_inputs(context), name, url, template.name, page
+        )
+        target = Path(path)
+        build = self.build
+        previous = build.previous.pages.get(name) if build and build.previous else None
+        stat = _stat(target)
+        if stat is None or not is_unchanged(previous, fingerprint, *stat):
+            target.parent.mkdir(parents=True, exist_ok=True)
+            write_if_changed(target, template.render(local).encode("utf-8"))
+            logger.info('Writing "%s"', path)
+            stat = _stat(target)
+        if build is not None and fingerprint and stat is not None:
+            build.pages[name] = PageRecord(fingerprint, *stat)
+        # Listeners (the sitemap) get the context Pelican's writer gives them.
+        signals.content_written.send(
+            path,
+            context={
+                **context,
+                "localsiteurl": context.get("localsiteurl"),
+                "output_file": name,
+                **page,
+            },
+        )
+
+
+def _stat(path: Path) -> tuple[int, int] | None:
+    """Size and modification time of a file, or None when there is none."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return stat.st_size, stat.st_mtime_ns
 
 
 @dataclass
@@ -273,8 +380,10 @@ class _Build:
     key: str
     previous: Manifest | None
     started_ns: int
+    templates: str
     writer: UnchangedFileWriter | None = None
     static: set[str] = field(default_factory=set)
+    pages: dict[str, PageRecord] = field(default_factory=dict)
 
 
 # Builds in progress, by id() of their settings (`make serve` runs many builds in one process).
@@ -316,7 +425,8 @@ def start_build(pelican: Any) -> None:
         pelican.delete_outputdir = settings.get("DELETE_OUTPUT_DIRECTORY", False)
         previous = None
         logger.info("cold build into %s (cache %s)", output, key)
-    _BUILDS[id(settings)] = _Build(output, root, key, previous, time.time_ns() - CLOCK_SLACK_NS)
+    started = time.time_ns() - CLOCK_SLACK_NS
+    _BUILDS[id(settings)] = _Build(output, root, key, previous, started, templates_key(settings))
 
 
 def pin_sitemap_clock(pelican: Any) -> None:
@@ -370,6 +480,15 @@ class _RelativeKeys(dict[str, Any]):
         return (dict, (dict(self),))
 
 
+def cache_compiled_templates(generator: Any) -> None:
+    """Keep the compiled templates in the keyed cache (Jinja checks each template's source)."""
+    if not _enabled(generator.settings):
+        return
+    folder = Path(generator.settings["CACHE_PATH"]) / "jinja"
+    folder.mkdir(parents=True, exist_ok=True)
+    generator.env.bytecode_cache = FileSystemBytecodeCache(str(folder))
+
+
 def writer_class(pelican: Any) -> type[Writer] | None:
     """The writer for incremental builds; None leaves Pelican's own."""
     return UnchangedFileWriter if _enabled(pelican.settings) else None
@@ -391,7 +510,9 @@ def finish_build(pelican: Any) -> None:
     for name in stale_files(build.previous, produced):
         if is_inside(name):
             _delete(build.output, name)
-    manifest = Manifest(build.key, os.path.relpath(build.output, build.root), frozenset(produced))
+    relative_output = os.path.relpath(build.output, build.root)
+    pages = {name: record for name, record in build.pages.items() if name in produced}
+    manifest = Manifest(build.key, relative_output, frozenset(produced), pages)
     build.root.mkdir(parents=True, exist_ok=True)
     (build.root / MANIFEST_NAME).write_text(manifest.to_json(), encoding="utf-8")
 
@@ -399,15 +520,24 @@ def finish_build(pelican: Any) -> None:
 def _produced(build: _Build) -> set[str]:
     """Output files of this build: written or kept by the writer, static, or newly changed."""
     output = build.output
+    prefix = f"{output}{os.sep}"
     written = build.writer._written_files if build.writer is not None else set()
-    produced = {os.path.relpath(path, output) for path in written if path != os.devnull}
+    produced = {
+        path.removeprefix(prefix) if path.startswith(prefix) else os.path.relpath(path, output)
+        for path in written
+        if path != os.devnull
+    }
     produced |= build.static
+    existing = set()
     for folder, _dirs, files in os.walk(output):
+        place = Path(folder)
+        inside = folder.removeprefix(prefix).replace(os.sep, "/") if place != output else ""
         for name in files:
-            path = Path(folder) / name
-            if path.stat().st_ctime_ns >= build.started_ns:
-                produced.add(path.relative_to(output).as_posix())
-    return {name for name in produced if (output / name).is_file()}
+            relative = f"{inside}/{name}" if inside else name
+            existing.add(relative)
+            if (place / name).stat().st_ctime_ns >= build.started_ns:
+                produced.add(relative)
+    return produced & existing
 
 
 def _delete(output: Path, name: str) -> None:
@@ -431,6 +561,7 @@ def register() -> None:
     signals.get_generators.connect(pin_sitemap_clock)
     # generator_init: the generator's readers have just loaded the content cache.
     signals.generator_init.connect(relative_cache_keys)
+    signals.generator_init.connect(cache_compiled_templates)
     # get_writer: the writer that leaves unchanged files alone.
     signals.get_writer.connect(writer_class)
     # static_generator_finalized: the static files of this build, also those not copied again.
