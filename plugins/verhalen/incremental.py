@@ -208,8 +208,8 @@ def _theme_parts(theme: Path) -> list[tuple[str, bytes]]:
 
 
 def templates_key(settings: Mapping[str, Any]) -> str:
-    """The hash of the theme's templates as they are now (`make serve` keeps its cache key
-    while a template is edited; article pages must not be kept then)."""
+    """The hash of the theme's templates as they are now: `pelican --autoreload` keeps its
+    cache key while a template is edited, and article pages must not be kept then."""
     return cache_key(_theme_parts(Path(settings["THEME"]) / "templates"))
 
 
@@ -386,7 +386,8 @@ class _Build:
     pages: dict[str, PageRecord] = field(default_factory=dict)
 
 
-# Builds in progress, by id() of their settings (`make serve` runs many builds in one process).
+# Builds in progress, by id() of their settings (one process may run many builds:
+# `pelican --autoreload`).
 _BUILDS: dict[int, _Build] = {}
 
 
@@ -407,7 +408,8 @@ def start_build(pelican: Any) -> None:
     if not _enabled(settings):
         return
     root = Path(settings.setdefault("INCREMENTAL_CACHE_ROOT", settings["CACHE_PATH"])).resolve()
-    # Once per settings: `make serve` keeps them (and the loaded code) until the settings change.
+    # Once per settings: `pelican --autoreload` keeps them (and the loaded code) until the
+    # settings change.
     if "INCREMENTAL_KEY" not in settings:
         settings["INCREMENTAL_KEY"] = compute_key(settings)
     key = settings["INCREMENTAL_KEY"]
@@ -556,7 +558,7 @@ def _delete(output: Path, name: str) -> None:
 def register() -> None:
     """Connect the handlers (all but the sitemap clock act only with INCREMENTAL_BUILD)."""
     # get_generators: the one signal sent at the start of every run (also each rebuild of
-    # `make serve`), before Pelican empties the output folder.
+    # `pelican --autoreload`), before Pelican empties the output folder.
     signals.get_generators.connect(start_build)
     signals.get_generators.connect(pin_sitemap_clock)
     # generator_init: the generator's readers have just loaded the content cache.

@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 import pickle
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import frontmatter
@@ -30,7 +32,7 @@ from tests.site.stories import (
     story_post,
     write_post,
 )
-from tests.support import CONTENT, build_site, output_files
+from tests.support import CONTENT, ROOT, build_site, output_files
 
 # One worker makes the previous build for the whole module (`--dist loadgroup`).
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("incremental-build")]
@@ -233,3 +235,118 @@ def test_write_if_changed_keeps_an_equal_file(tmp_path: Path) -> None:
     assert path.stat().st_mtime_ns == 1_000_000_000
     assert write_if_changed(path, b"<p>twee</p>")
     assert path.read_bytes() == b"<p>twee</p>"
+
+
+def _story_page(output: Path, number: int) -> Path:
+    return output / "verhalen" / str(number) / "index.html"
+
+
+def test_unchanged_story_pages_are_not_rendered_again(previous: Path, tmp_path: Path) -> None:
+    """A page whose inputs and file are as the last build left them is kept, not rendered."""
+    plus_one = _numbers(SIZE + 1)
+    site = _rebuild(previous, tmp_path, plus_one)
+    kept, neighbour = _story_page(site / "output", plus_one[0]), plus_one[-2]
+    # Same size and mtime, other bytes: only rendering the page again would undo this.
+    stat = kept.stat()
+    marked = kept.read_bytes().replace(b"<h1>", b"<h9>", 1)
+    kept.write_bytes(marked)
+    os.utime(kept, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    output = _build(site)
+    assert kept.read_bytes() == marked
+    assert _differences(_cold(tmp_path, plus_one), output) == [
+        f"differs: {kept.relative_to(output)}"
+    ]
+    # The newest story's older neighbour now links to it.
+    assert f"/verhalen/{plus_one[-1]}/" in _story_page(output, neighbour).read_text("utf-8")
+    manifest = Manifest.from_json((site / "cache" / MANIFEST_NAME).read_text(encoding="utf-8"))
+    assert manifest is not None
+    story_pages = {name for name in manifest.files if name.startswith("verhalen/")}
+    assert {f"verhalen/{n}/index.html" for n in plus_one} <= set(manifest.pages) & story_pages
+
+
+def test_a_page_changed_by_hand_and_a_retitled_story_are_rendered_anew(
+    previous: Path, tmp_path: Path
+) -> None:
+    numbers = _numbers(SIZE)
+    site = _rebuild(previous, tmp_path, numbers)
+    by_hand = _story_page(site / "output", numbers[0])
+    by_hand.write_text("met de hand", encoding="utf-8")
+    retitled = site / "content" / "verhalen" / f"{numbers[10]}.md"
+    post = frontmatter.loads(retitled.read_text(encoding="utf-8"))
+    post["title"] = "Een nieuwe titel voor dit verhaal"
+    write_post(retitled, post)
+    cold_content = tmp_path / "cold" / "content"
+    shutil.copytree(site / "content", cold_content)
+    cold = _build(tmp_path / "cold")
+    output = _build(site)
+    assert _differences(cold, output) == []
+    for neighbour in (numbers[9], numbers[11]):
+        page = _story_page(output, neighbour).read_text(encoding="utf-8")
+        assert "Een nieuwe titel voor dit verhaal" in page
+
+
+def test_a_template_reading_an_undeclared_input_stops_the_build(tmp_path: Path) -> None:
+    theme = tmp_path / "theme"
+    shutil.copytree(ROOT / "theme", theme)
+    story = theme / "templates" / "verhaal.html"
+    story.write_text(story.read_text(encoding="utf-8") + "{{ articles|length }}", "utf-8")
+    site = tmp_path / "site"
+    _content(site / "content", _numbers(3))
+    with pytest.raises(AssertionError) as failed:
+        _build(site, THEME=str(theme))
+    said = " ".join(str(failed.value).split())  # Pelican's log wraps its lines
+    assert "template reads articles, which is not one of its declared inputs" in said
+
+
+def test_a_build_without_incremental_builds_gives_the_same_site(
+    previous: Path, tmp_path: Path
+) -> None:
+    """Pelican's own writer renders article pages from the whole context: the same bytes."""
+    output = tmp_path / "output"
+    build_site(
+        previous / "content",
+        output,
+        BUILD_TIME=BUILD_TIME,
+        INCREMENTAL_BUILD=False,
+        DELETE_OUTPUT_DIRECTORY=True,
+    )
+    assert _differences(previous / "output", output) == []
+
+
+AUTORELOAD = """
+import sys
+from pathlib import Path
+from pelican import Pelican
+from pelican.settings import read_settings
+
+content, output, cache, theme, build_time = sys.argv[1:]
+settings = read_settings("pelicanconf.py", override={
+    "PATH": content, "OUTPUT_PATH": output, "CACHE_PATH": cache, "THEME": theme,
+    "BUILD_TIME": build_time,
+})
+Pelican(settings).run()
+template = Path(theme) / "templates" / "article.html"
+text = template.read_text(encoding="utf-8")
+template.write_text(text.replace("{% block head %}", "{% block head %}<!-- bewaard -->"), "utf-8")
+Pelican(settings).run()
+"""
+
+
+def test_a_template_edited_between_builds_of_one_process_renders_its_pages(
+    tmp_path: Path,
+) -> None:
+    """As `pelican --autoreload`: one settings object, so one cache key for both builds."""
+    theme = tmp_path / "theme"
+    shutil.copytree(ROOT / "theme", theme)
+    site = tmp_path / "site"
+    _content(site / "content", _numbers(3))
+    folders = [site / "content", site / "output", site / "cache", theme]
+    subprocess.run(
+        [sys.executable, "-c", AUTORELOAD, *map(str, folders), BUILD_TIME],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
+    for number in _numbers(3):
+        assert "<!-- bewaard -->" in _story_page(site / "output", number).read_text("utf-8")
+    assert len([p for p in (site / "cache").iterdir() if p.is_dir()]) == 1

@@ -172,6 +172,7 @@ def test_serve_serves_what_site_builds_and_leaves_git_clean(project: Path) -> No
 def test_serve_rebuilds_on_save_of_a_post_and_the_theme(project: Path) -> None:
     post = project / "content" / "posts" / "2012-08-30-nieuw-bericht.md"
     css = project / "theme" / "static" / "css" / "site.css"
+    template = project / "theme" / "templates" / "article.html"
     with serving(project) as server:
         post.write_text(
             "---\ntitle: Een nieuw bericht\ndate: 2012-08-30 10:00\nslug: nieuw-bericht\n"
@@ -181,6 +182,13 @@ def test_serve_rebuilds_on_save_of_a_post_and_the_theme(project: Path) -> None:
         server.wait_for("/blog/nieuw-bericht/", "Dit bericht is net bewaard.")
         css.write_text(css.read_text(encoding="utf-8") + "\n/* net bewaard */\n", "utf-8")
         server.wait_for("/theme/css/site.css", "/* net bewaard */")
+        # An unchanged page of an edited template is rendered again (its inputs are the same).
+        server.wait_for("/blog/deel-jouw-verhaal/", "Deel")
+        marked = template.read_text(encoding="utf-8").replace(
+            "{% block head %}", '{% block head %}\n  <meta name="bewaard" content="ja">', 1
+        )
+        template.write_text(marked, encoding="utf-8")
+        server.wait_for("/blog/deel-jouw-verhaal/", '<meta name="bewaard" content="ja">')
     said = "\n".join(server.said)
     # One rebuild or two: a save during a rebuild that still copies the theme is in that one.
     assert said.count("gewijzigd: de site wordt opnieuw gebouwd") >= 1, said
@@ -189,6 +197,7 @@ def test_serve_rebuilds_on_save_of_a_post_and_the_theme(project: Path) -> None:
     assert sorted(line[3:] for line in changed) == [
         "content/posts/2012-08-30-nieuw-bericht.md",
         "theme/static/css/site.css",
+        "theme/templates/article.html",
     ]
 
 
