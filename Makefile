@@ -23,10 +23,10 @@ export TITLE
 unexport PYTHONDONTWRITEBYTECODE
 
 .DEFAULT_GOAL := help
-.PHONY: help site serve test fuzz lint format post bench clean
+.PHONY: help site serve test fuzz screenshots lint format post bench clean
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 	@echo 'Variables:'
 	@echo '  HOST=$(HOST) PORT=$(PORT)  where make serve listens (a busy port stops it with a message)'
 	@echo '  BUILD_TIME=2012-08-20T12:00:00+02:00  the clock of make site/serve (default: now),'
@@ -64,6 +64,11 @@ test: ## set up everything and run the whole test suite
 fuzz: $(STAMP) ## fuzz parse, validate, render and the build longer (FUZZ_EXAMPLES=2000)
 	VERHALENBANK_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest -q -s -p no:cacheprovider \
 		tests/hostile/test_fuzz.py
+
+screenshots: $(STAMP) $(NPM_STAMP) ## whole-page screenshots of every page type in test-artifacts/
+	scripts/system-deps.sh
+	VERHALENBANK_SCREENSHOTS=full $(PY) -m pytest -q -p no:cacheprovider \
+		tests/browser/test_accessibility.py
 
 lint: $(STAMP) ## ruff check and format check
 	$(VENV)/bin/ruff check .

@@ -91,8 +91,11 @@ def axe_results(page: Page) -> dict[str, Any]:
     """Run axe-core on the page as it is now, for WCAG 2.0 and 2.1, levels A and AA."""
     if not page.evaluate("() => typeof window.axe === 'object'"):
         page.add_script_tag(path=AXE)
+    # resultTypes: node details for violations and undecided rules only (passes still count).
     return page.evaluate(
-        "(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}})", list(AXE_TAGS)
+        "(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags},"
+        " resultTypes: ['violations', 'incomplete']})",
+        list(AXE_TAGS),
     )
 
 

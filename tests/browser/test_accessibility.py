@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +24,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser-accessibilit
 # A word many stories share, so the results list is long enough to check.
 SEARCH_QUERY = "wijk"
 RESULTS_PAGE = "zoeken-resultaten"
+# Screenshots show the first screen at each width; `make screenshots` takes whole pages (a
+# full-page capture of every page type costs more than all the axe runs together).
+FULL_PAGE = os.environ.get("VERHALENBANK_SCREENSHOTS") == "full"
 
 
 @dataclass(frozen=True)
@@ -91,7 +95,7 @@ def check_both_schemes(
     for scheme in SCHEMES:
         page.emulate_media(color_scheme=scheme)
         shot = artifacts / "screenshots" / f"{name}-{width}-{scheme}.png"
-        page.screenshot(path=shot, full_page=True)
+        page.screenshot(path=shot, full_page=FULL_PAGE)
         results = axe_results(page)
         violations = [describe_violations([v]) for v in results["violations"]]
         found[scheme] = violations + low_contrast(page, results)
