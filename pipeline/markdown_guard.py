@@ -21,11 +21,12 @@ import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from types import FrameType
-from typing import Any
-
-import markdown
+from typing import TYPE_CHECKING, Any
 
 from pipeline.validate import ConversionProblem
+
+if TYPE_CHECKING:
+    import markdown
 
 # CPU seconds one conversion may take: far more than any ordinary story needs (bench/ measures).
 DEFAULT_TIME_LIMIT = 1.0
@@ -47,6 +48,8 @@ class ConversionTimeout(Exception):
 
 
 def _markdown(settings: Mapping[str, Any]) -> markdown.Markdown:
+    import markdown  # here: only a sync that converts a text pays for importing it
+
     config = dict(settings)
     extension_configs = dict(config.pop("extension_configs", {}) or {})
     extensions = list(config.pop("extensions", []) or [])
