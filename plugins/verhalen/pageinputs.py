@@ -324,11 +324,16 @@ _PLAIN_TYPES = frozenset({str, int, float, bool, type(None), datetime, date, _Mi
 
 
 def _plain(value: Any) -> Any:
-    """value with the declared inputs' wrappers and dataclasses turned into tuples."""
-    if type(value) in _PLAIN_TYPES:
+    """value with the declared inputs' wrappers and dataclasses turned into tuples.
+
+    Plain values are passed over inline (`v if type(v) in plain else _plain(v)`): a page's
+    inputs are mostly strings, and a call per value would cost more than the rest."""
+    plain = _PLAIN_TYPES
+    if type(value) in plain:
         return value
     if isinstance(value, Declared):
-        return ("declared", tuple((a, _plain(v)) for a, v in value.declared_items()))
+        items = value.declared_items()
+        return ("declared", tuple((a, v if type(v) in plain else _plain(v)) for a, v in items))
     if isinstance(value, Presence):
         return ("presence", value.present)
     if isinstance(value, OneStoryMeta):
@@ -336,10 +341,10 @@ def _plain(value: Any) -> Any:
     if isinstance(value, Forbidden):
         return ("forbidden", value.name)
     if isinstance(value, Mapping):
-        items = sorted(((_plain(k), _plain(v)) for k, v in value.items()), key=_key_repr)
-        return ("mapping", tuple(items))
+        pairs = ((_plain(k), v if type(v) in plain else _plain(v)) for k, v in value.items())
+        return ("mapping", tuple(sorted(pairs, key=_key_repr)))
     if isinstance(value, list | tuple):
-        return tuple(_plain(v) for v in value)
+        return tuple(v if type(v) in plain else _plain(v) for v in value)
     if isinstance(value, set | frozenset):
         return ("set", tuple(sorted((_plain(v) for v in value), key=repr)))
     if is_dataclass(value) and not isinstance(value, type):
