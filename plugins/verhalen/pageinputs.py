@@ -311,8 +311,6 @@ def fingerprint_of(value: Any) -> str:
     UnstableInput when value holds something whose repr is not (a callable, an address).
     """
     text = repr(_plain(value))
-    if " at 0x" in text:
-        raise UnstableInput("a value with no stable repr (a memory address)")
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
@@ -354,4 +352,8 @@ def _plain(value: Any) -> Any:
         )
     if callable(value):
         raise UnstableInput(f"a callable: {type(value).__qualname__}")
-    return value
+    # Another kind of value (a Category, an Author): by its repr, when that holds no address.
+    text = repr(value)
+    if " at 0x" in text:
+        raise UnstableInput(f"no stable repr: {type(value).__qualname__}")
+    return ("repr", type(value).__qualname__, text)

@@ -188,6 +188,8 @@ def test_a_value_without_a_stable_repr_has_no_fingerprint() -> None:
         fingerprint_of([len])
     # Such a page has no fingerprint: it is rendered every time, never kept.
     assert _fingerprint(_article(odd=object())) == ""
+    # A text that reads like an address is a text: the page keeps its fingerprint.
+    assert _fingerprint(_article(title="Samen at 0x1f")) != ""
     assert _fingerprint(odd_name=lambda: None) != ""  # a forbidden name counts by its name only
 
 
