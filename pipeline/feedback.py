@@ -14,6 +14,7 @@ from pipeline.model import Issue
 from pipeline.plan import Decision
 from pipeline.state import State
 from pipeline.syncstate import IssueRecord
+from pipeline.validate import Verdict, conversion_verdict
 
 # Starts every status comment; the state follows, so a reader of the raw text sees it too.
 MARKER = f"{BOT_MARKER}status"
@@ -172,6 +173,8 @@ class IssueWrites:
     look_up: bool = False
     labels_add: frozenset[str] = frozenset()
     labels_remove: frozenset[str] = frozenset()
+    # The Markdown guard's verdict on the text the status tells about, when it was refused.
+    refused: Verdict | None = None
 
 
 def plan_writes(
@@ -208,6 +211,7 @@ def plan_writes(
                 look_up=known is None and issue.comments > 0,
                 labels_add=add,
                 labels_remove=decision.labels_remove,
+                refused=conversion_verdict(decision.problems),
             )
         )
     return tuple(writes)
@@ -277,7 +281,9 @@ def _apply_one(writer: Writer, write: IssueWrites, record: IssueRecord | None) -
     for name in sorted(write.labels_remove):
         with contextlib.suppress(NotFound):  # already gone
             writer.remove_label(write.number, name)
-    return IssueRecord(write.state.name.lower(), told, comment, write.comments + posted)
+    return IssueRecord(
+        write.state.name.lower(), told, comment, write.comments + posted, refused=write.refused
+    )
 
 
 def write_cost(write: IssueWrites) -> int:

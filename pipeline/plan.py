@@ -28,7 +28,7 @@ from pipeline.render import (
 )
 from pipeline.settings import SHORTLIST_PATH, Config
 from pipeline.state import State, decide, is_late, wanted_labels
-from pipeline.validate import ConversionProblem, MarkdownCheck, Problem, validate
+from pipeline.validate import ConversionProblem, MarkdownCheck, Problem, Verdict, validate
 
 # Front-matter keys whose change after approval waits for the editors (with the body).
 PINNED_KEYS = ("title", "author", "organisation", "municipality", "sector", "participants")
@@ -285,6 +285,30 @@ def _no_check(body: str) -> ConversionProblem:
     return None
 
 
+def _known(verdict: Verdict) -> MarkdownCheck:
+    """For a text refused before and unchanged since: the same verdict."""
+
+    def check_known(body: str) -> ConversionProblem:
+        return verdict
+
+    return check_known
+
+
+def _check_for(
+    number: int,
+    check: MarkdownCheck,
+    stories: _Stories,
+    verified: frozenset[int],
+    refused: Mapping[int, Verdict],
+) -> MarkdownCheck:
+    """How one issue's text is checked: not at all, by its known verdict, or converted."""
+    if number in verified:
+        return _no_check
+    if number in refused:
+        return _known(refused[number])
+    return _trusting_written(check, stories.get(number))
+
+
 def _trusting_written(check: MarkdownCheck, story: _Existing | None) -> MarkdownCheck:
     """The check, skipped for the body the issue's story file of ours already holds: it was
     checked when that file was written, so an unchanged story costs no conversion."""
@@ -471,6 +495,7 @@ def plan_sync(
     check_markdown: MarkdownCheck,
     told: Mapping[int, str] = MappingProxyType({}),
     verified: frozenset[int] = frozenset(),
+    refused: Mapping[int, Verdict] = MappingProxyType({}),
 ) -> Plan:
     """Plan the content changes for these issues.
 
@@ -485,6 +510,8 @@ def plan_sync(
     `changed` that this sync then adds.
     verified: issues whose text was converted without a problem before and has not changed
     since (the sync state says so): their text is not converted again.
+    refused: issues whose text the guard refused before and that have not changed since, with
+    its verdict: their text is not converted again either.
     An issue whose processing fails in our own code is decided FAILED and keeps its file.
     """
     stories = _Stories(existing_files, config)
@@ -493,9 +520,7 @@ def plan_sync(
             issue,
             form,
             config,
-            _no_check
-            if issue.number in verified
-            else _trusting_written(check_markdown, stories.get(issue.number)),
+            _check_for(issue.number, check_markdown, stories, verified, refused),
         )
         for issue in _latest(issues)
     ]

@@ -21,7 +21,7 @@ from pipeline.model import Issue
 from pipeline.plan import Plan, plan_sync
 from pipeline.settings import Config
 from pipeline.syncstate import IssueRecord, SyncState
-from pipeline.validate import MarkdownCheck
+from pipeline.validate import VERDICTS, MarkdownCheck, Verdict
 
 # Issues per listed page: a listing of one page costs as much next time, so a state that
 # changed nothing else is not worth a commit.
@@ -109,19 +109,39 @@ def with_commands(
 CLEAN_TOLD = frozenset({"pending", "late", "published", "shortlisted", "changed"})
 
 
+def _unchanged(issue: Issue, record: IssueRecord | None) -> bool:
+    """True when the issue was not updated, nor commented on, since it was last seen."""
+    return (
+        record is not None
+        and record.seen_at is not None
+        and not issue.deleted
+        and issue.updated_at <= record.seen_at
+        and issue.comments == record.comments
+    )
+
+
 def unchanged_and_clean(issues: Iterable[Issue], state: SyncState) -> frozenset[int]:
     """Issues not updated since they were last seen, whose text then had no problem: the same
     text converts the same way, so it need not be converted again."""
     clean = set()
     for issue in issues:
         record = state.issues.get(issue.number)
-        if record is None or record.seen_at is None or record.told not in CLEAN_TOLD:
-            continue
-        if issue.deleted:
-            continue
-        if issue.updated_at <= record.seen_at and issue.comments == record.comments:
+        if record is not None and record.told in CLEAN_TOLD and _unchanged(issue, record):
             clean.add(issue.number)
     return frozenset(clean)
+
+
+def unchanged_and_refused(issues: Iterable[Issue], state: SyncState) -> Mapping[int, Verdict]:
+    """Issues not updated since they were last seen, whose text the Markdown guard then
+    refused, with its verdict: the same text is refused the same way, without converting it
+    again (a stranger's slow text costs its bound once, not at every sync)."""
+    refused: dict[int, Verdict] = {}
+    for issue in issues:
+        record = state.issues.get(issue.number)
+        verdict = record.refused if record is not None else None
+        if verdict in VERDICTS and _unchanged(issue, record):
+            refused[issue.number] = verdict
+    return MappingProxyType(refused)
 
 
 @dataclass(frozen=True)
@@ -151,6 +171,7 @@ def plan_run(
     issues, added = with_commands(fetched.issues, fetched.comments, config)
     told = {number: record.told for number, record in state.issues.items()}
     settled = unchanged_and_clean(issues, state) - set(added)
+    refused = {n: v for n, v in unchanged_and_refused(issues, state).items() if n not in added}
     # GitHub lists the issues updated at the last moment seen again (its `since` includes it):
     # an incremental sync leaves those that did not change since as they are, like the rest.
     to_plan = issues if fetched.complete else [i for i in issues if i.number not in settled]
@@ -163,6 +184,7 @@ def plan_run(
         check_markdown=check_markdown,
         told=told,
         verified=settled,
+        refused=refused,
     )
     by_number = {issue.number: issue for issue in issues}
     writes = plan_writes(content.decisions, by_number, state.issues, added) if tell else ()

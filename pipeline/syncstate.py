@@ -10,6 +10,8 @@ from datetime import UTC, datetime
 from types import MappingProxyType
 from typing import Any
 
+from pipeline.validate import VERDICTS, Verdict
+
 # A dotfile in the content folder: committed with the stories, ignored by Pelican.
 STATE_NAME = ".sync-state.json"
 VERSION = 1
@@ -24,6 +26,8 @@ class IssueRecord:
     tell whether every comment of the issue is known. `seen_at` is the issue's `updated_at`
     (GitHub's clock) up to which its comments, and so its commands, are known: an issue
     updated later may have a new command, whatever its comment count says.
+    `refused` is the Markdown guard's verdict ("slow", "deep", "broken") on the text it was
+    told about, when that text could not be converted: the same text is not converted again.
     """
 
     told: str
@@ -31,6 +35,7 @@ class IssueRecord:
     comment: int | None = None
     comments: int | None = None
     seen_at: datetime | None = None
+    refused: Verdict | None = None
 
 
 @dataclass(frozen=True)
@@ -62,6 +67,7 @@ def to_json(state: SyncState) -> str:
                 "comment": record.comment,
                 "comments": record.comments,
                 "seen_at": None if record.seen_at is None else _timestamp(record.seen_at),
+                **({"refused": record.refused} if record.refused else {}),
             }
             for number, record in sorted(state.issues.items())
         },
@@ -88,12 +94,14 @@ def _record(data: Any) -> IssueRecord:
     told = data.get("told", data.get("state"))  # "state": files written before the rename
     if not isinstance(told, str) or not isinstance(data.get("fingerprint"), str):
         raise ValueError("record without told state or fingerprint")
+    refused = data.get("refused")
     return IssueRecord(
         told,
         data["fingerprint"],
         _count(data.get("comment"), "comment id"),
         _count(data.get("comments"), "comment count"),
         _moment(data.get("seen_at")),
+        refused if refused in VERDICTS else None,  # anything else: convert the text again
     )
 
 

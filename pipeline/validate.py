@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
-from typing import Literal, TypeAlias
+from collections.abc import Callable, Iterable, Iterator
+from typing import Literal, TypeAlias, get_args
 
 from pipeline.form import Field, Form
 from pipeline.model import Issue, Submission
@@ -18,7 +18,9 @@ ANONYMOUS = "Een inzender"
 # (field id, Dutch message); field id is a form field's id, "title" or "body".
 Problem: TypeAlias = tuple[str, str]
 # Why a text cannot be converted to HTML within the bounds; None when it can.
-ConversionProblem: TypeAlias = Literal["slow", "deep", "broken"] | None
+Verdict: TypeAlias = Literal["slow", "deep", "broken"]
+ConversionProblem: TypeAlias = Verdict | None
+VERDICTS: tuple[Verdict, ...] = get_args(Verdict)
 # Converts a Markdown text the way the site build will, under bounds of time and depth (the
 # shell's markdown_guard.checker); the core only sees the verdict.
 MarkdownCheck: TypeAlias = Callable[[str], ConversionProblem]
@@ -209,14 +211,29 @@ def _validate_numbers(answers: Answers, form: Form) -> Iterator[Problem]:
             )
 
 
+def conversion_problem(verdict: Verdict) -> Problem:
+    """What the contributor reads when the body could not be converted (a verdict of
+    CONVERSION_REASONS)."""
+    return (
+        "body",
+        f"We konden je tekst niet verwerken: {CONVERSION_REASONS[verdict]}. "
+        "Maak de opmaak eenvoudiger en bewerk het issue.",
+    )
+
+
+def conversion_verdict(problems: Iterable[Problem]) -> ConversionProblem:
+    """The verdict behind a conversion problem among problems, or None when there is none."""
+    found = set(problems)
+    for verdict in VERDICTS:
+        if conversion_problem(verdict) in found:
+            return verdict
+    return None
+
+
 def _validate_markdown(body: str, check_markdown: MarkdownCheck) -> Iterator[Problem]:
     problem = check_markdown(body)
     if problem is not None:
-        yield (
-            "body",
-            f"We konden je tekst niet verwerken: {CONVERSION_REASONS[problem]}. "
-            "Maak de opmaak eenvoudiger en bewerk het issue.",
-        )
+        yield conversion_problem(problem)
 
 
 def _answer(answers: Answers, form: Form, field_id: str) -> str:

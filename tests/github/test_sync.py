@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 
 import pipeline.github
+import pipeline.markdown_guard
 from pipeline.cli import main
 from pipeline.store import load_state as load
 from pipeline.syncstate import STATE_NAME
@@ -188,6 +189,45 @@ def test_one_status_comment_edited_in_place(
     assert "Ingetrokken" in withdrawn
     assert not (content / "verhalen" / "1.md").exists()
     assert len(github.issue_comments(1)) == 1
+
+
+def test_a_refused_text_costs_one_conversion_until_it_is_edited(
+    online: FakeGitHub,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The guard's verdict is kept in the sync state: a stranger's text that is refused is not
+    converted again at every sync (a full one too) while the issue stays as it is."""
+    github, content = online, tmp_path / "content"
+    converted: list[str] = []
+    convert = pipeline.markdown_guard._convert_bounded
+
+    def counting(converter: Any, text: str, limit: float) -> Any:
+        converted.append(text)
+        return convert(converter, text, limit)
+
+    monkeypatch.setattr(pipeline.markdown_guard, "_convert_bounded", counting)
+    story(github, 1, answers=answers_with(approach="* " * 3000 + "x"))
+    story(github, 2)
+    assert sync(capsys, github, content)[0] == 0
+    (refused,) = status_comments(github, 1)
+    assert "We konden je tekst niet verwerken" in refused
+    assert len(converted) == 2  # both texts, once
+    assert load(content / STATE_NAME).issues[1].refused == "deep"
+
+    github.reset_log()
+    for extra in ((), ("--full",)):
+        assert sync(capsys, github, content, *extra)[0] == 0
+    assert len(converted) == 2
+    assert writes(github) == []
+    assert status_comments(github, 1) == [refused]
+
+    github.update_issue(1, body=form_body(VALID))
+    assert sync(capsys, github, content)[0] == 0
+    assert len(converted) == 3  # the edited text, converted
+    assert "Ontvangen" in status_comments(github, 1)[0]
+    assert load(content / STATE_NAME).issues[1].refused is None
 
 
 def test_pipeline_labels_are_set_and_removed(

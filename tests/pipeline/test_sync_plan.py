@@ -16,6 +16,7 @@ from pipeline.sources import JsonFileSource, issues_from_payload
 from pipeline.state import State
 from pipeline.sync import Fetched, comments_to_read, next_state, plan_run
 from pipeline.syncstate import IssueRecord, SyncState
+from pipeline.validate import ConversionProblem
 from tests.pipeline.helpers import CHECK, CONFIG, FORM, issue_json
 
 APPROVED = ["verhaal", "goedgekeurd"]
@@ -143,6 +144,36 @@ def test_an_unchanged_clean_text_is_not_converted_again() -> None:
     assert calls == []
     plan_run(fetched, {}, dirty, FORM, CONFIG, check_markdown=counting)
     assert len(calls) == 1
+
+
+@pytest.mark.parametrize("complete", [False, True], ids=["incremental", "full"])
+def test_an_unchanged_refused_text_is_refused_again_without_converting(complete: bool) -> None:
+    seen = moment("2012-08-02T10:00:00Z")
+    issue = issue_from_json(issue_json(1, labels=APPROVED, updated="2012-08-02T10:00:00Z"))
+    calls: list[str] = []
+
+    def refusing(body: str) -> ConversionProblem:
+        calls.append(body)
+        return "slow"
+
+    first = plan_run(
+        Fetched((issue,), complete=complete), {}, SyncState(), FORM, CONFIG, check_markdown=refusing
+    )
+    (write,) = first.writes
+    assert write.refused == "slow" and len(calls) == 1
+    told = IssueRecord("incomplete", "x", 5, 0, seen, refused=write.refused)
+    state = SyncState(seen, MappingProxyType({1: told}))
+    again = plan_run(
+        Fetched((issue,), complete=complete), {}, state, FORM, CONFIG, check_markdown=refusing
+    )
+    assert len(calls) == 1  # not converted again, and refused as before
+    assert again.content.decisions == first.content.decisions
+    # Edited since: converted again.
+    edited = issue_from_json(issue_json(1, labels=APPROVED, updated="2012-08-03T10:00:00Z"))
+    plan_run(
+        Fetched((edited,), complete=complete), {}, state, FORM, CONFIG, check_markdown=refusing
+    )
+    assert len(calls) == 2
 
 
 def test_a_run_that_tells_no_issue_plans_no_writes(tmp_path: Path) -> None:
