@@ -9,6 +9,7 @@ every issue decided and no traceback; then a real Pelican build gives every stor
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 import re
@@ -23,6 +24,7 @@ from typing import Any
 import frontmatter
 import pytest
 
+import pipeline.markdown_guard
 import pipeline.validate
 from pipeline.cli import main
 from pipeline.state import State
@@ -42,6 +44,9 @@ WITHDRAWN = 5
 NOT_PROCESSED = "We konden je tekst niet verwerken: "
 # The whole hostile sync (every class at once), in CPU seconds; measured about 5 s.
 SYNC_CPU_LIMIT = 20.0
+# The CPU bound per conversion in this module's runs: a quarter of the site's 1 s (the guard's
+# own tests cover the bound itself), so each text that converts slowly costs 0.25 s per run.
+CONVERSION_LIMIT = 0.25
 
 
 @dataclass(frozen=True)
@@ -181,6 +186,8 @@ def synced(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Synced]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("VERHALENBANK_FOUTENLOG", str(log))
         patch.setattr(pipeline.validate, "build_submission", crash_on_one)
+        bounded = functools.partial(pipeline.markdown_guard.checker, limit=CONVERSION_LIMIT)
+        patch.setattr(pipeline.markdown_guard, "checker", bounded)
         dry_run = cli("sync", "--source", source, "--content", content, "--dry-run")
         sync = cli("sync", "--source", source, "--content", content)
         status = cli("status", "--source", source, "--content", content)
