@@ -15,7 +15,7 @@ import pytest
 
 from tests.support import ROOT
 
-SIZE = 100
+SIZE = 40
 OURS = {
     "sync_offline",
     "sync_one",
@@ -34,7 +34,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("bench")]
 
 @pytest.fixture(scope="module")
 def bench(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Run the bench once (one pair at N = 100) into a temp folder; return that folder."""
+    """Run the bench once (one pair at N = SIZE) into a temp folder; return that folder."""
     folder = tmp_path_factory.mktemp("bench")
     command = [sys.executable, "-m", "bench", "--sizes", str(SIZE), "--pairs", "1", "--once", ""]
     command += ["--out", str(folder / "RESULTS.md"), "--json", str(folder / "samples.json")]
@@ -122,4 +122,4 @@ def test_results_table_is_written(bench: Path) -> None:
     assert f"| {SIZE} | cold build | 1 |" in text
     assert f"| {SIZE} | full sync from the API (`--full`) | 1 |" in text
     assert "- cores: " in text
-    assert "--sizes 100 --pairs 1" in text
+    assert f"--sizes {SIZE} --pairs 1" in text
