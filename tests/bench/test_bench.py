@@ -1,4 +1,4 @@
-"""`python -m bench` end to end at a small N (SIZE): every figure measured, the results file written.
+"""`python -m bench` end to end at a small N: every figure measured, the results file written.
 
 Only the shape of the results is checked here; timing targets belong in bench/RESULTS.md.
 """
