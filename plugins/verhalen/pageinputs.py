@@ -79,8 +79,8 @@ class UndeclaredInput(RuntimeError):
 
     def __init__(self, name: str) -> None:
         super().__init__(
-            f"an article page's template reads {name}, which is not one of its declared"
-            " inputs (plugins/verhalen/pageinputs.py)"
+            f"het sjabloon van een verhaal- of berichtpagina leest {name}, maar dat is geen"
+            " opgegeven invoer van die pagina: geef het op in plugins/verhalen/pageinputs.py"
         )
         self.name = name
 

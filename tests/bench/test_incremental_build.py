@@ -295,7 +295,7 @@ def test_a_template_reading_an_undeclared_input_stops_the_build(tmp_path: Path) 
     with pytest.raises(AssertionError) as failed:
         _build(site, THEME=str(theme))
     said = " ".join(str(failed.value).split())  # Pelican's log wraps its lines
-    assert "template reads articles, which is not one of its declared inputs" in said
+    assert "berichtpagina leest articles, maar dat is geen opgegeven invoer" in said
 
 
 def test_a_build_without_incremental_builds_gives_the_same_site(
