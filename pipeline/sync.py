@@ -21,7 +21,7 @@ from pipeline.model import Issue
 from pipeline.plan import Plan, plan_sync
 from pipeline.settings import Config
 from pipeline.syncstate import IssueRecord, SyncState
-from pipeline.validate import VERDICTS, MarkdownCheck, Verdict
+from pipeline.validate import MarkdownCheck, Verdict
 
 # Issues per listed page: a listing of one page costs as much next time, so a state that
 # changed nothing else is not worth a commit.
@@ -131,17 +131,16 @@ def unchanged_and_clean(issues: Iterable[Issue], state: SyncState) -> frozenset[
     return frozenset(clean)
 
 
-def unchanged_and_refused(issues: Iterable[Issue], state: SyncState) -> Mapping[int, Verdict]:
+def unchanged_and_refused(issues: Iterable[Issue], state: SyncState) -> dict[int, Verdict]:
     """Issues not updated since they were last seen, whose text the Markdown guard then
     refused, with its verdict: the same text is refused the same way, without converting it
     again (a stranger's slow text costs its bound once, not at every sync)."""
     refused: dict[int, Verdict] = {}
     for issue in issues:
         record = state.issues.get(issue.number)
-        verdict = record.refused if record is not None else None
-        if verdict in VERDICTS and _unchanged(issue, record):
-            refused[issue.number] = verdict
-    return MappingProxyType(refused)
+        if record is not None and record.refused is not None and _unchanged(issue, record):
+            refused[issue.number] = record.refused
+    return refused
 
 
 @dataclass(frozen=True)
@@ -171,7 +170,9 @@ def plan_run(
     issues, added = with_commands(fetched.issues, fetched.comments, config)
     told = {number: record.told for number, record in state.issues.items()}
     settled = unchanged_and_clean(issues, state) - set(added)
-    refused = {n: v for n, v in unchanged_and_refused(issues, state).items() if n not in added}
+    refused = unchanged_and_refused(issues, state)
+    for number in added:
+        refused.pop(number, None)
     # GitHub lists the issues updated at the last moment seen again (its `since` includes it):
     # an incremental sync leaves those that did not change since as they are, like the rest.
     to_plan = issues if fetched.complete else [i for i in issues if i.number not in settled]

@@ -39,7 +39,8 @@ class _Memo:
     used: dict[str, str] = field(default_factory=dict)
 
 
-# Builds in progress, by id() of their settings (`make serve` runs many builds in one process).
+# Builds in progress, by id() of their settings (one process may run many builds:
+# `pelican --autoreload`).
 _MEMOS: dict[int, _Memo] = {}
 
 
