@@ -119,7 +119,7 @@ def plan_fetched(
         state,
         form,
         config,
-        check_markdown=markdown_guard.checker(config.markdown),
+        check_markdown=markdown_guard.checker(config.markdown, budget=config.check_seconds),
         tell=tell,
     )
     log_failures(plan.content, config)

@@ -18,12 +18,13 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from types import FrameType
 from typing import TYPE_CHECKING, Any
 
-from pipeline.validate import ConversionProblem
+from pipeline.validate import CheckPostponed, ConversionProblem
 
 if TYPE_CHECKING:
     import markdown
@@ -152,23 +153,39 @@ def converts_in_time(
 
 
 def checker(
-    settings: Mapping[str, Any], limit: float = DEFAULT_TIME_LIMIT
+    settings: Mapping[str, Any],
+    limit: float = DEFAULT_TIME_LIMIT,
+    budget: float | None = None,
 ) -> Callable[[str], ConversionProblem]:
-    """The check validate receives: one converter for the whole sync, each text checked once."""
+    """The check validate receives: one converter for the whole sync, each text checked once.
+
+    budget: the seconds this run may spend converting; once spent, a text not yet judged
+    raises CheckPostponed (it waits for the next run) instead of being converted.
+    """
     converter: markdown.Markdown | None = None
     seen: dict[str, ConversionProblem] = {}
+    spent = 0.0
 
     def check_text(text: str) -> ConversionProblem:
-        nonlocal converter
+        nonlocal converter, spent
         key = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
         if key not in seen:
-            if not _use_alarm():
-                seen[key] = _convert_in_child(text, settings, limit)
-            else:
-                if converter is None:
-                    converter = _markdown(settings)  # imports extensions: not a text's cost
-                seen[key] = _convert_bounded(converter, text, limit)
+            if budget is not None and spent >= budget:
+                raise CheckPostponed(key)
+            started = time.perf_counter()
+            try:
+                seen[key] = _judge(text)
+            finally:
+                spent += time.perf_counter() - started
         return seen[key]
+
+    def _judge(text: str) -> ConversionProblem:
+        nonlocal converter
+        if not _use_alarm():
+            return _convert_in_child(text, settings, limit)
+        if converter is None:
+            converter = _markdown(settings)  # imports extensions: not a text's cost
+        return _convert_bounded(converter, text, limit)
 
     return check_text
 

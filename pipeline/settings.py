@@ -55,6 +55,9 @@ DEFAULTS: Mapping[str, Any] = MappingProxyType(
         # Words in a story's excerpt on cards and in its page description.
         "EXCERPT_WORDS": 28,
         # Who runs the site and how to reach them; a production build refuses to run without.
+        # Seconds one sync spends at most converting new story texts under the Markdown guard:
+        # what is left waits for the next run (well under the workflow's 15-minute limit).
+        "MARKDOWN_CHECK_SECONDS": 120,
         "ORGANISATION_NAME": None,
         "CONTACT_EMAIL": None,
         "EDITORS_EMAIL": None,
@@ -130,6 +133,8 @@ class Config:
     # Writing requests (comments, labels) one sync makes at most, and the pause between two.
     writes_per_run: int = 50
     write_pause: float = 1.0
+    # Seconds of Markdown conversion one sync spends at most (MARKDOWN_CHECK_SECONDS).
+    check_seconds: float = 120.0
     author: str = ""  # the site's AUTHOR: who writes the editors' posts
 
     def story_path(self, number: int) -> Path:
@@ -205,5 +210,6 @@ def config_from_settings(root: Path, settings_file: Path, settings: Mapping[str,
         markdown=MappingProxyType(dict(markdown)),
         writes_per_run=_positive(settings, "GITHUB_WRITES_PER_RUN"),
         write_pause=float(_positive(settings, "GITHUB_WRITE_PAUSE")),
+        check_seconds=float(_positive(settings, "MARKDOWN_CHECK_SECONDS")),
         author=str(settings.get("AUTHOR", "")),
     )

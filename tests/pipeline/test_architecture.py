@@ -21,6 +21,7 @@ PIPELINE = ROOT / "pipeline"
 CORE = frozenset(
     {
         "commands",
+        "editorial",
         "feedback",
         "form",
         "i18n",
