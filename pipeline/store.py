@@ -159,11 +159,12 @@ def apply_plan(plan: Plan, content: Path, config: Config) -> list[Path]:
 
 
 def load_state(path: Path) -> SyncState:
-    """The saved state; an absent or unreadable file is an empty state (the next sync is full)."""
+    """The saved state; an absent or unreadable file is an empty state (the next sync is full)
+    whose editorial records are seeded from the story files (sync.seeded)."""
     try:
         return from_json(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, ValueError, AttributeError, TypeError):
-        return SyncState()
+        return SyncState(migrate=True)
 
 
 def save_state(path: Path, state: SyncState) -> bool:

@@ -67,11 +67,11 @@ def test_an_unknown_verdict_is_no_verdict() -> None:
 def test_an_unreadable_state_means_a_full_sync(tmp_path: Path, text: str) -> None:
     path = tmp_path / STATE_NAME
     path.write_text(text, encoding="utf-8")
-    assert load(path) == SyncState()
+    assert load(path) == SyncState(migrate=True)  # seeded from the story files
 
 
 def test_missing_file_is_empty_state(tmp_path: Path) -> None:
-    assert load(tmp_path / STATE_NAME) == SyncState()
+    assert load(tmp_path / STATE_NAME) == SyncState(migrate=True)
 
 
 def test_save_writes_only_changes_and_clears_leftovers(tmp_path: Path) -> None:
