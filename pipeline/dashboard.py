@@ -65,6 +65,10 @@ class Row:
     labels: frozenset[str]
     late: bool = False
     problems: tuple[str, ...] = ()
+    # A new text waits while the approved one is no longer on the site (editorial.py).
+    offline: bool = False
+    # Labels that cannot take effect, with what to do (plan.Decision.notes).
+    notes: tuple[str, ...] = ()
 
 
 def rows_from_plan(decisions: Iterable[Decision], issues: Iterable[Issue], form: Form) -> list[Row]:
@@ -91,9 +95,18 @@ def rows_from_plan(decisions: Iterable[Decision], issues: Iterable[Issue], form:
                 labels=labels,
                 late=decision.late,
                 problems=tuple(_field_name(field, form) for field in fields),
+                offline=decision.offline,
+                notes=decision.notes,
             )
         )
     return rows
+
+
+def _changed_note(row: Row) -> str:
+    """What readers see of a story whose new text waits for the editors."""
+    if row.offline:
+        return "staat niet online tot jullie de nieuwe tekst goedkeuren (haal `gewijzigd` eraf)"
+    return "de vorige tekst staat online"
 
 
 def _field_name(field_id: str, form: Form) -> str:
@@ -220,7 +233,7 @@ def dashboard_body(
     lines += _section(
         "Gewijzigd na goedkeuring",
         _capped(
-            [f"- {_link(row)}: de vorige tekst staat online" for row in changed],
+            [f"- {_link(row)}: {_changed_note(row)}" for row in changed],
             _search(repo_url, f"label:{labels.changed}", "sort:created-asc"),
         ),
         "Geen wijzigingen die op de redactie wachten.",
@@ -256,6 +269,11 @@ def dashboard_body(
         f"Shortlist van de redactie ({len(picks)} van {config.shortlist_size})",
         [f"- {_link(row)}: {_votes(row.votes)}" for row in picks],
         "De redactie heeft nog niemand gekozen; de site toont de voorlopige ranglijst.",
+    )
+    lines += _section(
+        "Labels die niets doen",
+        [f"- {_link(row)}: {plain(note, 300)}" for row in rows for note in row.notes][:MAX_ROWS],
+        "Geen.",
     )
     lines += _section(
         "Problemen bij de laatste verwerking",
@@ -406,6 +424,8 @@ def rows_to_json(rows: Iterable[Row]) -> list[dict[str, Any]]:
             "labels": sorted(row.labels),
             "late": row.late,
             "problems": list(row.problems),
+            **({"offline": True} if row.offline else {}),
+            **({"notes": list(row.notes)} if row.notes else {}),
         }
         for row in sorted(rows, key=lambda row: row.number)
     ]
@@ -425,6 +445,8 @@ def rows_from_json(data: Any) -> list[Row]:
                 labels=frozenset(str(label) for label in item["labels"]),
                 late=bool(item["late"]),
                 problems=tuple(str(problem) for problem in item["problems"]),
+                offline=item.get("offline") is True,
+                notes=tuple(str(note) for note in item.get("notes", ())),
             )
             for item in data
         ]

@@ -6,7 +6,7 @@ import os
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
@@ -30,11 +30,19 @@ from pipeline.commands import Comment, comment_from_json
 from pipeline.feedback import Outcome
 from pipeline.form import load_form
 from pipeline.labels import label_changes
-from pipeline.model import Issue, IssueDataError, issue_from_json
+from pipeline.model import Issue, IssueDataError, issue_from_json, login_of
 from pipeline.settings import Config
 from pipeline.sources import JsonFileSource, SourceError
 from pipeline.store import save_state
-from pipeline.sync import Fetched, SyncPlan, comments_to_read, newest_update, next_state
+from pipeline.sync import (
+    Fetched,
+    SyncPlan,
+    closers_to_read,
+    comments_to_read,
+    newest_update,
+    next_state,
+    with_closers,
+)
 
 API_URL = "https://api.github.com"
 PER_PAGE = 100
@@ -268,17 +276,24 @@ def _issues(raws: Iterable[Mapping[str, Any]]) -> list[Issue]:
 
 
 def _with_event(listed: list[Issue], event: Path | None) -> list[Issue]:
-    """The listing, plus the issue of a `deleted` or `transferred` webhook event: GitHub no
-    longer lists it, so only the event can say that its story must go now."""
+    """The listing, plus the issue of a `deleted` or `transferred` webhook event (GitHub no
+    longer lists it, so only the event can say that its story must go now), and the closer
+    a `closed` event names (the sender), for the same close."""
     if event is None:
         return listed
-    gone = [
-        issue
-        for issue in JsonFileSource(event).fetch(syncstate.SyncState(), full=False).issues
-        if issue.deleted
-    ]
+    told = JsonFileSource(event).fetch(syncstate.SyncState(), full=False).issues
+    gone = [issue for issue in told if issue.deleted]
+    closers = {i.number: i for i in told if i.closed_by is not None and not i.deleted}
     numbers = {issue.number for issue in gone}
-    return [issue for issue in listed if issue.number not in numbers] + gone
+    kept = []
+    for issue in listed:
+        if issue.number in numbers:
+            continue
+        event_issue = closers.get(issue.number)
+        if event_issue is not None and event_issue.closed_at == issue.closed_at:
+            issue = replace(issue, closed_by=event_issue.closed_by)
+        kept.append(issue)
+    return kept + gone
 
 
 class GitHubSource:
@@ -339,6 +354,10 @@ class GitHubSource:
         issues = _issues(raws())
         return issues, started[0] if started else None
 
+    def _closer(self, number: int) -> str | None:
+        """Who closed an issue: only the issue itself says (one request; a listing does not)."""
+        return login_of(self.repo.get_issue(number).raw_data.get("closed_by"))
+
     def _list_comments(
         self, since: datetime | None, numbers: frozenset[int]
     ) -> tuple[Comment, ...]:
@@ -360,11 +379,13 @@ class GitHubSource:
         self.dashboards = []
         try:
             listed, started = self._list_issues(since)
+            listed = _with_event(listed, self.event)
+            closers = {n: self._closer(n) for n in closers_to_read(listed, state, self.config)}
+            listed = with_closers(listed, state, closers)
             unread, comments_since = comments_to_read(listed, state, self.config)
             comments = self._list_comments(comments_since, unread) if unread else ()
         except GITHUB_ERRORS as error:
             raise failure(error) from error
-        listed = _with_event(listed, self.event)
         return Fetched(
             tuple(listed),
             complete=since is None,

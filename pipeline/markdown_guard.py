@@ -160,7 +160,8 @@ def checker(
     """The check validate receives: one converter for the whole sync, each text checked once.
 
     budget: the seconds this run may spend converting; once spent, a text not yet judged
-    raises CheckPostponed (it waits for the next run) instead of being converted.
+    raises CheckPostponed (it waits for the next run) instead of being converted. A run
+    converts at least one text, so every run makes progress.
     """
     converter: markdown.Markdown | None = None
     seen: dict[str, ConversionProblem] = {}
@@ -170,7 +171,7 @@ def checker(
         nonlocal converter, spent
         key = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
         if key not in seen:
-            if budget is not None and spent >= budget:
+            if budget is not None and seen and spent >= budget:
                 raise CheckPostponed(key)
             started = time.perf_counter()
             try:

@@ -133,7 +133,7 @@ def issue_from_json(data: Mapping[str, Any]) -> Issue:
         is_pull_request="/pull/" in html_url or "pull_request" in data,
         comments=comments if isinstance(comments, int) and not isinstance(comments, bool) else 0,
         closed_at=_closed_at(data),
-        closed_by=_login(data.get("closed_by")),
+        closed_by=login_of(data.get("closed_by")),
     )
 
 
@@ -142,7 +142,7 @@ def _closed_at(data: Mapping[str, Any]) -> datetime | None:
     return parse_timestamp(closed, "closed_at") if closed else None
 
 
-def _login(user: object) -> str | None:
+def login_of(user: object) -> str | None:
     """The login of a user object, or None."""
     login = user.get("login") if isinstance(user, Mapping) else None
     return login if isinstance(login, str) and login else None

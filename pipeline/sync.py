@@ -84,6 +84,43 @@ def comments_to_read(
     return frozenset(issue.number for issue in unread), since
 
 
+def closers_to_read(issues: Iterable[Issue], state: SyncState, config: Config) -> frozenset[int]:
+    """Submissions closed as not planned whose closer is neither in the listing nor recorded
+    for this close: who closed decides between a withdrawal and a rejection (state.decide)."""
+    wanted = set()
+    for issue in issues:
+        if not issue.closed_as_not_planned or issue.closed_by is not None:
+            continue
+        if config.labels.submission not in issue.labels:
+            continue
+        record = state.issues.get(issue.number)
+        editorial = record.editorial if record is not None else None
+        if (
+            editorial is None
+            or editorial.closed_by is None
+            or editorial.closed_at != issue.closed_at
+        ):
+            wanted.add(issue.number)
+    return frozenset(wanted)
+
+
+def with_closers(
+    issues: Iterable[Issue], state: SyncState, found: Mapping[int, str | None]
+) -> list[Issue]:
+    """The issues with their closer filled in: found now, or recorded for the same close."""
+    result = []
+    for issue in issues:
+        if issue.closed_by is None and issue.state == "closed":
+            record = state.issues.get(issue.number)
+            editorial = record.editorial if record is not None else None
+            closer = found.get(issue.number)
+            if closer is None and editorial is not None and editorial.closed_at == issue.closed_at:
+                closer = editorial.closed_by
+            issue = replace(issue, closed_by=closer)
+        result.append(issue)
+    return result
+
+
 def newest_update(issues: Iterable[Issue], started: datetime | None) -> datetime | None:
     """The newest update of the listed issues still on GitHub, never after the listing began."""
     newest = max((issue.updated_at for issue in issues if not issue.deleted), default=None)
