@@ -17,6 +17,7 @@ from git import GitCommandError, PushInfo, Repo
 from git.exc import InvalidGitRepositoryError, NoSuchPathError
 
 from pipeline import i18n
+from pipeline.errors import UserError
 from pipeline.settings import SHORTLIST_PATH, Config
 from pipeline.syncstate import STATE_NAME
 
@@ -52,7 +53,7 @@ LOCK_RACE = ("cannot lock ref", "failed to lock", "failed to update ref")
 FAILED = PushInfo.ERROR | PushInfo.REMOTE_REJECTED | PushInfo.REMOTE_FAILURE
 
 
-class GitOpsError(Exception):
+class GitOpsError(UserError):
     """Committing or pushing failed; the message is one line for the CLI."""
 
 

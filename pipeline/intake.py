@@ -27,6 +27,7 @@ from types import MappingProxyType
 from typing import Any
 
 from pipeline.form import Field, Form, load_form
+from pipeline.i18n import os_reason
 from pipeline.parse import NO_RESPONSE
 from pipeline.privacy import REPLACEMENT, scrub
 from pipeline.settings import Config
@@ -439,7 +440,7 @@ def read_message(path: Path) -> EmailMessage:
     try:
         data = path.read_bytes()
     except OSError as error:
-        raise IntakeError(f"kan {path} niet lezen: {error.strerror}") from error
+        raise IntakeError(f"kan {path} niet lezen: {os_reason(error)}") from error
     message = email.message_from_bytes(data, policy=policy.default)
     if not isinstance(message, EmailMessage):  # pragma: no cover - policy.default gives these
         raise IntakeError(f"{path} is geen e-mailbericht")

@@ -11,6 +11,8 @@ from types import MappingProxyType
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from pipeline.errors import UserError
+
 # Label roles the pipeline needs; pelicanconf.LABELS maps each role to the label's name.
 LABEL_ROLES = frozenset(
     {
@@ -70,7 +72,7 @@ DEFAULTS: Mapping[str, Any] = MappingProxyType(
 SHORTLIST_PATH = Path("pages/shortlist.md")
 
 
-class SettingsError(Exception):
+class SettingsError(UserError):
     """The settings file is missing, broken or lacks a setting the pipeline needs."""
 
 

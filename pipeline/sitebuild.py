@@ -17,6 +17,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from pipeline.errors import UserError
 from pipeline.plan import Plan
 from pipeline.settings import SHORTLIST_PATH, Config
 from pipeline.siteconfig import read_settings_file
@@ -34,7 +35,7 @@ PELICAN_DONE = re.compile(
 SKIPPED_PARTS = frozenset({"__pycache__", ".pytest_cache", ".ruff_cache"})
 
 
-class BuildError(Exception):
+class BuildError(UserError):
     """Pelican or Pagefind failed; the message says which, their output was printed."""
 
 

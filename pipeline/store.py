@@ -9,6 +9,7 @@ import tempfile
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
+from pipeline.errors import UserError
 from pipeline.i18n import os_reason
 from pipeline.plan import Plan
 from pipeline.settings import SHORTLIST_PATH, Config
@@ -19,7 +20,7 @@ TEMP_PREFIX = ".pipeline-"
 TEMP_SUFFIX = ".tmp"
 
 
-class StoreError(Exception):
+class StoreError(UserError):
     """The content folder cannot be read or written."""
 
 

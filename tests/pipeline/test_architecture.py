@@ -21,6 +21,7 @@ PIPELINE = ROOT / "pipeline"
 CORE = frozenset(
     {
         "commands",
+        "errors",
         "feedback",
         "form",
         "i18n",

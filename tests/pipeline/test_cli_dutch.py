@@ -168,6 +168,7 @@ WRONG = {
     "site-unknown-option": ("site", "--bla"),
     "site-no-value": ("site", "--output"),
     "serve-bad-port": ("serve", "--port", "acht"),
+    "serve-port-out-of-range": ("serve", "--port", "99999"),
     "serve-unknown-option": ("serve", "--bla"),
     "site-bad-build-time": ("site", "--build-time", "gisteren"),
     "labels-no-repo": ("labels",),
@@ -193,14 +194,25 @@ def test_wrong_usage_is_dutch(capsys: pytest.CaptureFixture[str], argv: tuple[st
         (("bla",), "ongeldige keuze: 'bla' (kies uit 'sync', 'status', 'site', 'serve', "),
         (("--bla",), "python -m pipeline: fout:"),
         (("site", "--output"), "argument --output: verwacht één waarde"),
-        (("serve", "--port", "acht"), "argument --port: ongeldige waarde voor int: 'acht'"),
+        (("serve", "--port", "acht"), "argument --port: geen poortnummer: 'acht'; kies een "),
+        (("serve", "--port", "99999"), "geen poortnummer: '99999'; kies een getal van 1 tot en"),
         (
             ("site", "--build-time", "gisteren"),
             "BUILD_TIME 'gisteren' is geen tijd met tijdzone; schrijf bijvoorbeeld "
             "2012-08-20T12:00:00+02:00",
         ),
     ],
-    ids=["exclusive", "required", "one-of", "choice", "prog", "one-value", "port", "time"],
+    ids=[
+        "exclusive",
+        "required",
+        "one-of",
+        "choice",
+        "prog",
+        "one-value",
+        "port",
+        "port-range",
+        "time",
+    ],
 )
 def test_argparse_errors_read_naturally(
     capsys: pytest.CaptureFixture[str], argv: tuple[str, ...], expected: str
@@ -356,15 +368,28 @@ def test_github_statuses_are_said_in_dutch() -> None:
         assert f"({status})" in reason and "Bad credentials" not in reason
 
 
-def test_a_bug_in_our_code_is_not_hidden(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Only failures of the outside world become one Dutch line; a bug keeps its traceback."""
+def test_a_missing_mail_is_said_in_dutch(capsys: pytest.CaptureFixture[str]) -> None:
+    line = one_error_line(*run(capsys, "intake", "nergens.eml", "--dry-run"))
+    assert line == "fout: kan nergens.eml niet lezen: bestaat niet"
+
+
+def test_a_bug_in_our_code_is_one_line_with_its_traceback_in_the_log(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A failure of our own code is not hidden: its traceback goes to the failure log, as for
+    an issue that was not processed; the terminal gets one Dutch line that says where."""
+    log = tmp_path / "fouten.log"
+    monkeypatch.setenv("VERHALENBANK_FOUTENLOG", str(log))
 
     def broken(root: Path, settings: str) -> None:
         raise KeyError("bug")
 
     monkeypatch.setattr("pipeline.cli.load_config", broken)
-    with pytest.raises(KeyError):
-        main(["status", "--source", str(EXAMPLES)])
+    line = one_error_line(*run(capsys, "status", "--source", str(EXAMPLES)))
+    assert line == f"fout: onverwachte fout in de pipeline (KeyError); details in {log}"
+    details = log.read_text(encoding="utf-8")
+    assert details.startswith("Traceback (most recent call last):")
+    assert "in broken" in details and "KeyError: 'bug'" in details
 
 
 def test_status_names_problems_as_the_form_does(capsys: pytest.CaptureFixture[str]) -> None:
