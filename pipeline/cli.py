@@ -18,19 +18,21 @@ API call leaves content/ and git untouched.
 
 from __future__ import annotations
 
-import argparse
 import dataclasses
 import os
 import sys
 import traceback
 from collections.abc import Mapping, Sequence
+from datetime import UTC
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipeline import forget, i18n, markdown_guard, sitebuild
 from pipeline.errors import EXIT_FAILURE, UserError
 from pipeline.form import Form, load_form
+from pipeline.githubrules import repo_name, require_token, token
 from pipeline.plan import Plan
-from pipeline.settings import Config
+from pipeline.settings import Config, SettingsError, build_time
 from pipeline.siteconfig import load_config, read_settings_file
 from pipeline.sources import JsonFileSource, Source
 from pipeline.state import State
@@ -38,6 +40,11 @@ from pipeline.store import apply_plan, load_state, read_existing
 from pipeline.sync import Fetched, SyncPlan, plan_run
 from pipeline.syncstate import STATE_NAME, SyncState
 from pipeline.validate import display_title
+
+if TYPE_CHECKING:
+    import argparse
+else:  # the same module, with Dutch texts (i18n.dutch_argparse)
+    argparse = i18n.dutch_argparse()
 
 EXIT_OK = 0
 EXAMPLES = Path("examples/issues.json")
@@ -68,8 +75,7 @@ def _config(args: argparse.Namespace) -> Config:
 
 def _require_token(command: str) -> None:
     """Stop with what the command needs when GITHUB_TOKEN is missing."""
-    if not os.environ.get("GITHUB_TOKEN", "").strip():
-        raise UserError(f"GITHUB_TOKEN ontbreekt: {NO_TOKEN.get(command, NO_TOKEN['sync'])}")
+    require_token(os.environ, NO_TOKEN.get(command, NO_TOKEN["sync"]))
 
 
 def _open_source(args: argparse.Namespace, config: Config) -> Source:
@@ -77,7 +83,7 @@ def _open_source(args: argparse.Namespace, config: Config) -> Source:
         return JsonFileSource(Path(args.source))
     from pipeline import github  # PyGithub only when online
 
-    github.repo_name(args.repo)  # a malformed name is the first thing to fix
+    repo_name(args.repo)  # a malformed name is the first thing to fix
     _require_token(args.command)
     event = getattr(args, "event", None)
     source: Source = github.open_source(
@@ -277,7 +283,7 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 def _site_source(args: argparse.Namespace, config: Config) -> Source:
     repo = args.repo or os.environ.get("GITHUB_REPOSITORY")
-    if os.environ.get("GITHUB_TOKEN") and repo:
+    if token(os.environ) and repo:
         from pipeline import github  # PyGithub only when online
 
         print(f"echte inzendingen uit {repo}")
@@ -381,10 +387,12 @@ def _port(value: str) -> int:
 
 
 def _build_time(value: str) -> str:
+    """BUILD_TIME as the plugins will read it (an argparse type)."""
     try:
-        return sitebuild.valid_build_time(value)
-    except ValueError as error:
+        build_time(value, UTC)
+    except SettingsError as error:
         raise argparse.ArgumentTypeError(str(error)) from error
+    return value
 
 
 def _site_options(parser: argparse.ArgumentParser) -> None:
@@ -525,8 +533,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; return the exit code. Every failure ends in one Dutch line on stderr: a
     UserError says its own, the outside world's errors are put into Dutch (i18n), and a
     failure of our own code leaves its traceback in the failure log."""
-    with i18n.dutch_argparse():
-        args = build_parser().parse_args(argv)
+    args = build_parser().parse_args(argv)
     try:
         return int(args.handler(args))
     except UserError as error:

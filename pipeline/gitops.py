@@ -18,7 +18,7 @@ from git.exc import InvalidGitRepositoryError, NoSuchPathError
 
 from pipeline import i18n
 from pipeline.errors import UserError
-from pipeline.settings import SHORTLIST_PATH, Config
+from pipeline.settings import Config
 from pipeline.syncstate import STATE_NAME
 
 # The identity of every sync commit, given to git through the environment (never git config).
@@ -72,7 +72,8 @@ class Tracked:
 
 def tracked(content: Path, config: Config) -> Tracked:
     """The sync's files for a content folder."""
-    return Tracked(content / config.stories_dir, content / SHORTLIST_PATH, content / STATE_NAME)
+    stories, shortlist = config.owned_places
+    return Tracked(content / stories, content / shortlist, content / STATE_NAME)
 
 
 @dataclass(frozen=True)

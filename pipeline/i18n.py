@@ -3,15 +3,14 @@ GitHub and git."""
 
 from __future__ import annotations
 
-import argparse
 import errno
 import functools
 import gettext
+import importlib.util
 import io
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
+from types import ModuleType
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -100,18 +99,22 @@ def argparse_translations() -> gettext.GNUTranslations:
     return gettext.GNUTranslations(compiled)
 
 
-@contextmanager
-def dutch_argparse() -> Iterator[None]:
-    """Let argparse speak Dutch while parsers are built and used (argparse looks up its
-    gettext functions by module name at every call)."""
+@functools.cache
+def dutch_argparse() -> ModuleType:
+    """argparse speaking Dutch: a copy of the module of its own, given the Dutch catalogue.
+
+    argparse looks its gettext functions up in its module at every call, so this copy's
+    parsers, usage lines and errors are Dutch while the standard argparse stays as it is for
+    everything else in the process. Its classes (ArgumentParser, ArgumentTypeError, ...) are
+    the copy's: a parser built from it catches only the copy's ArgumentTypeError."""
+    spec = importlib.util.find_spec("argparse")
+    if spec is None or spec.loader is None:  # pragma: no cover - argparse is standard
+        raise ImportError("argparse")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
     translations = argparse_translations()
-    saved = argparse._, argparse.ngettext  # type: ignore[attr-defined]  # not in the stubs
-    argparse._ = translations.gettext  # type: ignore[attr-defined]  # not in the stubs
-    argparse.ngettext = translations.ngettext  # type: ignore[attr-defined]  # not in the stubs
-    try:
-        yield
-    finally:
-        argparse._, argparse.ngettext = saved  # type: ignore[attr-defined]  # not in the stubs
+    vars(module).update(_=translations.gettext, ngettext=translations.ngettext)
+    return module
 
 
 def os_reason(error: OSError) -> str:

@@ -13,15 +13,15 @@ import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from pipeline.errors import UserError
 from pipeline.plan import Plan
-from pipeline.settings import SHORTLIST_PATH, Config
+from pipeline.settings import Config
 from pipeline.siteconfig import read_settings_file
-from pipeline.store import apply_plan
+from pipeline.store import apply_plan, read_existing
 
 # Everything the builds write besides output/ lives here (git ignores it, `make clean` removes it).
 BUILD_DIR = Path(".build")
@@ -101,16 +101,6 @@ def mirror(source: Path, target: Path, owned: Callable[[Path], bool]) -> list[Pa
     return changed
 
 
-def sync_owns(config: Config) -> Callable[[Path], bool]:
-    """The files the sync writes into a content folder: story files and the shortlist page."""
-
-    def owned(relative: Path) -> bool:
-        story = relative.parent == Path(config.stories_dir) and relative.suffix == ".md"
-        return story or relative == SHORTLIST_PATH
-
-    return owned
-
-
 def fingerprint(files: Iterable[tuple[str, Path]], extra: Iterable[str]) -> str:
     """A hash of named files' bytes and of extra facts (pure apart from reading the files)."""
     digest = hashlib.sha256()
@@ -152,7 +142,7 @@ def build(
     and index the site into output, unless nothing it is made from changed."""
     work = (config.root / WORK_CONTENT).resolve()
     work.mkdir(parents=True, exist_ok=True)
-    changed = mirror(config.content, work, sync_owns(config)) if config.content.is_dir() else []
+    changed = mirror(config.content, work, config.owns) if config.content.is_dir() else []
     changed += [p for p in apply_plan(plan(work), work, config) if p not in changed]
     settings = read_settings_file(config.settings_file)
     # Without a fixed clock the call's state depends on the day the site is built.
@@ -168,7 +158,7 @@ def build(
     run_pagefind(output)
     stamp.parent.mkdir(parents=True, exist_ok=True)
     stamp.write_text(current)
-    stories = len(list((work / config.stories_dir).glob("*.md")))
+    stories = sum(1 for path in read_existing(work, config) if config.is_story_file(path))
     return Built(
         output,
         tuple(changed),
@@ -223,17 +213,3 @@ def run_pagefind(output: Path) -> None:
         print(said, file=sys.stderr)
     if result.returncode != 0:
         raise BuildError(f"de zoekindex maken mislukte (exitcode {result.returncode})")
-
-
-def valid_build_time(value: str) -> str:
-    """BUILD_TIME as the command line takes it: an ISO 8601 time with its offset."""
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        moment = None
-    if moment is None or moment.tzinfo is None:
-        raise ValueError(
-            f"BUILD_TIME {value!r} is geen tijd met tijdzone; schrijf bijvoorbeeld "
-            "2012-08-20T12:00:00+02:00"
-        )
-    return value

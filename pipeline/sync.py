@@ -17,15 +17,12 @@ from typing import Any
 from pipeline.commands import Comment, command_labels
 from pipeline.feedback import IssueWrites, Outcome, plan_writes
 from pipeline.form import Form
+from pipeline.githubrules import PAGE_SIZE
 from pipeline.model import Issue
 from pipeline.plan import Plan, plan_sync
 from pipeline.settings import Config
 from pipeline.syncstate import IssueRecord, SyncState
 from pipeline.validate import MarkdownCheck, Verdict
-
-# Issues per listed page: a listing of one page costs as much next time, so a state that
-# changed nothing else is not worth a commit.
-PAGE_SIZE = 100
 
 
 @dataclass(frozen=True)
@@ -232,6 +229,7 @@ def next_state(
         dict(records) != dict(state.issues)
         or dict(board) != dict(state.dashboard)
         or plan.content.changes_files
+        # a listing of one page costs as much next time: a moved clock alone is no commit
         or (len(listed) > PAGE_SIZE and last_seen != state.last_seen)
         or (state.last_seen is None and last_seen is not None)
     )
