@@ -6,6 +6,8 @@ from __future__ import annotations
 import ast
 import importlib
 import inspect
+import re
+import tomllib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -220,3 +222,41 @@ def test_no_flush_of_every_file_system() -> None:
         return isinstance(node, ast.Call) and ast.unparse(node.func) == "os.sync"
 
     assert where(SOURCES, syncs_everything) == set()
+
+
+def doc_files() -> list[Path]:
+    """Where a person reads how to run things: README, docs, Makefile, workflows."""
+    return sorted(
+        [
+            ROOT / "README.md",
+            ROOT / "Makefile",
+            *(ROOT / "docs").glob("*.md"),
+            *(ROOT / ".github" / "workflows").glob("*.yml"),
+        ]
+    )
+
+
+def test_the_docs_run_the_command_line_one_way() -> None:
+    """`.venv/bin/python -m pipeline` (the Makefile's `$(PY) -m pipeline`) everywhere: a bare
+    `python -m pipeline` fails outside the venv with ModuleNotFoundError."""
+    bare = re.compile(r"(?<![\w/.)])python3? -m pipeline\b")
+    found = {
+        f"{path.relative_to(ROOT)}:{number}"
+        for path in doc_files()
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if bare.search(line)
+    }
+    assert found == set()
+
+
+def test_the_readme_names_the_prerequisites() -> None:
+    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    python = project["requires-python"].removeprefix(">=")
+    assert f"Python {python} or newer" in readme
+    ci = (ROOT / ".github" / "workflows" / "ci.yml").read_text(encoding="utf-8")
+    node = re.search(r'node-version: "(\d+)"', ci)
+    assert node is not None and f"Node.js {node[1]} with npm" in readme
+    system = (ROOT / "scripts" / "system-deps.sh").read_text(encoding="utf-8")
+    for package in re.findall(r"missing\+=\(([\w-]+)\)", system):
+        assert f"`{package}`" in readme, package
