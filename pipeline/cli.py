@@ -64,7 +64,6 @@ NO_TOKEN = {
 }
 # Problems about the issue itself rather than a form field.
 PSEUDO_FIELD_LABELS = {"title": "Titel", "body": "Tekst van het issue"}
-
 # Highest TCP port number.
 MAX_PORT = 65535
 
@@ -86,14 +85,13 @@ def _open_source(args: argparse.Namespace, config: Config) -> Source:
     repo_name(args.repo)  # a malformed name is the first thing to fix
     _require_token(args.command)
     event = getattr(args, "event", None)
-    source: Source = github.open_source(
+    return github.open_source(
         args.repo,
         config,
         _content(args, config),
         feedback_on=not args.no_feedback,
         event=Path(event) if event else None,
     )
-    return source
 
 
 def _content(args: argparse.Namespace, config: Config) -> Path:
@@ -540,6 +538,5 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"fout: {error.message}", file=sys.stderr)
         return error.exit_code
     except Exception as error:
-        reason = i18n.describe(error) if i18n.is_operational(error) else unexpected(error)
-        print(f"fout: {reason}", file=sys.stderr)
+        print(f"fout: {i18n.describe(error) or unexpected(error)}", file=sys.stderr)
         return EXIT_FAILURE

@@ -1,17 +1,11 @@
 """The one base of the errors a person can act on: a Dutch message and an exit code (pure).
-
-Every failure the command line reports as one line derives from UserError: a missing or broken
-file, setting or form, an unreachable GitHub, a refused push, a failed build. The command line
-catches the base and prints `fout: <message>`; the exit code travels with the error.
-
-Signals that never leave the module pair that raises and catches them stay plain exceptions:
-model.IssueDataError (an issue's JSON, made a SourceError or a problem of that issue),
-markdown_guard.ConversionTimeout and feedback.NotFound (one issue, not the run).
-"""
+The command line catches the base and prints `fout: <message>`. Signals caught next to where
+they are raised (model.IssueDataError, markdown_guard.ConversionTimeout, feedback.NotFound)
+never reach a person and stay plain exceptions."""
 
 from __future__ import annotations
 
-# An operational failure (the command could not do its job): what every UserError exits with.
+# An operational failure (the command could not do its job).
 EXIT_FAILURE = 1
 
 

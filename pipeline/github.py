@@ -132,12 +132,6 @@ def _forgetting(listing: Any) -> Iterator[Any]:
         listing._clear()
 
 
-def _served_at(item: Any) -> datetime | None:
-    """When GitHub served the page a list item came in (the page's Date header, which PyGithub
-    keeps on each item; `raw_headers` would fetch the item again)."""
-    return header_date(item._headers)
-
-
 @contextmanager
 def _not_found() -> Iterator[None]:
     """Turn a 404 or 410 (deleted, transferred) into feedback.NotFound, which skips one issue
@@ -291,8 +285,8 @@ class GitHubSource:
 
         def raws() -> Iterator[dict[str, Any]]:
             for item in _forgetting(listing):
-                if not started:
-                    started.append(_served_at(item))
+                if not started:  # the page's Date header (`raw_headers` would fetch again)
+                    started.append(header_date(item._headers))
                 raw = _raw(item)
                 if self._is_dashboard_candidate(raw):
                     self.dashboards.append(raw)

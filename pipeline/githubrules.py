@@ -17,26 +17,23 @@ PAGE_SIZE = 100
 API_URL = "https://api.github.com"
 # OWNER/NAME as GitHub allows them.
 REPO_NAME = re.compile(r"[A-Za-z0-9-]{1,39}/[A-Za-z0-9._-]{1,100}")
-TOKEN_VARIABLE = "GITHUB_TOKEN"  # noqa: S105 -- the variable's name, not a token
-API_URL_VARIABLE = "GITHUB_API_URL"
 
 
 def api_url(environ: Mapping[str, str]) -> str:
     """The API's address: GITHUB_API_URL (as a workflow or a test server sets it) or GitHub's."""
-    return environ.get(API_URL_VARIABLE) or API_URL
+    return environ.get("GITHUB_API_URL") or API_URL
 
 
 def token(environ: Mapping[str, str]) -> str:
     """The token in GITHUB_TOKEN, or "" when there is none."""
-    return environ.get(TOKEN_VARIABLE, "").strip()
+    return environ.get("GITHUB_TOKEN", "").strip()
 
 
 def require_token(environ: Mapping[str, str], without: str) -> str:
     """The token; UserError saying what cannot be done `without` it when it is missing."""
-    found = token(environ)
-    if not found:
-        raise UserError(f"{TOKEN_VARIABLE} ontbreekt: {without}")
-    return found
+    if not token(environ):
+        raise UserError(f"GITHUB_TOKEN ontbreekt: {without}")
+    return token(environ)
 
 
 def repo_name(name: str | None) -> str:

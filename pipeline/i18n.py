@@ -176,8 +176,9 @@ def git_reason(text: str) -> str:
     return "git gaf een fout; voer het git-commando met de hand uit voor details"
 
 
-def describe(error: BaseException) -> str:
-    """One Dutch line for an error that reached the command line unhandled."""
+def describe(error: BaseException) -> str | None:
+    """One Dutch line for an error of the outside world (OS, JSON, YAML, GitHub, git) that
+    reached the command line unhandled; None for any other error (a failure of our code)."""
     module = type(error).__module__.split(".")[0]
     if module in {"requests", "urllib3"}:  # requests' errors are OSErrors too
         return network_reason(error)
@@ -193,15 +194,4 @@ def describe(error: BaseException) -> str:
         return github_status_reason(int(getattr(error, "status", 0) or 0))
     if module == "git":
         return git_reason(str(getattr(error, "stderr", "") or error))
-    return f"onverwachte fout ({type(error).__name__})"
-
-
-# Libraries whose errors mean "the outside world failed", not "the code is wrong".
-OPERATIONAL_MODULES = frozenset({"github", "requests", "urllib3", "git", "yaml"})
-
-
-def is_operational(error: BaseException) -> bool:
-    """True for errors of the OS, JSON, YAML, GitHub and git that `describe` puts into Dutch."""
-    if type(error).__module__.split(".")[0] in OPERATIONAL_MODULES:
-        return True
-    return isinstance(error, OSError | json.JSONDecodeError | UnicodeError)
+    return None

@@ -3,6 +3,7 @@ the checked Config (pure; pipeline/siteconfig.py reads the settings file)."""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
@@ -139,21 +140,17 @@ class Config:
 
     @property
     def owned_places(self) -> tuple[Path, Path]:
-        """Where the sync's files are in a content folder: the stories folder and the shortlist
-        page (relative to the folder)."""
+        """Where the sync's files are in a content folder: the stories folder, the shortlist."""
         return Path(self.stories_dir), SHORTLIST_PATH
 
     def is_story_file(self, relative: Path) -> bool:
         """A story file of a content folder: a visible `*.md` right in the stories folder."""
-        return (
-            relative.parent == Path(self.stories_dir)
-            and relative.suffix == ".md"
-            and not relative.name.startswith(".")
-        )
+        visible = relative.suffix == ".md" and not relative.name.startswith(".")
+        return visible and relative.parent == Path(self.stories_dir)
 
     def owns(self, relative: Path) -> bool:
-        """Whether the sync owns this file of a content folder (writes, replaces and deletes
-        it): the story files and the shortlist page. Every other file is the editors'."""
+        """Whether the sync owns (writes, replaces, deletes) this file of a content folder: the
+        story files and the shortlist page. Every other file is the editors'."""
         return relative == SHORTLIST_PATH or self.is_story_file(relative)
 
     def story_path(self, number: int) -> Path:
@@ -192,10 +189,8 @@ def build_time(value: object, timezone: tzinfo) -> datetime:
         return datetime.now(timezone)
     moment = value
     if isinstance(value, str):
-        try:
+        with contextlib.suppress(ValueError):
             moment = datetime.fromisoformat(value)
-        except ValueError:
-            moment = None
     if not isinstance(moment, datetime):
         raise SettingsError(
             f"BUILD_TIME {value!r} is geen tijd; schrijf bijvoorbeeld 2012-08-20T12:00:00+02:00"

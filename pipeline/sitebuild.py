@@ -31,6 +31,10 @@ WORK_CONTENT = BUILD_DIR / "content"
 PELICAN_DONE = re.compile(
     r"^Done: Processed (?P<articles>\d+) articles?.*?, (?P<pages>\d+) pages?\b"
 )
+# Our plugins' refusal to build as Pelican logs it: the reason is Dutch and says what to do.
+REFUSED = re.compile(r"^BuildRefused: (?P<reason>.+)$")
+# The first line of a traceback Pelican logs with an error, or of one chained to it.
+TRACEBACK_START = ("Traceback (most recent call last):", "During handling of", "The above excep")
 # Folders in theme/ and plugins/ that hold no input of the build.
 SKIPPED_PARTS = frozenset({"__pycache__", ".pytest_cache", ".ruff_cache"})
 
@@ -187,16 +191,34 @@ def run_pelican(
     result = subprocess.run(  # noqa: S603 -- our own fixed command
         command, cwd=config.root, capture_output=True, text=True, env=_quiet_env(), check=False
     )
-    counts = (0, 0)
-    for line in (result.stdout + result.stderr).splitlines():
+    counts, lines = (0, 0), (result.stdout + result.stderr).splitlines()
+    refused = [found["reason"] for line in lines if (found := REFUSED.match(line.strip()))]
+    if refused:  # the reason becomes the one error line; its traceback says nothing more
+        lines = [line for line in without_tracebacks(lines) if not REFUSED.match(line.strip())]
+    for line in lines:
         done = PELICAN_DONE.match(line.strip())
         if done:
             counts = (int(done["articles"]), int(done["pages"]))
         elif line.strip():
             print(line, file=sys.stderr)
     if result.returncode != 0:
-        raise BuildError(f"de Pelican-build mislukte (exitcode {result.returncode}); zie hierboven")
+        failed = f"de Pelican-build mislukte (exitcode {result.returncode}); zie hierboven"
+        raise BuildError(refused[0] if refused else failed)
     return counts
+
+
+def without_tracebacks(lines: list[str]) -> list[str]:
+    """Pelican's output lines without the tracebacks it logs with an error (pure)."""
+    kept, inside = [], False
+    for line in lines:
+        if line.startswith(TRACEBACK_START):
+            inside = True
+        elif inside and not line.startswith(" "):
+            inside = False  # the exception's own line ends the traceback
+            continue
+        if not inside:
+            kept.append(line)
+    return kept
 
 
 def run_pagefind(output: Path) -> None:

@@ -94,11 +94,8 @@ def make_durable(paths: Iterable[Path]) -> None:
     """Flush written files and the folders of written or deleted ones to disk, each once: the
     files a sync changed, not every file system as `os.sync()` would."""
     paths = list(paths)
-    for path in paths:
-        if path.is_file():
-            _fsync(path)
-    for folder in sorted({path.parent for path in paths}):
-        _fsync(folder)
+    for path in [*(path for path in paths if path.is_file()), *{path.parent for path in paths}]:
+        _fsync(path)
 
 
 def atomic_write(path: Path, text: str, *, durable: bool = True) -> None:

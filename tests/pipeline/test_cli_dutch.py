@@ -359,8 +359,7 @@ def test_github_unreachable_is_said_in_dutch_with_what_to_do(
     ids=["missing", "denied", "disk-full", "json", "unicode"],
 )
 def test_describe_puts_library_errors_into_dutch(error: Exception, expected: str) -> None:
-    assert i18n.is_operational(error)
-    assert i18n.describe(error).startswith(expected)
+    assert (i18n.describe(error) or "").startswith(expected)
 
 
 def test_git_errors_are_said_in_dutch() -> None:
@@ -369,7 +368,6 @@ def test_git_errors_are_said_in_dutch() -> None:
     error = GitCommandError(
         ["git", "push"], 128, stderr="fatal: could not read from remote repository."
     )
-    assert i18n.is_operational(error)
     assert i18n.describe(error) == "de remote is niet te lezen: controleer de URL en de rechten"
     assert i18n.git_reason("! [rejected] main -> main (non-fast-forward)") == (
         "de remote heeft nieuwere commits: haal ze eerst op"
@@ -380,7 +378,7 @@ def test_github_statuses_are_said_in_dutch() -> None:
     from github import GithubException
 
     for status in (401, 403, 404, 422, 429, 502):
-        reason = i18n.describe(GithubException(status, {"message": "Bad credentials"}))
+        reason = i18n.describe(GithubException(status, {"message": "Bad credentials"})) or ""
         assert f"({status})" in reason and "Bad credentials" not in reason
 
 
