@@ -1,4 +1,4 @@
-"""Command line: `python -m pipeline sync|status|site|serve|labels|intake|forget`
+"""Command line: `.venv/bin/python -m pipeline sync|status|site|serve|labels|intake|forget`
 (docs/architecture.md, "The command line").
 
 Exit codes: 0 when the command did its job (invalid submissions are normal and reported),
@@ -412,9 +412,9 @@ def _site_options(parser: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of `python -m pipeline`."""
+    """The argument parser of `.venv/bin/python -m pipeline`, the one way to run it."""
     parser = argparse.ArgumentParser(
-        prog="python -m pipeline",
+        prog=".venv/bin/python -m pipeline",
         description="Inzendingen (GitHub-issues) naar verhalen op de site.",
     )
     commands = parser.add_subparsers(

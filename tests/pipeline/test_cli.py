@@ -141,7 +141,7 @@ def test_wrong_usage_exits_2(args: tuple[str, ...]) -> None:
 def test_wrong_usage_exits_2_from_a_process_of_its_own() -> None:
     result = process("sync")
     assert result.returncode == 2
-    assert result.stderr.startswith("gebruik: python -m pipeline sync")
+    assert result.stderr.startswith("gebruik: .venv/bin/python -m pipeline sync")
 
 
 @pytest.mark.parametrize(
@@ -150,8 +150,8 @@ def test_wrong_usage_exits_2_from_a_process_of_its_own() -> None:
         (
             ("serve", "--port", "99999"),
             2,
-            "python -m pipeline serve: fout: argument --port: geen poortnummer: '99999'; kies "
-            "een getal van 1 tot en met 65535",
+            ".venv/bin/python -m pipeline serve: fout: argument --port: geen poortnummer: "
+            "'99999'; kies een getal van 1 tot en met 65535",
         ),
         (
             ("intake", "nergens.eml", "--dry-run"),

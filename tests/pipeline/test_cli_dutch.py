@@ -149,7 +149,7 @@ HELP = [("--help",), *((command, "--help") for command in SUBCOMMANDS)]
 def test_help_is_dutch(capsys: pytest.CaptureFixture[str], argv: tuple[str, ...]) -> None:
     code, output = run(capsys, *argv)
     assert code == 0
-    assert output.startswith("gebruik: python -m pipeline")
+    assert output.startswith("gebruik: .venv/bin/python -m pipeline")
     assert "opties:\n  -h, --help" in output and "toon deze hulp en stop" in output
     assert_dutch(output)
 
@@ -181,7 +181,7 @@ WRONG = {
 def test_wrong_usage_is_dutch(capsys: pytest.CaptureFixture[str], argv: tuple[str, ...]) -> None:
     code, output = run(capsys, *argv)
     assert code == 2
-    assert output.startswith("gebruik: python -m pipeline")
+    assert output.startswith("gebruik: .venv/bin/python -m pipeline")
     assert ": fout: " in output
     assert_dutch(output)
 
