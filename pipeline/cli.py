@@ -72,18 +72,13 @@ def _config(args: argparse.Namespace) -> Config:
     return load_config(Path.cwd(), args.settings)
 
 
-def _require_token(command: str) -> None:
-    """Stop with what the command needs when GITHUB_TOKEN is missing."""
-    require_token(os.environ, NO_TOKEN.get(command, NO_TOKEN["sync"]))
-
-
 def _open_source(args: argparse.Namespace, config: Config) -> Source:
     if args.source is not None:
         return JsonFileSource(Path(args.source))
     from pipeline import github  # PyGithub only when online
 
     repo_name(args.repo)  # a malformed name is the first thing to fix
-    _require_token(args.command)
+    require_token(os.environ, NO_TOKEN[args.command])
     event = getattr(args, "event", None)
     return github.open_source(
         args.repo,
@@ -346,7 +341,7 @@ def cmd_labels(args: argparse.Namespace) -> int:
     """Create or update the repository's labels (online)."""
     from pipeline import github  # PyGithub only when online
 
-    _require_token("labels")
+    require_token(os.environ, NO_TOKEN["labels"])
     return github.run_labels(args.repo, _config(args))
 
 
