@@ -347,7 +347,7 @@ def cmd_labels(args: argparse.Namespace) -> int:
 
 def cmd_intake(args: argparse.Namespace) -> int:
     """File a story sent by e-mail as a `namens` issue, or print it (--dry-run)."""
-    from pipeline import intake  # the mail parser and PyGithub only for intake
+    from pipeline import intake  # the mail parser only for intake
 
     return intake.run_intake(args, _config(args))
 
