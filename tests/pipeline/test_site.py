@@ -110,7 +110,8 @@ def test_withdrawal_removes_every_trace(sites: tuple[Build, Build]) -> None:
             assert left == [], (number, trace)
 
 
-def test_site_command_builds_from_a_working_copy(tmp_path: Path) -> None:
+def project_copy(tmp_path: Path) -> Path:
+    """The project's settings, theme, plugins, examples and form with fresh content."""
     root = tmp_path / "project"
     root.mkdir()
     for name in ("pelicanconf.py", "publishconf.py"):
@@ -118,6 +119,11 @@ def test_site_command_builds_from_a_working_copy(tmp_path: Path) -> None:
     for name in ("theme", "plugins", "examples", ".github/ISSUE_TEMPLATE"):
         shutil.copytree(ROOT / name, root / name, ignore=shutil.ignore_patterns("__pycache__"))
     fresh_content(root)
+    return root
+
+
+def test_site_command_builds_from_a_working_copy(tmp_path: Path) -> None:
+    root = project_copy(tmp_path)
     env = {k: v for k, v in os.environ.items() if k not in {"GITHUB_TOKEN", "GITHUB_REPOSITORY"}}
     result = subprocess.run(
         [sys.executable, "-m", "pipeline", "site"],
@@ -141,13 +147,7 @@ def test_site_command_builds_from_a_working_copy(tmp_path: Path) -> None:
 def test_a_refused_build_ends_in_its_one_dutch_line(tmp_path: Path) -> None:
     """Our plugins' refusal (here: production settings without a contact) is the error line of
     `site` and `serve`, without Pelican's traceback around it."""
-    root = tmp_path / "project"
-    root.mkdir()
-    for name in ("pelicanconf.py", "publishconf.py"):
-        shutil.copy2(ROOT / name, root / name)
-    for name in ("theme", "plugins", "examples", ".github/ISSUE_TEMPLATE"):
-        shutil.copytree(ROOT / name, root / name, ignore=shutil.ignore_patterns("__pycache__"))
-    fresh_content(root)
+    root = project_copy(tmp_path)
     unset = {"GITHUB_TOKEN", "GITHUB_REPOSITORY", "ORGANISATION_NAME", "CONTACT_EMAIL"}
     env = {k: v for k, v in os.environ.items() if k not in unset | {"EDITORS_EMAIL"}}
     result = subprocess.run(
