@@ -26,8 +26,7 @@ EVENT_NAME = "The Next Cocreator"
 EVENT_DATE = date(2012, 9, 21)
 SPOTLIGHT_MINUTES = 5
 SHORTLIST_SIZE = 3
-# The build's clock; None means now. Tests and reproducible builds pin it.
-BUILD_TIME = None
+# The build's clock, BUILD_TIME, is now unless a build pins it (make site BUILD_TIME=…).
 
 # Where stories are submitted (GitHub issues) and the issue form that defines the fields.
 SUBMISSION_REPO = "verhalenbank/verhalenbank"
@@ -53,12 +52,8 @@ LABELS = {
     "on_behalf": "namens",
 }
 STORIES_DIR = "verhalen"
-# Writing requests (status comments, labels) one sync makes on GitHub at most, and the seconds
-# between two. GitHub's secondary limits allow 80 content-creating requests a minute and 500 an
-# hour: one write a second stays under the first, and 50 a run leaves room for ten runs an hour.
-# A sync that reaches the budget commits what it did; the next run goes on with the rest.
-GITHUB_WRITES_PER_RUN = 50
-GITHUB_WRITE_PAUSE = 1.0
+# The sync's writes on GitHub per run and the pause between two: GITHUB_WRITES_PER_RUN and
+# GITHUB_WRITE_PAUSE, whose defaults (and why) are in pipeline/settings.py; set them here to change.
 
 # --- Content and URLs -------------------------------------------------------------------------
 ARTICLE_PATHS = ["posts", STORIES_DIR]

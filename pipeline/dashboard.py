@@ -11,6 +11,7 @@ from typing import Any
 from babel.dates import format_date
 
 from pipeline.form import Form
+from pipeline.githubrules import PAGE_SIZE
 from pipeline.model import Issue
 from pipeline.plan import Decision
 from pipeline.posts import new_post_url
@@ -23,7 +24,6 @@ from pipeline.validate import display_title
 # The hidden first line of the dashboard's body: how the sync finds it again.
 MARKER = "<!-- verhalenbank:dashboard -->"
 TITLE = "Overzicht voor de redactie"
-PER_PAGE = 100
 # Longest list per section and longest title shown: the body stays far below GitHub's limit
 # of 65 536 characters whatever the number of submissions.
 MAX_ROWS = 25
@@ -305,7 +305,7 @@ def _pages(repo: Any, label: str) -> Iterator[tuple[dict[str, Any], ...]]:
         "state": "all",
         "sort": "created",
         "direction": "asc",
-        "per_page": PER_PAGE,
+        "per_page": PAGE_SIZE,
     }
     while url is not None:
         headers, data = repo.requester.requestJsonAndCheck("GET", url, parameters=parameters)
@@ -352,7 +352,7 @@ def write_dashboard(
     marked issues (made by hand) are never merged: the oldest is the dashboard. Raises
     SourceError when GitHub cannot be used.
     """
-    from pipeline.github import GITHUB_ERRORS, failure  # PyGithub only when online
+    from pipeline.githuberrors import GITHUB_ERRORS, failure  # PyGithub only when online
 
     label = config.labels.dashboard
     requests = 0

@@ -9,6 +9,7 @@ from typing import Any
 
 import yaml
 
+from pipeline.errors import UserError
 from pipeline.i18n import os_reason, yaml_reason
 
 # Field types that produce a section in the issue body; `markdown` blocks produce none.
@@ -20,7 +21,7 @@ INPUT_TYPES = frozenset({"input", "textarea", "dropdown", "checkboxes"})
 ONE_LINE_TYPES = frozenset({"input", "dropdown"})
 
 
-class FormError(Exception):
+class FormError(UserError):
     """The form file is missing or not a valid issue form."""
 
 

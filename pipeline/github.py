@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 from urllib.parse import quote
 
-import requests
 from github import (
     Auth,
     Consts,
@@ -25,10 +22,12 @@ from github import (
 )
 from github.Repository import Repository
 
-from pipeline import dashboard, feedback, i18n, syncstate
+from pipeline import dashboard, feedback, syncstate
 from pipeline.commands import Comment, comment_from_json
 from pipeline.feedback import Outcome
 from pipeline.form import load_form
+from pipeline.githuberrors import GITHUB_ERRORS, MAX_WAIT, failure
+from pipeline.githubrules import API_URL, PAGE_SIZE, api_url, header_date, repo_name, require_token
 from pipeline.labels import label_changes
 from pipeline.model import Issue, IssueDataError, issue_from_json, login_of
 from pipeline.settings import Config
@@ -44,10 +43,6 @@ from pipeline.sync import (
     with_closers,
 )
 
-API_URL = "https://api.github.com"
-PER_PAGE = 100
-# The longest wait for a rate limit (primary reset, secondary limit, Retry-After) we sit out.
-MAX_WAIT = 60.0
 TIMEOUT = 15
 RETRIES = 5
 # Seconds between retries grow from this; None pauses keep PyGithub's polite defaults
@@ -56,8 +51,6 @@ BACKOFF = 1.0
 PAUSES: tuple[float, float] | None = None
 # Seconds between two requests (PyGithub's default); between writes: GITHUB_WRITE_PAUSE.
 READ_PAUSE = 0.25
-# OWNER/NAME as GitHub allows them.
-REPO_NAME = re.compile(r"[A-Za-z0-9-]{1,39}/[A-Za-z0-9._-]{1,100}")
 
 
 class BoundedRetry(GithubRetry):
@@ -123,7 +116,7 @@ def connect(
     return Github(
         auth=Auth.Token(token),
         base_url=base_url.rstrip("/"),
-        per_page=PER_PAGE,
+        per_page=PAGE_SIZE,
         timeout=timeout,
         retry=retry if retry is not None else make_retry(),
         lazy=True,
@@ -147,34 +140,6 @@ def _forgetting(listing: Any) -> Iterator[Any]:
         listing._clear()
 
 
-def _served_at(item: Any) -> datetime | None:
-    """When GitHub served the page a list item came in (the page's Date header, which PyGithub
-    keeps on each item; `raw_headers` would fetch the item again)."""
-    value = item._headers.get("date")
-    try:
-        return parsedate_to_datetime(value) if isinstance(value, str) else None
-    except (TypeError, ValueError):
-        return None
-
-
-def failure(
-    error: Exception, after: str = "sync afgebroken, content niet gewijzigd"
-) -> SourceError:
-    """One line for an operational failure talking to GitHub, and what it means."""
-    if isinstance(error, RateLimitExceededExceedsMaxWait):
-        wait = f"{error.wait:.0f} s" if error.wait is not None else "te lang"
-        reason = f"GitHub-limiet bereikt: wachten zou {wait} duren (meer dan {MAX_WAIT:.0f} s)"
-    elif isinstance(error, GithubException):
-        reason = i18n.github_status_reason(error.status)
-    else:
-        reason = i18n.network_reason(error)
-    return SourceError(f"{reason}; {after}")
-
-
-# What PyGithub raises when GitHub cannot be used: API errors and transport errors.
-GITHUB_ERRORS = (GithubException, requests.RequestException)
-
-
 @contextmanager
 def _not_found() -> Iterator[None]:
     """Turn a 404 or 410 (deleted, transferred) into feedback.NotFound, which skips one issue
@@ -190,15 +155,6 @@ def _not_found() -> Iterator[None]:
 def _trusted(comment: Comment) -> bool:
     """A status comment we may edit: written by a bot or by someone with write access."""
     return comment.user_type == "Bot" or comment.by_editor
-
-
-def _date(headers: Mapping[str, Any]) -> datetime | None:
-    """GitHub's clock from a response's Date header (None when absent or unreadable)."""
-    value = {key.lower(): item for key, item in headers.items()}.get("date")
-    try:
-        return parsedate_to_datetime(value) if isinstance(value, str) else None
-    except (TypeError, ValueError):
-        return None
 
 
 @dataclass
@@ -223,7 +179,7 @@ class PyGithubWriter:
             headers, data = self.repo.requester.requestJsonAndCheck(
                 method, f"{self.repo.url}{path}", input=body
             )
-        moment = _date(headers or {})
+        moment = header_date(headers or {})
         if moment is not None:
             self.written_at[number] = max(moment, self.written_at.get(number, moment))
         return data
@@ -344,8 +300,8 @@ class GitHubSource:
 
         def raws() -> Iterator[dict[str, Any]]:
             for item in _forgetting(listing):
-                if not started:
-                    started.append(_served_at(item))
+                if not started:  # the page's Date header (`raw_headers` would fetch again)
+                    started.append(header_date(item._headers))
                 raw = _raw(item)
                 if self._is_dashboard_candidate(raw):
                     self.dashboards.append(raw)
@@ -491,23 +447,13 @@ class GitHubSource:
             save_state(self.state_path, new)
 
 
-def _client(write_pause: float = 1.0) -> Github:
-    token = os.environ.get("GITHUB_TOKEN", "").strip()
-    if not token:
-        raise SourceError("GITHUB_TOKEN ontbreekt: zonder token kan de sync GitHub niet lezen")
-    base_url = os.environ.get("GITHUB_API_URL") or API_URL
+def _client(write_pause: float) -> Github:
+    token = require_token(os.environ, "zonder token kan de sync GitHub niet lezen")
+    base_url = api_url(os.environ)
     pauses = PAUSES if PAUSES is not None else (READ_PAUSE, write_pause)
     return connect(
         token, base_url, retry=make_retry(backoff=BACKOFF), timeout=TIMEOUT, pauses=pauses
     )
-
-
-def repo_name(name: str | None) -> str:
-    """The OWNER/NAME given with --repo; SourceError when it has another form."""
-    name = name or ""
-    if not REPO_NAME.fullmatch(name):
-        raise SourceError(f"--repo moet de vorm EIGENAAR/NAAM hebben, niet {name!r}")
-    return name
 
 
 def open_source(

@@ -27,6 +27,8 @@ from types import MappingProxyType
 from typing import Any
 
 from pipeline.form import Field, Form, load_form
+from pipeline.githubrules import api_url, repo_name, require_token
+from pipeline.i18n import os_reason
 from pipeline.parse import NO_RESPONSE
 from pipeline.privacy import REPLACEMENT, scrub
 from pipeline.settings import Config
@@ -439,7 +441,7 @@ def read_message(path: Path) -> EmailMessage:
     try:
         data = path.read_bytes()
     except OSError as error:
-        raise IntakeError(f"kan {path} niet lezen: {error.strerror}") from error
+        raise IntakeError(f"kan {path} niet lezen: {os_reason(error)}") from error
     message = email.message_from_bytes(data, policy=policy.default)
     if not isinstance(message, EmailMessage):  # pragma: no cover - policy.default gives these
         raise IntakeError(f"{path} is geen e-mailbericht")
@@ -449,7 +451,7 @@ def read_message(path: Path) -> EmailMessage:
 # --- the shell ----------------------------------------------------------------------------------
 def file_issue(repo: Any, intake: Intake) -> tuple[int, str]:
     """Create the issue (one POST); (number, web address)."""
-    from pipeline.github import GITHUB_ERRORS, failure
+    from pipeline.githuberrors import GITHUB_ERRORS, failure
 
     try:
         _, data = repo.requester.requestJsonAndCheck(
@@ -467,14 +469,13 @@ def _repo(name: str) -> Any:
 
     from pipeline import github
 
-    if not github.REPO_NAME.fullmatch(name):
-        raise IntakeError(f"--repo moet de vorm EIGENAAR/NAAM hebben, niet {name!r}")
-    token = os.environ.get("GITHUB_TOKEN", "").strip()
-    if not token:
-        raise IntakeError("GITHUB_TOKEN ontbreekt: zonder token kan er geen issue worden gemaakt")
-    base_url = os.environ.get("GITHUB_API_URL") or github.API_URL
+    name = repo_name(name)
+    token = require_token(os.environ, "zonder token kan er geen issue worden gemaakt")
     client = github.connect(
-        token, base_url, retry=github.make_retry(backoff=github.BACKOFF), pauses=github.PAUSES
+        token,
+        api_url(os.environ),
+        retry=github.make_retry(backoff=github.BACKOFF),
+        pauses=github.PAUSES,
     )
     return client.get_repo(name)  # lazy: no request
 

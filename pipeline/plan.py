@@ -193,9 +193,8 @@ class _Stories:
         self.paths: dict[int, Path] = {}
         self.report: list[str] = []
         self._parsed: dict[int, _Existing] = {}
-        stories_dir = Path(config.stories_dir)
         for path in sorted(files):  # the names only: nothing is read here
-            if path.parent != stories_dir:
+            if not config.is_story_file(path):
                 continue
             match = STORY_FILE.fullmatch(path.name)
             if match:

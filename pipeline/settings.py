@@ -3,6 +3,7 @@ the checked Config (pure; pipeline/siteconfig.py reads the settings file)."""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
@@ -10,6 +11,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pipeline.errors import UserError
 
 # Label roles the pipeline needs; pelicanconf.LABELS maps each role to the label's name.
 LABEL_ROLES = frozenset(
@@ -63,8 +66,11 @@ DEFAULTS: Mapping[str, Any] = MappingProxyType(
         "EDITORS_EMAIL": None,
         # Pages whose text comes from submissions: no `{{ name }}` is filled in there.
         "STORY_SAFETY_FILES": ("pages/shortlist.md",),
-        # Writing requests (comments, labels) one sync makes on GitHub at most, and the
-        # seconds between two (see pelicanconf.py for GitHub's limits they follow).
+        # Writing requests (status comments, labels) one sync makes on GitHub at most, and the
+        # seconds between two. GitHub's secondary limits allow 80 content-creating requests a
+        # minute and 500 an hour: one write a second stays under the first, and 50 a run leaves
+        # room for ten runs an hour. A sync that reaches the budget commits what it did; the
+        # next run goes on with the rest.
         "GITHUB_WRITES_PER_RUN": 50,
         "GITHUB_WRITE_PAUSE": 1.0,
     }
@@ -73,7 +79,7 @@ DEFAULTS: Mapping[str, Any] = MappingProxyType(
 SHORTLIST_PATH = Path("pages/shortlist.md")
 
 
-class SettingsError(Exception):
+class SettingsError(UserError):
     """The settings file is missing, broken or lacks a setting the pipeline needs."""
 
 
@@ -131,11 +137,26 @@ class Config:
     slugify_use_unicode: bool = False
     markdown: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
     # Writing requests (comments, labels) one sync makes at most, and the pause between two.
-    writes_per_run: int = 50
-    write_pause: float = 1.0
+    writes_per_run: int = DEFAULTS["GITHUB_WRITES_PER_RUN"]
+    write_pause: float = DEFAULTS["GITHUB_WRITE_PAUSE"]
     # Seconds of Markdown conversion one sync spends at most (MARKDOWN_CHECK_SECONDS).
-    check_seconds: float = 120.0
+    check_seconds: float = DEFAULTS["MARKDOWN_CHECK_SECONDS"]
     author: str = ""  # the site's AUTHOR: who writes the editors' posts
+
+    @property
+    def owned_places(self) -> tuple[Path, Path]:
+        """Where the sync's files are in a content folder: the stories folder, the shortlist."""
+        return Path(self.stories_dir), SHORTLIST_PATH
+
+    def is_story_file(self, relative: Path) -> bool:
+        """A story file of a content folder: a visible `*.md` right in the stories folder."""
+        visible = relative.suffix == ".md" and not relative.name.startswith(".")
+        return visible and relative.parent == Path(self.stories_dir)
+
+    def owns(self, relative: Path) -> bool:
+        """Whether the sync owns (writes, replaces, deletes) this file of a content folder: the
+        story files and the shortlist page. Every other file is the editors'."""
+        return relative == SHORTLIST_PATH or self.is_story_file(relative)
 
     def story_path(self, number: int) -> Path:
         """Path of a story's file relative to the content folder: from the number alone."""
@@ -164,6 +185,22 @@ def _positive(settings: Mapping[str, Any], key: str) -> Any:
 def setting(settings: Mapping[str, Any], key: str) -> Any:
     """A setting's value, or its one default (DEFAULTS)."""
     return settings.get(key, DEFAULTS[key])
+
+
+def build_time(value: object, timezone: tzinfo) -> datetime:
+    """The build's clock from BUILD_TIME, read this one way by the command line and the
+    plugins: None is now; an ISO 8601 text or a datetime, without an offset in `timezone`."""
+    if value is None:
+        return datetime.now(timezone)
+    moment = value
+    if isinstance(value, str):
+        with contextlib.suppress(ValueError):
+            moment = datetime.fromisoformat(value)
+    if not isinstance(moment, datetime):
+        raise SettingsError(
+            f"BUILD_TIME {value!r} is geen tijd; schrijf bijvoorbeeld 2012-08-20T12:00:00+02:00"
+        )
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=timezone)
 
 
 def _author_slug_substitutions(settings: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
@@ -202,7 +239,7 @@ def config_from_settings(root: Path, settings_file: Path, settings: Mapping[str,
         submission_repo=_require(settings, "SUBMISSION_REPO", str),
         submission_form_url=str(settings.get("SUBMISSION_FORM_URL", "")),
         stories_dir=stories_dir,
-        siteurl=str(settings.get("SITEURL", "")),
+        siteurl=str(setting(settings, "SITEURL")),
         article_url=str(setting(settings, "ARTICLE_URL")),
         timezone=timezone,
         author_slug_substitutions=_author_slug_substitutions(settings),

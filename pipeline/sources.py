@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Protocol, TextIO
 
 from pipeline.commands import Comment, comment_from_json
+from pipeline.errors import UserError
 from pipeline.i18n import json_reason, os_reason
 from pipeline.model import Issue, IssueDataError, issue_from_json, login_of
 from pipeline.sync import Fetched, SyncPlan
@@ -28,7 +29,7 @@ VALUE_END = re.compile(r"[ \t\n\r,\]]")
 CHUNK = 1 << 20
 
 
-class SourceError(Exception):
+class SourceError(UserError):
     """The issues cannot be read (missing file, bad JSON, unreachable API, bad token)."""
 
 

@@ -18,6 +18,7 @@ from pipeline.commands import Comment, command_labels
 from pipeline.editorial import issue_fingerprint, seed
 from pipeline.feedback import IssueWrites, Outcome, plan_writes
 from pipeline.form import Form
+from pipeline.githubrules import PAGE_SIZE
 from pipeline.model import Issue
 from pipeline.plan import Decision, Plan, plan_sync, story_numbers
 from pipeline.render import is_hand_edited, split_story
@@ -25,10 +26,6 @@ from pipeline.settings import Config
 from pipeline.state import State
 from pipeline.syncstate import IssueRecord, SyncState
 from pipeline.validate import MarkdownCheck
-
-# Issues per listed page: a listing of one page costs as much next time, so a state that
-# changed nothing else is not worth a commit.
-PAGE_SIZE = 100
 
 
 @dataclass(frozen=True)
@@ -299,6 +296,7 @@ def next_state(
         or dict(records) != dict(state.issues)
         or dict(board) != dict(state.dashboard)
         or plan.content.changes_files
+        # a listing of one page costs as much next time: a moved clock alone is no commit
         or (len(listed) > PAGE_SIZE and last_seen != state.last_seen)
         or (state.last_seen is None and last_seen is not None)
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, tzinfo
+from datetime import datetime
 
 
 @dataclass(frozen=True)
@@ -19,20 +19,6 @@ class CallStatus:
     def state(self) -> str:
         """Dutch one-word state for readers: "open" or "gesloten"."""
         return "open" if self.is_open else "gesloten"
-
-
-def parse_build_time(value: object, tz: tzinfo) -> datetime:
-    """The build's clock: None means now; a naive time is read in the site's time zone."""
-    if value is None:
-        return datetime.now(tz)
-    if isinstance(value, str):
-        try:
-            value = datetime.fromisoformat(value)
-        except ValueError as error:
-            raise ValueError(f"BUILD_TIME is not an ISO 8601 time: {value!r}") from error
-    if not isinstance(value, datetime):
-        raise ValueError(f"BUILD_TIME must be None, a datetime or an ISO string: {value!r}")
-    return value if value.tzinfo is not None else value.replace(tzinfo=tz)
 
 
 def call_status(deadline: datetime, now: datetime) -> CallStatus:

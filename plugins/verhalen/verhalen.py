@@ -14,9 +14,10 @@ from pelican.contents import Category
 from pelican.utils import slugify
 
 from pipeline.form import FormError, load_form
+from pipeline.settings import build_time
 
 from . import settings
-from .callstatus import CallStatus, call_status, parse_build_time
+from .callstatus import CallStatus, call_status
 from .chart import votes_chart
 from .checks import (
     BuildRefused,
@@ -49,7 +50,7 @@ def compute_call(config: dict[str, Any]) -> CallStatus | None:
         logger.warning("CALL_DEADLINE is not set: the call status is left out")
         return None
     tz = ZoneInfo(settings.get(config, "TIMEZONE"))
-    now = parse_build_time(settings.get(config, "BUILD_TIME"), tz)
+    now = build_time(settings.get(config, "BUILD_TIME"), tz)
     return call_status(deadline, now)
 
 
@@ -66,7 +67,7 @@ def absolute_siteurl(siteurl: str, feed_domain: str | None) -> str:
 
 def slugifier(config: dict[str, Any]) -> Any:
     """Pelican's slugify with this site's substitutions, as the theme's `slug` filter uses it."""
-    return partial(slugify, regex_subs=config.get("SLUG_REGEX_SUBSTITUTIONS", []))
+    return partial(slugify, regex_subs=settings.get(config, "SLUG_REGEX_SUBSTITUTIONS"))
 
 
 def sector_names(config: dict[str, Any]) -> tuple[str, ...]:

@@ -22,8 +22,10 @@ CORE = frozenset(
     {
         "commands",
         "editorial",
+        "errors",
         "feedback",
         "form",
+        "githubrules",
         "i18n",
         "labels",
         "model",
@@ -47,6 +49,7 @@ SHELL = frozenset(
         "dashboard",
         "forget",
         "github",
+        "githuberrors",
         "gitops",
         "intake",
         "markdown_guard",
