@@ -175,10 +175,9 @@ RANKING_LINES = {
 
 def story_numbers(files: Iterable[Path], config: Config) -> dict[Path, int]:
     """The story files among these paths, with their issue numbers."""
-    stories_dir = Path(config.stories_dir)
     found = {}
     for path in files:
-        match = STORY_FILE.fullmatch(path.name) if path.parent == stories_dir else None
+        match = STORY_FILE.fullmatch(path.name) if config.is_story_file(path) else None
         if match:
             found[path] = int(match.group("number"))
     return found
