@@ -12,7 +12,6 @@ file; elsewhere in a child process that does the same and is killed if it hangs 
 
 from __future__ import annotations
 
-import hashlib
 import json
 import signal
 import subprocess
@@ -157,28 +156,27 @@ def checker(
     limit: float = DEFAULT_TIME_LIMIT,
     budget: float | None = None,
 ) -> Callable[[str], ConversionProblem]:
-    """The check validate receives: one converter for the whole sync, each text checked once.
+    """The check validate receives: one converter for the whole sync. Each call converts; the
+    verdicts are kept by the sync state's records (a text is judged once, in plan.py).
 
-    budget: the seconds this run may spend converting; once spent, a text not yet judged
-    raises CheckPostponed (it waits for the next run) instead of being converted. A run
-    converts at least one text, so every run makes progress.
+    budget: the seconds this run may spend converting; once spent, the next text raises
+    CheckPostponed (it waits for the next run) instead of being converted. A run converts at
+    least one text, so every run makes progress.
     """
     converter: markdown.Markdown | None = None
-    seen: dict[str, ConversionProblem] = {}
     spent = 0.0
+    converted = 0
 
     def check_text(text: str) -> ConversionProblem:
-        nonlocal converter, spent
-        key = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
-        if key not in seen:
-            if budget is not None and seen and spent >= budget:
-                raise CheckPostponed(key)
-            started = time.perf_counter()
-            try:
-                seen[key] = _judge(text)
-            finally:
-                spent += time.perf_counter() - started
-        return seen[key]
+        nonlocal spent, converted
+        if budget is not None and converted and spent >= budget:
+            raise CheckPostponed(text[:40])
+        started = time.perf_counter()
+        try:
+            return _judge(text)
+        finally:
+            spent += time.perf_counter() - started
+            converted += 1
 
     def _judge(text: str) -> ConversionProblem:
         nonlocal converter
