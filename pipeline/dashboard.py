@@ -10,6 +10,7 @@ from typing import Any
 
 from babel.dates import format_date
 
+from pipeline.arrival import dutch_moment, mailed_arrival
 from pipeline.form import Form
 from pipeline.model import Issue
 from pipeline.plan import Decision
@@ -65,6 +66,8 @@ class Row:
     labels: frozenset[str]
     late: bool = False
     problems: tuple[str, ...] = ()
+    # When the mail of a story entered on someone's behalf arrived (see pipeline.arrival).
+    arrived_at: datetime | None = None
 
 
 def rows_from_plan(decisions: Iterable[Decision], issues: Iterable[Issue], form: Form) -> list[Row]:
@@ -91,6 +94,7 @@ def rows_from_plan(decisions: Iterable[Decision], issues: Iterable[Issue], form:
                 labels=labels,
                 late=decision.late,
                 problems=tuple(_field_name(field, form) for field in fields),
+                arrived_at=mailed_arrival(issue, decision.on_behalf),
             )
         )
     return rows
@@ -114,6 +118,13 @@ def _link(row: Row) -> str:
     # Inside link text GitHub makes no @mention or #reference of a title's words.
     title = plain(row.title, MAX_TITLE) or "(zonder titel)"
     return f"[#{row.number} {title}]({row.url})"
+
+
+def _mailed(row: Row, config: Config) -> str:
+    """ ", per e-mail binnengekomen op …" for a mailed story, else nothing."""
+    if row.arrived_at is None:
+        return ""
+    return f", per e-mail binnengekomen op {dutch_moment(row.arrived_at, config.timezone)}"
 
 
 def _days(row: Row, as_of: datetime, config: Config) -> str:
@@ -212,7 +223,10 @@ def dashboard_body(
     lines += _section(
         "Wachten op beoordeling (oudste eerst)",
         _capped(
-            [f"- {_link(row)}: wacht {_days(row, as_of, config)}" for row in waiting],
+            [
+                f"- {_link(row)}: wacht {_days(row, as_of, config)}{_mailed(row, config)}"
+                for row in waiting
+            ],
             _search(repo_url, *open_terms, *(f"-label:{name}" for name in (*decided, labels.late))),
         ),
         "Er wacht geen enkel verhaal op beoordeling.",
@@ -239,7 +253,10 @@ def dashboard_body(
     lines += _section(
         "Te laat binnengekomen, nog niet beoordeeld",
         _capped(
-            [f"- {_link(row)}: wacht {_days(row, as_of, config)}" for row in late],
+            [
+                f"- {_link(row)}: wacht {_days(row, as_of, config)}{_mailed(row, config)}"
+                for row in late
+            ],
             _search(repo_url, *open_terms, f"label:{labels.late}"),
         ),
         "Geen.",
@@ -406,6 +423,7 @@ def rows_to_json(rows: Iterable[Row]) -> list[dict[str, Any]]:
             "labels": sorted(row.labels),
             "late": row.late,
             "problems": list(row.problems),
+            **({"arrived_at": row.arrived_at.isoformat()} if row.arrived_at else {}),
         }
         for row in sorted(rows, key=lambda row: row.number)
     ]
@@ -425,6 +443,9 @@ def rows_from_json(data: Any) -> list[Row]:
                 labels=frozenset(str(label) for label in item["labels"]),
                 late=bool(item["late"]),
                 problems=tuple(str(problem) for problem in item["problems"]),
+                arrived_at=datetime.fromisoformat(str(item["arrived_at"]))
+                if item.get("arrived_at")
+                else None,
             )
             for item in data
         ]

@@ -20,11 +20,16 @@ PIPELINE = ROOT / "pipeline"
 # Decide, parse, validate, render, plan: plain data in, plain data out.
 CORE = frozenset(
     {
+        "arrival",
         "commands",
         "feedback",
         "form",
         "i18n",
         "labels",
+        "mailform",
+        "mailstory",
+        "mailtext",
+        "mentions",
         "model",
         "parse",
         "plan",
