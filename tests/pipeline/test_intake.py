@@ -634,3 +634,55 @@ def test_fixture_folder_is_complete() -> None:
     names = {path.stem for path in MAIL.glob("*.eml")}
     assert names == {*EXPECTED, *REFUSED, "mentions"}
     assert ROOT in MAIL.parents
+
+
+def test_a_story_mailed_on_time_and_entered_late_counts_as_on_time(
+    capsys: pytest.CaptureFixture[str], online: FakeGitHub, tmp_path: Path
+) -> None:
+    """Mailed 1 September (before the deadline of 2 September), entered on 3 September."""
+    online.clock = datetime(2012, 9, 3, 8, tzinfo=UTC)
+    code, _, err = intake(capsys, MAIL / "alternative-agree.eml", "--repo", online.full_name)
+    assert code == 0, err
+    (mailed,) = online.issues
+    # The token is an editor's: GitHub records the editor as the author, with write access.
+    online.issues[mailed].update(
+        user=online.user("redactie-lid"), author_association="COLLABORATOR"
+    )
+    # The same lines in a stranger's issue, labelled `namens` by an editor, count for nothing.
+    stranger = online.add_issue(
+        title="[Verhaal] Ook op tijd?",
+        body=online.issues[mailed]["body"],
+        labels=("verhaal", "namens"),
+        login="iemand",
+        created_at="2012-09-03T09:00:00Z",
+    )["number"]
+    content = tmp_path / "content"
+
+    code = main(["sync", "--repo", online.full_name, "--content", str(content)])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+
+    assert "te-laat" not in online.label_names(mailed)
+    assert "te-laat" in online.label_names(stranger)
+    reply = _status(online, mailed)
+    assert "> Dank je wel voor je verhaal! We hebben het goed ontvangen." in reply
+    assert "deadline" not in reply
+    assert "na de deadline" in _status(online, stranger)
+    (board,) = [n for n in online.issues if "overzicht" in online.label_names(n)]
+    dashboard = online.issues[board]["body"]
+    waiting = dashboard.split("## Wachten op beoordeling")[1].split("\n## ")[0]
+    assert re.search(
+        rf"^- \[#{mailed} Het repaircafé van Zutphen\]\([^)]+\): wacht [^,]+, per e-mail "
+        r"binnengekomen op zaterdag 1 september 2012 om 11:02$",
+        waiting,
+        re.MULTILINE,
+    ), waiting
+    late = dashboard.split("## Te laat binnengekomen")[1].split("\n## ")[0]
+    (line,) = [line for line in late.splitlines() if line.startswith(f"- [#{stranger} Ook op")]
+    assert "per e-mail" not in line
+
+
+def _status(github: FakeGitHub, number: int) -> str:
+    """The pipeline's status comment on an issue."""
+    (text,) = [c["body"] for c in github.issue_comments(number) if "verhalenbank:status" in c["body"]]
+    return str(text)
