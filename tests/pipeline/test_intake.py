@@ -659,7 +659,7 @@ def test_a_story_mailed_on_time_and_entered_late_counts_as_on_time(
     content = tmp_path / "content"
 
     code = main(["sync", "--repo", online.full_name, "--content", str(content)])
-    out, err = capsys.readouterr()
+    _, err = capsys.readouterr()
     assert code == 0, err
 
     assert "te-laat" not in online.label_names(mailed)
@@ -684,5 +684,7 @@ def test_a_story_mailed_on_time_and_entered_late_counts_as_on_time(
 
 def _status(github: FakeGitHub, number: int) -> str:
     """The pipeline's status comment on an issue."""
-    (text,) = [c["body"] for c in github.issue_comments(number) if "verhalenbank:status" in c["body"]]
+    (text,) = [
+        c["body"] for c in github.issue_comments(number) if "verhalenbank:status" in c["body"]
+    ]
     return str(text)
