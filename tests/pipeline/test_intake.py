@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+from html import unescape
 from email.message import EmailMessage
 from email.utils import getaddresses
 from pathlib import Path
@@ -25,7 +26,8 @@ from pipeline.state import State
 from pipeline.validate import validate
 from plugins.verhalen.mailroute import mail_template
 from tests.github.fakegithub import TOKEN, FakeGitHub
-from tests.pipeline.helpers import BEFORE_DEADLINE, CHECK, CONFIG, FORM
+from tests.pipeline.helpers import BEFORE_DEADLINE, CHECK, CONFIG, FORM, issue_json, sync
+from tests.site.conftest import build
 from tests.support import ROOT
 
 MAIL = Path(__file__).parent / "fixtures" / "mail"
@@ -688,3 +690,31 @@ def _status(github: FakeGitHub, number: int) -> str:
         c["body"] for c in github.issue_comments(number) if "verhalenbank:status" in c["body"]
     ]
     return str(text)
+
+
+def test_silenced_mentions_read_the_same_on_the_story_page(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Through the project's own sync and Pelican build, readers see the mail's characters."""
+    title, _, body = dry_run(capsys, MAIL / "mentions.eml")
+    issue = issue_json(
+        40,
+        title=title,
+        body=body,
+        labels=("verhaal", "namens", "goedgekeurd"),
+        login="redactie-lid",
+        association="MEMBER",
+    )
+
+    def write(content: Path) -> None:
+        plan, _ = sync(content, [issue])
+        assert plan.decision(40).state is State.PUBLISHED, plan.decision(40)
+
+    site = build(tmp_path, write=write, BUILD_TIME="2012-09-10T12:00:00+02:00")
+    page = site.text("/verhalen/40/")
+    text = " ".join(unescape(re.sub(r"<[^>]+>", " ", page)).split())
+    assert "\u200c" not in page
+    assert "Hoe @wijkteam en #12 samenwerkten" in text
+    assert "We vroegen @annadevries en @gemeente-deventer/wijkteams om mee te denken." in text
+    assert "Zie ook verhalenbank/verhalenbank#7, #12 en GH-3, of" in text
+    assert "of https://github.com/verhalenbank/verhalenbank/issues/5." in text
