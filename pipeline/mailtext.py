@@ -41,8 +41,9 @@ BLOCK_TAGS = frozenset(
 PARAGRAPH_TAGS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote"})
 # One CSS declaration "name: value" (the value up to ";").
 DECLARATION = re.compile(r"(?P<name>[-a-zA-Z]+)\s*:\s*(?P<value>[^;]*)")
-# A CSS length that takes no room: 0, 0px, .4pt, 0.0em …
-ZERO_SIZE = re.compile(r"^(?:0*\.?0*|0?\.\d+)(?:px|pt|em|rem|%|ex|ch|vw|vh)?$")
+# A CSS length or number of nothing: 0, 0px, 0.0em …; and a font size below one unit (.4pt).
+ZERO = re.compile(r"^(?:0+(?:\.0*)?|\.0+)(?:px|pt|em|rem|%|ex|ch|vw|vh)?$")
+TINY = re.compile(r"^(?:0+(?:\.\d*)?|\.\d+)(?:px|pt)$")
 # The rules of a <style> block: "selectors { declarations }" (at-rules' bodies included).
 STYLE_RULE = re.compile(r"(?P<selectors>[^{}]*)\{(?P<body>[^{}]*)\}")
 # A selector we can apply: one tag, class or id ("p", ".x", "div.x", "#y").
@@ -56,20 +57,22 @@ SIGNATURE = "-- "
 
 def hides(style: str) -> bool:
     """True when inline CSS makes an element and its text invisible or take no room."""
-    for match in DECLARATION.finditer(style.lower()):
-        name = match.group("name")
-        value = match.group("value").replace("!important", "").strip()
-        if (
-            (name == "display" and value == "none")
-            or (name == "visibility" and value in {"hidden", "collapse"})
-            or (name in {"font-size", "max-height", "height"} and ZERO_SIZE.match(value))
-            or (name == "opacity" and ZERO_SIZE.match(value))
-            or (name == "mso-hide" and value == "all")
-        ):
-            if name in {"max-height", "height"} and "overflow" not in style.lower():
-                continue
-            return True
-    return False
+    declarations = {
+        match.group("name"): match.group("value").replace("!important", "").strip()
+        for match in DECLARATION.finditer(style.lower())
+    }
+    clipped = declarations.get("overflow") == "hidden"
+    return (
+        declarations.get("display") == "none"
+        or declarations.get("visibility") in {"hidden", "collapse"}
+        or declarations.get("mso-hide") == "all"
+        or any(pattern.match(declarations.get("font-size", "1")) for pattern in (ZERO, TINY))
+        or any(
+            bool(ZERO.match(declarations[name]))
+            for name in ("opacity", *(("height", "max-height") if clipped else ()))
+            if name in declarations
+        )
+    )
 
 
 @dataclass(frozen=True)
@@ -100,7 +103,7 @@ def hidden_rules(css: str) -> HiddenRules:
         if not hides(rule.group("body")):
             continue
         for selector in rule.group("selectors").split(","):
-            selector = selector.strip().lower().rsplit("}", 1)[-1].strip()
+            selector = selector.strip().lower()
             match = SIMPLE_SELECTOR.match(selector)
             if match is None or not selector:
                 raise MailRefused(

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
-from html import unescape
 from email.message import EmailMessage
 from email.utils import getaddresses
+from html import unescape
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +17,7 @@ from pipeline.arrival import mail_arrival
 from pipeline.cli import main
 from pipeline.intake import read_message
 from pipeline.mailstory import consent, intake_from_message
-from pipeline.mailtext import arrived
+from pipeline.mailtext import MailRefused, arrived, hides, html_to_text
 from pipeline.mentions import heard
 from pipeline.model import Submission, issue_from_json
 from pipeline.parse import parse_body
@@ -718,3 +718,34 @@ def test_silenced_mentions_read_the_same_on_the_story_page(
     assert "We vroegen @annadevries en @gemeente-deventer/wijkteams om mee te denken." in text
     assert "Zie ook verhalenbank/verhalenbank#7, #12 en GH-3, of" in text
     assert "of https://github.com/verhalenbank/verhalenbank/issues/5." in text
+
+
+@pytest.mark.parametrize(
+    ("style", "hidden"),
+    [
+        ("display:none", True),
+        ("DISPLAY: none !important", True),
+        ("visibility: hidden", True),
+        ("font-size:0", True),
+        ("font-size: 0px", True),
+        ("font-size:.5pt", True),
+        ("opacity:0", True),
+        ("max-height:0;overflow:hidden", True),
+        ("mso-hide:all", True),
+        ("font-size:0.8em", False),
+        ("font-size:11pt", False),
+        ("opacity:0.5", False),
+        ("height:0", False),
+        ("color:#ffffff", False),
+    ],
+)
+def test_which_inline_styles_hide_text(style: str, hidden: bool) -> None:
+    assert hides(style) is hidden
+    shown_text = html_to_text(f'<p>zichtbaar <span style="{style}">verstopt</span></p>')
+    assert shown_text == ("zichtbaar" if hidden else "zichtbaar verstopt")
+
+
+def test_a_hiding_rule_we_cannot_evaluate_refuses_the_mail() -> None:
+    assert html_to_text("<style>p.x, #y {display:none}</style><p class=x>a</p><p>b</p>") == "b"
+    with pytest.raises(MailRefused, match="CSS-regel “div > span”"):
+        html_to_text("<style>div > span {display:none}</style><div><span>a</span></div>")
