@@ -10,6 +10,7 @@ from typing import Any
 
 from babel.dates import format_date
 
+from pipeline.arrival import dutch_moment, mailed_arrival
 from pipeline.form import Form
 from pipeline.githubrules import PAGE_SIZE
 from pipeline.model import Issue
@@ -69,6 +70,8 @@ class Row:
     offline: bool = False
     # Labels that cannot take effect, with what to do (plan.Decision.notes).
     notes: tuple[str, ...] = ()
+    # When the mail of a story entered on someone's behalf arrived (see pipeline.arrival).
+    arrived_at: datetime | None = None
 
 
 def rows_from_plan(decisions: Iterable[Decision], issues: Iterable[Issue], form: Form) -> list[Row]:
@@ -97,6 +100,7 @@ def rows_from_plan(decisions: Iterable[Decision], issues: Iterable[Issue], form:
                 problems=tuple(_field_name(field, form) for field in fields),
                 offline=decision.offline,
                 notes=decision.notes,
+                arrived_at=mailed_arrival(issue, decision.on_behalf),
             )
         )
     return rows
@@ -127,6 +131,13 @@ def _link(row: Row) -> str:
     # Inside link text GitHub makes no @mention or #reference of a title's words.
     title = plain(row.title, MAX_TITLE) or "(zonder titel)"
     return f"[#{row.number} {title}]({row.url})"
+
+
+def _mailed(row: Row, config: Config) -> str:
+    """ ", per e-mail binnengekomen op …" for a mailed story, else nothing."""
+    if row.arrived_at is None:
+        return ""
+    return f", per e-mail binnengekomen op {dutch_moment(row.arrived_at, config.timezone)}"
 
 
 def _days(row: Row, as_of: datetime, config: Config) -> str:
@@ -225,7 +236,10 @@ def dashboard_body(
     lines += _section(
         "Wachten op beoordeling (oudste eerst)",
         _capped(
-            [f"- {_link(row)}: wacht {_days(row, as_of, config)}" for row in waiting],
+            [
+                f"- {_link(row)}: wacht {_days(row, as_of, config)}{_mailed(row, config)}"
+                for row in waiting
+            ],
             _search(repo_url, *open_terms, *(f"-label:{name}" for name in (*decided, labels.late))),
         ),
         "Er wacht geen enkel verhaal op beoordeling.",
@@ -252,7 +266,10 @@ def dashboard_body(
     lines += _section(
         "Te laat binnengekomen, nog niet beoordeeld",
         _capped(
-            [f"- {_link(row)}: wacht {_days(row, as_of, config)}" for row in late],
+            [
+                f"- {_link(row)}: wacht {_days(row, as_of, config)}{_mailed(row, config)}"
+                for row in late
+            ],
             _search(repo_url, *open_terms, f"label:{labels.late}"),
         ),
         "Geen.",
@@ -426,6 +443,7 @@ def rows_to_json(rows: Iterable[Row]) -> list[dict[str, Any]]:
             "problems": list(row.problems),
             **({"offline": True} if row.offline else {}),
             **({"notes": list(row.notes)} if row.notes else {}),
+            **({"arrived_at": row.arrived_at.isoformat()} if row.arrived_at else {}),
         }
         for row in sorted(rows, key=lambda row: row.number)
     ]
@@ -447,6 +465,9 @@ def rows_from_json(data: Any) -> list[Row]:
                 problems=tuple(str(problem) for problem in item["problems"]),
                 offline=item.get("offline") is True,
                 notes=tuple(str(note) for note in item.get("notes", ())),
+                arrived_at=datetime.fromisoformat(str(item["arrived_at"]))
+                if item.get("arrived_at")
+                else None,
             )
             for item in data
         ]

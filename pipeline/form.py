@@ -37,6 +37,8 @@ class Field:
     required_options: tuple[str, ...] = ()
     multiple: bool = False
     render: str | None = None
+    # The hint under the label (the form's `description`), on one line.
+    description: str = ""
 
     @property
     def one_line(self) -> bool:
@@ -100,6 +102,7 @@ def _field(item: Mapping[str, Any], position: int) -> Field | None:
         required_options=required_options,
         multiple=bool(attributes.get("multiple", False)),
         render=attributes.get("render"),
+        description=" ".join(str(attributes.get("description") or "").split()),
     )
 
 

@@ -33,6 +33,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Sequence
 
+from pipeline.arrival import submitted_at
 from pipeline.model import Issue
 from pipeline.settings import Config
 
@@ -61,8 +62,9 @@ ON_SITE = frozenset({State.PUBLISHED, State.SHORTLISTED, State.CHANGED})
 
 
 def is_late(issue: Issue, config: Config) -> bool:
-    """True when the issue was created after the call's deadline."""
-    return issue.created_at > config.call_deadline
+    """True when the issue was created after the call's deadline (a story mailed to the
+    editors: when its mail arrived, see pipeline.arrival)."""
+    return submitted_at(issue, config) > config.call_deadline
 
 
 def decide(issue: Issue, problems: Sequence[object], config: Config) -> State:

@@ -20,6 +20,7 @@ PIPELINE = ROOT / "pipeline"
 # Decide, parse, validate, render, plan: plain data in, plain data out.
 CORE = frozenset(
     {
+        "arrival",
         "commands",
         "editorial",
         "errors",
@@ -28,6 +29,10 @@ CORE = frozenset(
         "githubrules",
         "i18n",
         "labels",
+        "mailform",
+        "mailstory",
+        "mailtext",
+        "mentions",
         "model",
         "parse",
         "plan",
