@@ -471,10 +471,20 @@ def find_bsns(text: str) -> Iterator[Span]:
         digits = "".join(c for c in match.group() if c.isdigit())
         if stdnum_bsn.is_valid(digits):
             yield match.start(), match.end(), "bsn"
-    for run in DIGIT_RUN.finditer(text):  # any grouping: a whole run of nine digits
-        digits = "".join(c for c in run.group() if c.isdigit())
-        if len(digits) == BSN_DIGITS and stdnum_bsn.is_valid(digits):
-            yield (*_without_outer_parentheses(text, *run.span()), "bsn")
+    for run in DIGIT_RUN.finditer(text):  # any grouping: whole groups of nine digits
+        groups = [
+            (g.start(), g.end(), "".join(filter(str.isdigit, g.group())))
+            for g in DIGIT_GROUP.finditer(text, *run.span())
+        ]
+        for first in range(len(groups)):
+            digits = ""
+            for last in range(first, min(len(groups), first + BSN_DIGITS)):
+                digits += groups[last][2]
+                if len(digits) >= BSN_DIGITS:
+                    break
+            if len(digits) == BSN_DIGITS and stdnum_bsn.is_valid(digits):
+                span = _without_outer_parentheses(text, groups[first][0], groups[last][1])
+                yield (*span, "bsn")
 
 
 def _iban_value(char: str) -> tuple[int, int]:

@@ -246,6 +246,8 @@ NEW_ORDINARY = [
     "(zie bijlage 2)",
     "(a) eerst praten, (b) dan doen",
     "Hij at een appel en zette een punt achter de zaak.",
+    "Ze at thuis punt uit.",
+    "Kamer O12 of lokaal 1l",
     "De vergadering ging van 2012 tot 2016    en daarna verder.",
     "€ 12 500 en € 1 250 000",
     "1 000 000 euro",
