@@ -72,11 +72,10 @@ SPACE_RUN = re.compile(r"\s{2,}|[^\S ]")
 # Ideographic full stops (NFKC makes the half-width and vertical ones this one): a dot.
 IDEOGRAPHIC_DOT = re.compile("\u3002")
 # Spelled-out e-mail addresses: " @ ", " at ", " apenstaartje " for "@"; " dot ", " punt ",
-# " . " for "." (only addresses ending in a common top-level domain count, see SPELLED_TLDS).
+# " . " for "." (not ". ": a sentence's end). Only addresses ending in a common top-level
+# domain count (SPELLED_TLDS).
 SPACED_AT = re.compile(r" ?@ ?| (?:at|apenstaartje) (?=[^\W_])", re.IGNORECASE)
-SPACED_DOT = re.compile(
-    r"(?<=[^\W_]) (?:(?:dot|punt) |\. ?)(?=[^\W\d_])|(?<=[^\W_])\. (?=[^\W\d_])", re.IGNORECASE
-)
+SPACED_DOT = re.compile(r"(?<=[^\W_]) (?:(?:dot|punt) |\. ?)(?=[^\W\d_])", re.IGNORECASE)
 SPELLED_TLDS = frozenset(
     {"nl", "be", "com", "org", "net", "eu", "info", "de", "fr", "uk", "nu", "io", "biz", "me"}
     | {"email", "online", "frl", "amsterdam", "gov", "edu"}

@@ -86,6 +86,7 @@ MARKDOWN_CASES = [
     ("[mail](mailto:anna at voorbeeld dot nl)", "[mail](mailto:[verwijderd])"),
     ("[bel 06 1234](tel:x) 5678 nu", "[bel [verwijderd]] nu"),
     ("(038) 421 12 34 overdag", "[verwijderd] overdag"),
+    ("Ze at thuis punt uit.\n\nDe rest.", "Ze at thuis punt uit.\n\nDe rest."),
     ("Lijst (zie bijlage 2): bel 06    12345678.", "Lijst (zie bijlage 2): bel [verwijderd]."),
     ("IBAN (NL91  ABNA  0417  1643  00).", "IBAN ([verwijderd])."),
     ("Mail **anna@example.nl** of bel.", "Mail **[verwijderd]** of bel."),
