@@ -8,18 +8,22 @@ Pelican's content cache in cache/ and indexes with Pagefind. Every file under ou
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import json
 import os
 import shutil
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import pytest
 
-from pipeline.syncstate import STATE_NAME
+from pipeline import syncstate
+from pipeline.syncstate import STATE_NAME, IssueRecord, SyncState
 from tests.pipeline.helpers import answers_with, issue_json, sync
 from tests.support import ROOT, copy_content
 
@@ -44,6 +48,21 @@ def _issues(*, withdrawn: bool) -> list[dict[str, Any]]:
     )
     other = issue_json(32, labels=["verhaal", "goedgekeurd"])
     return [story, other]
+
+
+def _state() -> str:
+    """A sync state as the sync workflow commits it: records, and the dashboard rows with the
+    story's title (as a dashboard row of a story still waiting keeps it)."""
+    records = {n: IssueRecord("published", f"sha256:{n}", 100 + n, 1) for n in (NUMBER, 32)}
+    rows = [
+        {"number": NUMBER, "title": f"De {TRACES[0]}", "state": "pending"},
+        {"number": 32, "title": "Samen aan tafel", "state": "published"},
+    ]
+    dashboard = {"issue": 99, "fingerprint": "sha256:x", "drawn": "2012-08-01", "rows": rows}
+    state = SyncState(
+        datetime(2012, 8, 2, tzinfo=UTC), MappingProxyType(records), MappingProxyType(dashboard)
+    )
+    return syncstate.to_json(state)
 
 
 def _project(root: Path) -> Path:
@@ -83,10 +102,8 @@ def _sync_and_build(root: Path, issues: list[dict[str, Any]]) -> None:
 def _readable(path: Path) -> str:
     data = path.read_bytes()
     if data[:2] == b"\x1f\x8b":  # gzip: Pelican's cache, Pagefind's index
-        try:
+        with contextlib.suppress(OSError, EOFError):
             data = gzip.decompress(data)
-        except (OSError, EOFError):
-            pass
     return data.decode("utf-8", errors="replace")
 
 
@@ -118,10 +135,18 @@ def test_withdrawn_then_forgotten_leaves_no_trace(tmp_path: Path) -> None:
     assert traces(root) == {}
     assert not (root / "output" / "verhalen" / str(NUMBER)).exists()
 
+    # the committed sync state still names it: its record, and its dashboard row's title
+    (root / "content" / STATE_NAME).write_text(_state(), encoding="utf-8")
+    assert list(traces(root)) == [f"content/{STATE_NAME}"]
+
     report = _pipeline(root, "forget", str(NUMBER))
     assert "git filter-repo --sensitive-data-removal" in report
-    assert "gh cache delete" in report
-    _sync_and_build(root, _issues(withdrawn=True))
+    assert "gh cache delete --all" in report
     assert traces(root) == {}
     state = json.loads((root / "content" / STATE_NAME).read_text(encoding="utf-8"))
     assert str(NUMBER) not in state["issues"]
+    assert [row["number"] for row in state["dashboard"]["rows"]] == [32]
+    assert state["dashboard"]["fingerprint"] == ""  # the next sync draws it anew
+
+    _sync_and_build(root, _issues(withdrawn=True))
+    assert traces(root) == {}
