@@ -19,7 +19,11 @@ from typing import Any
 
 # Pelican names its content caches after the generator, its readers' cache with this suffix.
 CACHE_SUFFIXES = ("Generator", "Generator-Readers")
-UNREADABLE = -1
+REMOVED_WHOLE = -1
+# Other memos under the cache root that hold submitted text, keyed by a hash of it rather than
+# by source (story_safety's sanitised fragments): forgetting a story removes them whole, the
+# next build makes them anew.
+TEXT_MEMOS = ("story-safety.pickle",)
 
 
 def kept_entries(cache: Mapping[Any, Any], drop: Callable[[str], bool]) -> dict[Any, Any]:
@@ -59,7 +63,7 @@ def _save(path: Path, data: dict[Any, Any], zipped: bool) -> None:
 
 def drop(root: Path, unwanted: Callable[[str], bool], *, zipped: bool = True) -> dict[Path, int]:
     """Rewrite every cache file under root without the entries whose key is unwanted; how
-    many went per file. A file that cannot be read as a cache is removed (UNREADABLE):
+    many went per file. A file that cannot be read as a cache is removed (REMOVED_WHOLE):
     Pelican starts that cache afresh."""
     removed: dict[Path, int] = {}
     for path in cache_files(root):
@@ -67,7 +71,7 @@ def drop(root: Path, unwanted: Callable[[str], bool], *, zipped: bool = True) ->
             cache = _load(path, zipped)
         except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError):
             path.unlink(missing_ok=True)
-            removed[path] = UNREADABLE
+            removed[path] = REMOVED_WHOLE
             continue
         if not isinstance(cache, dict):
             continue
@@ -84,5 +88,12 @@ def prune(root: Path, content: Path, *, zipped: bool = True) -> dict[Path, int]:
 
 
 def forget_source(root: Path, source: PurePosixPath, *, zipped: bool = True) -> dict[Path, int]:
-    """Drop one source's entries (its path inside PATH) from every cache under root."""
-    return drop(root, lambda key: is_source(key, source), zipped=zipped)
+    """Drop one source's entries (its path inside PATH) from every cache under root, and the
+    memos of submitted text (TEXT_MEMOS) whole."""
+    removed = drop(root, lambda key: is_source(key, source), zipped=zipped)
+    if root.is_dir():
+        for path in sorted(root.rglob("*")):
+            if path.name in TEXT_MEMOS and path.is_file():
+                path.unlink()
+                removed[path] = REMOVED_WHOLE
+    return removed

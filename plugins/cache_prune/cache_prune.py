@@ -15,7 +15,7 @@ from typing import Any
 
 from pelican import signals
 
-from pipeline.buildcache import UNREADABLE, prune
+from pipeline.buildcache import REMOVED_WHOLE, prune
 
 logger = logging.getLogger(__name__)
 
@@ -27,7 +27,7 @@ def prune_after_build(pelican: Any) -> None:
     content = Path(settings["PATH"]).resolve()
     removed = prune(root, content, zipped=bool(settings.get("GZIP_CACHE", True)))
     for path, count in removed.items():
-        what = "unreadable, removed" if count == UNREADABLE else f"{count} entries of gone sources"
+        what = "unreadable, removed" if count == REMOVED_WHOLE else f"{count} gone sources"
         logger.info("cache pruned: %s (%s)", path.relative_to(root), what)
 
 
