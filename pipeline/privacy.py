@@ -126,7 +126,8 @@ BSN_CANDIDATE = re.compile(
 )
 # Where an IBAN may start (at a word's start), with up to 30 more characters to try.
 IBAN_CANDIDATE = re.compile(
-    rf"(?<![A-Za-z0-9])(?=([A-Za-z]{{2}}(?:[{SEPARATORS}]{{0,3}}[A-Za-z0-9]){{13,32}}))"
+    rf"(?<![A-Za-z0-9])(?=([A-Za-z]{{2}}(?:[{SEPARATORS}]{{0,3}}[0-9]){{2}}"
+    rf"(?:[{SEPARATORS}]{{0,3}}[A-Za-z0-9]){{11,30}}))"
 )
 IBAN_LENGTHS = range(15, 35)
 # Two letters and a digit, perhaps separated: without them no IBAN can start (a first look).
