@@ -133,6 +133,8 @@ PLUGINS = [
     "pelican.plugins.sitemap",
     "story_safety",
     "verhalen",
+    # after every build: drop content-cache entries of sources that are gone
+    "cache_prune",
 ]
 SITEMAP = {"format": "xml", "exclude": ["404.html", "zoeken/", "robots.txt"]}
 

@@ -49,6 +49,8 @@ COUNTED = (
     (State.REJECTED, "Afgewezen of spam"),
     (State.WITHDRAWN, "Ingetrokken"),
 )
+# Submissions whose title the dashboard never draws: the sync state keeps none.
+UNDRAWN_TITLES = frozenset({State.REJECTED, State.WITHDRAWN})
 # Names the sync's checks use for problems that are not about one form field.
 PROBLEM_FIELDS = {"title": "titel", "body": "tekst"}
 
@@ -90,7 +92,7 @@ def rows_from_plan(decisions: Iterable[Decision], issues: Iterable[Issue], form:
         rows.append(
             Row(
                 number=issue.number,
-                title=display_title(issue.title, form),
+                title=public_title(issue.title, form),
                 url=issue.html_url,
                 state=decision.state,
                 created_at=issue.created_at,
@@ -111,6 +113,14 @@ def _changed_note(row: Row) -> str:
     if row.offline:
         return "staat niet online tot jullie de nieuwe tekst goedkeuren (haal `gewijzigd` eraf)"
     return "de vorige tekst staat online"
+
+
+def public_title(title: str, form: Form) -> str:
+    """A submitted title as the site would publish it: personal data removed (pure)."""
+    # Imported here, as in validate.build_submission: the detectors' libraries load on use.
+    from pipeline.privacy import scrub_field
+
+    return scrub_field(display_title(title, form), markdown=False).text
 
 
 def _field_name(field_id: str, form: Form) -> str:
@@ -429,11 +439,15 @@ def refresh(
 
 
 def rows_to_json(rows: Iterable[Row]) -> list[dict[str, Any]]:
-    """The rows as JSON for the sync state, so an incremental sync can keep the dashboard."""
+    """The rows as JSON for the sync state, so an incremental sync can keep the dashboard.
+
+    The state is committed: it keeps a title only as the dashboard draws it (scrubbed, see
+    public_title), and none for rejected and withdrawn submissions, which it never draws.
+    """
     return [
         {
             "number": row.number,
-            "title": row.title,
+            "title": "" if row.state in UNDRAWN_TITLES else row.title,
             "url": row.url,
             "state": row.state.name.lower(),
             "created_at": row.created_at.isoformat(),
@@ -455,7 +469,7 @@ def rows_from_json(data: Any) -> list[Row]:
         return [
             Row(
                 number=int(item["number"]),
-                title=str(item["title"]),
+                title=_kept_title(item["title"]),
                 url=str(item["url"]),
                 state=State[str(item["state"]).upper()],
                 created_at=datetime.fromisoformat(str(item["created_at"])),
@@ -473,6 +487,14 @@ def rows_from_json(data: Any) -> list[Row]:
         ]
     except (KeyError, TypeError, ValueError):
         return []
+
+
+def _kept_title(title: object) -> str:
+    """A title from the sync state, scrubbed again: a state written before titles were
+    scrubbed is cleaned at its next save."""
+    from pipeline.privacy import scrub_field
+
+    return scrub_field(str(title), markdown=False).text
 
 
 def drawn_key(as_of: datetime, config: Config, problems: Sequence[str]) -> str:

@@ -222,10 +222,13 @@ def without_tracebacks(lines: list[str]) -> list[str]:
 
 
 def run_pagefind(output: Path) -> None:
-    """Index output for search with Pagefind (when installed), printing only its warnings."""
+    """Index output for search with Pagefind (when installed), printing only its warnings; the
+    previous index is removed first, so no page that is gone stays findable."""
     if importlib.util.find_spec("pagefind") is None:
         print("pagefind niet geïnstalleerd: geen zoekindex gemaakt")
         return
+    # Pagefind never removes the fragments of pages that are gone: index afresh.
+    shutil.rmtree(output / "pagefind", ignore_errors=True)
     command = [sys.executable, "-m", "pagefind", "--site", str(output), "--quiet"]
     result = subprocess.run(  # noqa: S603 -- our own fixed command
         command, capture_output=True, text=True, env=_quiet_env(), check=False

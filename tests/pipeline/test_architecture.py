@@ -50,6 +50,7 @@ CORE = frozenset(
 # The thin shell: GitHub, files, git, processes, the command line.
 SHELL = frozenset(
     {
+        "buildcache",
         "cli",
         "dashboard",
         "forget",
