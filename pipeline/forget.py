@@ -286,7 +286,7 @@ def _erase_build(config: Config, number: int, story: Path) -> list[str]:
     removed = forget_source(cache, PurePosixPath(story.as_posix()))
     if removed:
         lines.append(f"uit de bouwcache gehaald: {len(removed)} bestanden in {cache.name}/")
-    page = config.article_url.format(category=config.stories_dir, slug=int(number)).strip("/")
+    page = config.story_page(number).strip("/")
     target = (output / page).resolve()
     if page and target.is_relative_to(output.resolve()) and target != output.resolve():
         if target.is_dir():

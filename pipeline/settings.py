@@ -162,10 +162,13 @@ class Config:
         """Path of a story's file relative to the content folder: from the number alone."""
         return Path(self.stories_dir) / f"{int(number)}.md"
 
+    def story_page(self, number: int) -> str:
+        """A published story's path on the site, relative to its root (ARTICLE_URL)."""
+        return self.article_url.format(category=self.stories_dir, slug=int(number))
+
     def story_url(self, number: int) -> str:
         """Public URL of a published story."""
-        path = self.article_url.format(category=self.stories_dir, slug=int(number))
-        return f"{self.siteurl.rstrip('/')}/{path}"
+        return f"{self.siteurl.rstrip('/')}/{self.story_page(number)}"
 
 
 def _require(settings: Mapping[str, Any], key: str, kind: type | tuple[type, ...]) -> Any:
