@@ -24,8 +24,12 @@ CALL_TIMEZONE = ZoneInfo(TIMEZONE)
 CALL_DEADLINE = datetime(2012, 9, 2, 23, 59, 59, tzinfo=CALL_TIMEZONE)
 EVENT_NAME = "The Next Cocreator"
 EVENT_DATE = date(2012, 9, 21)
+# Where the event takes place, as the picks' invitation names it.
+EVENT_PLACE = "Utrecht"
 SPOTLIGHT_MINUTES = 5
 SHORTLIST_SIZE = 3
+# The last day a pick can confirm (`/bevestigen`) or decline (`/afzeggen`) a place on stage.
+CONFIRM_BY = date(2012, 9, 14)
 # The build's clock; None means now. Tests and reproducible builds pin it.
 BUILD_TIME = None
 

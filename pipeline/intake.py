@@ -28,6 +28,7 @@ from typing import Any
 
 from pipeline.form import Field, Form, load_form
 from pipeline.parse import NO_RESPONSE
+from pipeline.phase import on_time
 from pipeline.privacy import REPLACEMENT, scrub
 from pipeline.settings import Config
 from pipeline.sources import SourceError
@@ -492,7 +493,7 @@ def sent_at(message: EmailMessage) -> datetime | None:
 def deadline_warning(sent: datetime | None, now: datetime, config: Config) -> str | None:
     """A warning when a story sent on time is filed after the deadline (pure)."""
     deadline = config.call_deadline
-    if sent is None or sent > deadline or now <= deadline:
+    if sent is None or not on_time(sent, deadline) or on_time(now, deadline):
         return None
     return (
         f"let op: verstuurd op {sent.astimezone(config.timezone):%d-%m-%Y}, voor de deadline; "

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, tzinfo
+from datetime import date, datetime, tzinfo
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pipeline.phase import Calendar, as_day
 
 # Label roles the pipeline needs; pelicanconf.LABELS maps each role to the label's name.
 LABEL_ROLES = frozenset(
@@ -64,6 +66,13 @@ DEFAULTS: Mapping[str, Any] = MappingProxyType(
         # seconds between two (see pelicanconf.py for GitHub's limits they follow).
         "GITHUB_WRITES_PER_RUN": 50,
         "GITHUB_WRITE_PAUSE": 1.0,
+        # The event on stage (pipeline/phase.py): its name, day, place, the minutes each
+        # pick gets, and the last day a pick can confirm (None: the day before the event).
+        "EVENT_NAME": None,
+        "EVENT_DATE": None,
+        "EVENT_PLACE": None,
+        "SPOTLIGHT_MINUTES": 5,
+        "CONFIRM_BY": None,
     }
 )
 # Where the pipeline writes the shortlist page, relative to the content folder.
@@ -131,6 +140,17 @@ class Config:
     writes_per_run: int = 50
     write_pause: float = 1.0
     author: str = ""  # the site's AUTHOR: who writes the editors' posts
+    # The event on stage (see DEFAULTS); event_date None: the call has no event.
+    event_name: str = ""
+    event_date: date | None = None
+    event_place: str = ""
+    spotlight_minutes: int = 5
+    confirm_by: date | None = None
+
+    @property
+    def calendar(self) -> Calendar:
+        """The call's dates, for pipeline.phase."""
+        return Calendar(self.call_deadline, self.event_date, self.shortlist_size, self.confirm_by)
 
     def story_path(self, number: int) -> Path:
         """Path of a story's file relative to the content folder: from the number alone."""
@@ -206,4 +226,17 @@ def config_from_settings(root: Path, settings_file: Path, settings: Mapping[str,
         writes_per_run=_positive(settings, "GITHUB_WRITES_PER_RUN"),
         write_pause=float(_positive(settings, "GITHUB_WRITE_PAUSE")),
         author=str(settings.get("AUTHOR", "")),
+        event_name=str(setting(settings, "EVENT_NAME") or ""),
+        event_date=_day(settings, "EVENT_DATE"),
+        event_place=str(setting(settings, "EVENT_PLACE") or ""),
+        spotlight_minutes=int(_positive(settings, "SPOTLIGHT_MINUTES")),
+        confirm_by=_day(settings, "CONFIRM_BY"),
     )
+
+
+def _day(settings: Mapping[str, Any], key: str) -> date | None:
+    """A setting that is a calendar day (a date, not a moment), or None."""
+    try:
+        return as_day(setting(settings, key), key)
+    except ValueError as error:
+        raise SettingsError(str(error)) from error

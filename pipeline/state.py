@@ -32,6 +32,7 @@ import enum
 from collections.abc import Sequence
 
 from pipeline.model import Issue
+from pipeline.phase import on_time
 from pipeline.settings import Config
 
 
@@ -60,7 +61,7 @@ ON_SITE = frozenset({State.PUBLISHED, State.SHORTLISTED, State.CHANGED})
 
 def is_late(issue: Issue, config: Config) -> bool:
     """True when the issue was created after the call's deadline."""
-    return issue.created_at > config.call_deadline
+    return not on_time(issue.created_at, config.call_deadline)
 
 
 def decide(issue: Issue, problems: Sequence[object], config: Config) -> State:

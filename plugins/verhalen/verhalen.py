@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ from pelican.contents import Category
 from pelican.utils import slugify
 
 from pipeline.form import FormError, load_form
+from pipeline.phase import as_day
 
 from . import settings
 from .callstatus import CallStatus, call_status, parse_build_time
@@ -42,15 +44,30 @@ from .sectors import SectorIndex, form_sectors, sector_index
 logger = logging.getLogger(__name__)
 
 
-def compute_call(config: dict[str, Any]) -> CallStatus | None:
-    """The call's status for this build, or None when no deadline is configured."""
+def compute_call(config: dict[str, Any], picks: int = 0) -> CallStatus | None:
+    """The call's status for this build, or None when no deadline is configured.
+
+    picks: how many eligible stories carry the editors' shortlist label (known once the
+    stories are read; until then none).
+    """
     deadline = settings.get(config, "CALL_DEADLINE")
     if deadline is None:
         logger.warning("CALL_DEADLINE is not set: the call status is left out")
         return None
     tz = ZoneInfo(settings.get(config, "TIMEZONE"))
     now = parse_build_time(settings.get(config, "BUILD_TIME"), tz)
-    return call_status(deadline, now)
+    size = config.get("SHORTLIST_SIZE", 0)
+    event = as_day(settings.get(config, "EVENT_DATE"), "EVENT_DATE")
+    return call_status(deadline, now, event_date=event, shortlist_size=size, picks=picks)
+
+
+def eligible_picks(found: Iterable[Any]) -> int:
+    """How many stories are the editors' picks: marked shortlisted by the sync, on time."""
+    return sum(
+        1
+        for story in found
+        if getattr(story, "shortlisted", False) is True and not getattr(story, "late", False)
+    )
 
 
 def absolute_siteurl(siteurl: str, feed_domain: str | None) -> str:
@@ -120,6 +137,9 @@ def add_listings(generator: Any) -> None:
         logger.warning("verhalen: sector %r has no usable slug: it gets no sector page", name)
     words = settings.get(config, "EXCERPT_WORDS")
     generator.context["stories"] = found
+    # The picks are known now, before any page is written: the call's phase may move on.
+    if generator.context.get("call") is not None:
+        generator.context["call"] = compute_call(config, eligible_picks(found))
     generator.context["posts"] = posts(generator.articles, stories_dir)
     generator.context["stories_by_number"] = stories_by_number(found)
     generator.context["sector_index"] = sectors
