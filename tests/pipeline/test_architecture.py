@@ -27,6 +27,7 @@ CORE = frozenset(
         "labels",
         "model",
         "parse",
+        "phase",
         "plan",
         "posts",
         "privacy",
