@@ -24,11 +24,10 @@ from .checks import (
     BuildRefused,
     contact_problems,
     contact_refusal,
-    is_placeholder_summary,
-    placeholder_summary_refusal,
 )
 from .contact import UnknownPlaceholder, fill_placeholders, placeholder, placeholder_values
 from .dates import days_phrase, dutch_date, dutch_date_with_day, iso_date
+from .faultyposts import report_faulty_posts
 from .listings import (
     plain_excerpt,
     posts,
@@ -225,18 +224,6 @@ def content_path(content: Any) -> str:
         return source.as_posix()
 
 
-def refuse_placeholder_summaries(generator: Any) -> None:
-    """Refuse to publish a post whose summary is still the one `make post` wrote."""
-    published = [*generator.articles, *generator.hidden_articles]
-    found = sorted(
-        content_path(article)
-        for article in published
-        if is_placeholder_summary(article.metadata.get("summary"))
-    )
-    if found:
-        raise BuildRefused(placeholder_summary_refusal(found))
-
-
 def editors_mail_route(config: dict[str, Any]) -> MailRoute | None:
     """The e-mail that asks the form's questions, or None without an address or form."""
     address = settings.get(config, "EDITORS_EMAIL")
@@ -293,7 +280,8 @@ def register() -> None:
     signals.generator_init.connect(add_contact)
     # article_generator_finalized: all articles are read and sorted, nothing is written yet.
     signals.article_generator_finalized.connect(add_listings)
-    signals.article_generator_finalized.connect(refuse_placeholder_summaries)
+    # Posts that cannot go online were skipped while reading: name them and their fix.
+    signals.article_generator_finalized.connect(report_faulty_posts)
     # page_generator_finalized: all pages are read, before any template is rendered.
     signals.page_generator_finalized.connect(add_pages_by_slug)
     # Before any page's content is read (Pelican remembers it once read).
