@@ -42,6 +42,19 @@ SUBMISSION_FORM_URL = f"https://github.com/{SUBMISSION_REPO}/issues/new?template
 ORGANISATION_NAME = "Voorbeeldbureau (voorbeeld)"
 CONTACT_EMAIL = "privacy@example.org"
 EDITORS_EMAIL = "redactie@example.org"
+# The accessibility statement (/toegankelijkheid/): the standard the site meets, the day it was
+# last checked, and what is known not to meet it yet (one sentence each, in Dutch).
+ACCESSIBILITY = {
+    "standard": "WCAG 2.1 niveau AA",
+    "checked": date(2012, 7, 16),
+    "exceptions": (
+        "Zoeken werkt alleen met JavaScript aan. Zonder JavaScript vind je alle verhalen en "
+        "berichten via de overzichten en de filters per sector.",
+        "Stemmen en reageren gaat via GitHub. Die site valt niet onder deze verklaring.",
+        "De verhalen zijn geschreven door de inzenders zelf. De redactie controleert ze voor "
+        "plaatsing, maar de opbouw van een verhaal (kopjes, links) is die van de inzender.",
+    ),
+}
 # Label names: the labels are the submission's state.
 LABELS = {
     "submission": "verhaal",
