@@ -198,6 +198,7 @@ def next_state(
     written: Mapping[int, IssueRecord],
     written_at: Mapping[int, datetime],
     dashboard: Mapping[str, Any] | None = None,
+    stage: Mapping[str, Any] | None = None,
 ) -> SyncState | None:
     """The state after the run, or None when it is not worth saving (a commit).
 
@@ -227,10 +228,12 @@ def next_state(
         start = plan.fetched.newest or state.last_seen  # None: list everything next time
         last_seen = None if start is None else min([start, *held_back])
     board = state.dashboard if dashboard is None else MappingProxyType(dict(dashboard))
-    new = SyncState(last_seen, MappingProxyType(records), board)
+    acted = state.stage if stage is None else MappingProxyType(dict(stage))
+    new = SyncState(last_seen, MappingProxyType(records), board, acted)
     worth = (
         dict(records) != dict(state.issues)
         or dict(board) != dict(state.dashboard)
+        or dict(acted) != dict(state.stage)
         or plan.content.changes_files
         or (len(listed) > PAGE_SIZE and last_seen != state.last_seen)
         or (state.last_seen is None and last_seen is not None)

@@ -48,6 +48,9 @@ class SyncState:
     # body, "drawn": the day and problems it was drawn for, "rows": its rows as JSON}, so an
     # incremental sync can keep it, and leave it be when nothing in it changed (dashboard.py).
     dashboard: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    # The final act (pipeline/stage.py, StageRecord as JSON): whom the sync invited to the
+    # stage, by which comment and when, and each pick's last answer.
+    stage: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
 
 
 def _timestamp(moment: datetime) -> str:
@@ -72,6 +75,8 @@ def to_json(state: SyncState) -> str:
             for number, record in sorted(state.issues.items())
         },
     }
+    if state.stage:
+        data["stage"] = dict(state.stage)
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -118,4 +123,9 @@ def from_json(text: str) -> SyncState:
     dashboard = data.get("dashboard") or {}
     if not isinstance(dashboard, dict):
         raise ValueError("dashboard is not an object")
-    return SyncState(moment, MappingProxyType(records), MappingProxyType(dashboard))
+    stage = data.get("stage") or {}
+    if not isinstance(stage, dict):
+        raise ValueError("stage is not an object")
+    return SyncState(
+        moment, MappingProxyType(records), MappingProxyType(dashboard), MappingProxyType(stage)
+    )
