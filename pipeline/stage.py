@@ -12,7 +12,7 @@ import enum
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from types import MappingProxyType
 from typing import Any
@@ -22,8 +22,9 @@ from babel.dates import format_date
 from pipeline.commands import Comment, by_author, counts
 from pipeline.model import Issue
 from pipeline.phase import Phase, days_until
-from pipeline.render import split_story
-from pipeline.settings import Config
+from pipeline.plan import Plan
+from pipeline.render import dump_page, split_story
+from pipeline.settings import SHORTLIST_PATH, Config
 
 # The hidden first line of an invitation (it starts with the pipeline's own comment marker,
 # so the commands never read it as someone's answer).
@@ -227,8 +228,7 @@ def _invitation_on_behalf(pick: Pick, config: Config, event: str) -> str:
         "",
         quoted,
         "",
-        "Zet het antwoord hier: een reactie `/bevestigen` of `/afzeggen` van wie dit issue "
-        "opende.",
+        "Zet het antwoord hier: een reactie `/bevestigen` of `/afzeggen` van wie dit issue opende.",
     ]
     return "\n".join(lines) + "\n"
 
@@ -288,7 +288,7 @@ class PickStatus:
         left = days_until(config.calendar, now, until)
         if left < 0:
             return f"uitgenodigd op {day}, geen antwoord vóór {dutch_day(until, False)}"
-        wait = "vandaag de laatste dag" if left == 0 else f"nog {left} dag{'en' if left > 1 else ''}"
+        wait = {0: "vandaag de laatste dag", 1: "nog 1 dag"}.get(left, f"nog {left} dagen")
         return f"uitgenodigd op {day}, nog geen antwoord ({wait})"
 
 
@@ -306,3 +306,39 @@ def next_by_votes(ranking: Sequence[int], picks: Sequence[int], record: StageRec
     """The best-ranked eligible story that is no pick and never declined, or None."""
     passed = set(picks) | set(declined(record))
     return next((number for number in ranking if number not in passed), None)
+
+
+def with_confirmed(content: Plan, existing: str | None, answers: Mapping[int, Reply]) -> Plan:
+    """The plan with the shortlist page naming the picks who confirmed (`confirmed`), so the
+    site can show them as on stage; no write when the page stays as it is."""
+    text = content.writes.get(SHORTLIST_PATH, existing)
+    if text is None:
+        return content
+    try:
+        metadata, body = split_story(text)
+    except Exception:  # not a page of ours: leave it
+        return content
+    picks = picks_of(text)
+    confirmed = [
+        number
+        for number in picks
+        if (reply := answers.get(number)) is not None and reply.answer is Answer.CONFIRMED
+    ]
+    metadata.pop("confirmed", None)
+    if confirmed:
+        metadata["confirmed"] = confirmed
+    page = dump_page(metadata, body)
+    writes = dict(content.writes)
+    if page == existing:
+        writes.pop(SHORTLIST_PATH, None)
+    elif page != text or SHORTLIST_PATH in writes:
+        writes[SHORTLIST_PATH] = page
+    return replace(content, writes=MappingProxyType(writes))
+
+
+def stage_record(stage: Mapping[str, Any]) -> StageRecord:
+    """The recorded stage from the sync state; an unreadable record is an empty one."""
+    try:
+        return StageRecord.from_json(stage)
+    except ValueError:
+        return StageRecord()

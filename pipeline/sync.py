@@ -19,7 +19,8 @@ from pipeline.feedback import IssueWrites, Outcome, plan_writes
 from pipeline.form import Form
 from pipeline.model import Issue
 from pipeline.plan import Plan, plan_sync
-from pipeline.settings import Config
+from pipeline.settings import SHORTLIST_PATH, Config
+from pipeline.stage import read_answers, stage_record, with_confirmed
 from pipeline.syncstate import IssueRecord, SyncState
 from pipeline.validate import MarkdownCheck, Verdict
 
@@ -188,6 +189,10 @@ def plan_run(
         refused=refused,
     )
     by_number = {issue.number: issue for issue in issues}
+    # The picks' answers to the stage (pipeline/stage.py): the shortlist page names who comes.
+    record = stage_record(state.stage)
+    answers = read_answers(fetched.comments, by_number, record)
+    content = with_confirmed(content, files.get(SHORTLIST_PATH), answers)
     writes = plan_writes(content.decisions, by_number, state.issues, added) if tell else ()
     return SyncPlan(content, fetched, issues, writes, state)
 

@@ -20,6 +20,7 @@ PIPELINE = ROOT / "pipeline"
 # Decide, parse, validate, render, plan: plain data in, plain data out.
 CORE = frozenset(
     {
+        "board",
         "commands",
         "feedback",
         "form",
@@ -34,6 +35,7 @@ CORE = frozenset(
         "render",
         "settings",
         "slug",
+        "stage",
         "state",
         "sync",
         "syncstate",
@@ -50,6 +52,7 @@ SHELL = frozenset(
         "gitops",
         "intake",
         "markdown_guard",
+        "podium",
         "preview",
         "sitebuild",
         "siteconfig",

@@ -1,0 +1,143 @@
+"""The final act over the fake GitHub, with next year's dates in a settings file (the deadline
+passed, the event ahead): the picks are invited once, their answers count only from their
+authors, and the dashboard and the shortlist page show them."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import frontmatter
+import pytest
+
+from pipeline.stage import MARKER
+from pipeline.store import load_state
+from pipeline.syncstate import STATE_NAME
+from tests.github.fakegithub import BOT_LOGIN, FakeGitHub
+from tests.github.test_dashboard import dashboards
+from tests.github.test_sync import cli, story
+from tests.pipeline.helpers import answers_with
+from tests.support import ROOT
+
+APPROVED = ("verhaal", "goedgekeurd")
+PICKED = (*APPROVED, "shortlist")
+
+
+def next_call(tmp_path: Path) -> Path:
+    """A settings file for the next call: the deadline three days ago, the event in two weeks,
+    confirmations until a week from today."""
+    today = datetime.now(UTC).date()
+    deadline = today - timedelta(days=3)
+    path = tmp_path / "volgend-jaar.py"
+    path.write_text(
+        "import sys\n"
+        f"sys.path.insert(0, {str(ROOT)!r})\n"
+        "from datetime import date, datetime\n"
+        "from pelicanconf import *  # noqa: F403\n"
+        f"CALL_DEADLINE = datetime({deadline.year}, {deadline.month}, {deadline.day}, 23, 59, 59,"
+        " tzinfo=CALL_TIMEZONE)  # noqa: F405\n"
+        f"EVENT_DATE = date.fromisoformat({(today + timedelta(days=14)).isoformat()!r})\n"
+        f"CONFIRM_BY = date.fromisoformat({(today + timedelta(days=7)).isoformat()!r})\n"
+        "EVENT_PLACE = 'De Fabrique, Utrecht'\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def sync(
+    capsys: pytest.CaptureFixture[str], github: FakeGitHub, content: Path, settings: Path
+) -> str:
+    code, out, err = cli(
+        capsys, "sync", "--repo", github.full_name, "--content", content, "--settings", settings
+    )
+    assert code == 0, err
+    return out
+
+
+def invitations(github: FakeGitHub, number: int) -> list[str]:
+    return [
+        c["body"]
+        for c in github.issue_comments(number)
+        if c["user"]["login"] == BOT_LOGIN and c["body"].startswith(MARKER)
+    ]
+
+
+def board(github: FakeGitHub) -> str:
+    (issue,) = dashboards(github)
+    return str(issue["body"])
+
+
+def stage_line(text: str, number: int) -> str:
+    """The line of one pick in the dashboard's stage section."""
+    section = text.split("## Het podium\n", 1)[1].split("\n## ", 1)[0]
+    (line,) = [line for line in section.splitlines() if line.startswith(f"- [#{number} ")]
+    return line
+
+
+def test_picks_are_invited_once_and_only_their_authors_answer(
+    online: FakeGitHub, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    github, content, settings = online, tmp_path / "content", next_call(tmp_path)
+    story(github, 1, labels=PICKED, login="anna")
+    story(github, 2, labels=PICKED, login="bert")
+    story(
+        github,
+        3,
+        labels=(*PICKED, "namens"),
+        login="redactie-lid",
+        answers=answers_with(name="Fatima El Amrani"),
+    )
+    story(github, 4, labels=APPROVED, login="carla")
+    story(github, 5, labels=APPROVED, login="daan")
+    github.set_reactions(4, {"+1": 9})
+
+    out = sync(capsys, github, content, settings)
+    for number in (1, 2, 3):
+        assert f"issue #{number}: uitgenodigd voor het podium" in out
+        assert len(invitations(github, number)) == 1
+    assert invitations(github, 4) == [] and invitations(github, 5) == []
+    (invite,) = invitations(github, 1)
+    assert "### Gefeliciteerd: je verhaal gaat het podium op!" in invite
+    assert "- **Waar:** De Fabrique, Utrecht" in invite
+    assert "- **Tijd op het podium:** 5 minuten" in invite
+    assert "- `/bevestigen` als je komt;" in invite
+    assert "The Next Cocreator" in invite
+    (on_behalf,) = invitations(github, 3)
+    assert "### Voor de redactie: dit verhaal gaat het podium op" in on_behalf
+    assert "> Beste Fatima El Amrani," in on_behalf
+    assert "> Onderwerp: Je verhaal op het podium van The Next Cocreator" in on_behalf
+    lead = board(github)
+    assert "**Fase: de shortlist is bekend.**" in lead
+    assert stage_line(lead, 1).endswith("nog geen antwoord (nog 7 dagen)")
+
+    # Nothing is posted twice.
+    sync(capsys, github, content, settings)
+    assert [len(invitations(github, n)) for n in (1, 2, 3)] == [1, 1, 1]
+
+    github.add_comment(1, "Wat leuk!\n\n/bevestigen", login="anna")
+    github.add_comment(2, "/afzeggen, helaas ben ik dan op vakantie", login="bert")
+    github.add_comment(3, "/bevestigen", login="stranger")
+    github.add_comment(2, "/bevestigen", login="stranger", author_association="CONTRIBUTOR")
+    out = sync(capsys, github, content, settings)
+    assert "issue #1: bevestigd voor het podium" in out
+    assert "issue #2: afgezegd voor het podium" in out
+    assert "issue #3" not in out
+    assert [len(invitations(github, n)) for n in (1, 2, 3)] == [1, 1, 1]
+
+    answers = load_state(content / STATE_NAME).stage["answers"]
+    assert {n: a["answer"] for n, a in answers.items()} == {"1": "bevestigd", "2": "afgezegd"}
+    text = board(github)
+    assert ": bevestigd op " in stage_line(text, 1)
+    assert ": afgezegd op " in stage_line(text, 2)
+    assert stage_line(text, 3).endswith("nog geen antwoord (nog 7 dagen)")
+    assert "- Volgende op stemmen: [#4 " in text
+    assert "(1 van 3 bevestigd)" in text
+    page = frontmatter.load(content / "pages" / "shortlist.md")
+    assert page["confirmed"] == [1]
+
+    # Declining, then picking the next story: it gets its own one invitation.
+    github.update_issue(2, labels=list(APPROVED))
+    github.update_issue(4, labels=list(PICKED))
+    sync(capsys, github, content, settings)
+    assert len(invitations(github, 4)) == 1
+    assert [len(invitations(github, n)) for n in (1, 2, 3)] == [1, 1, 1]
