@@ -24,6 +24,7 @@ import importlib
 import os
 import sys
 from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from types import ModuleType
 
@@ -121,6 +122,7 @@ def plan_fetched(
         config,
         check_markdown=markdown_guard.checker(config.markdown),
         tell=tell,
+        now=datetime.now(UTC),
     )
     log_failures(plan.content, config)
     return plan

@@ -21,10 +21,11 @@ from babel.dates import format_date
 
 from pipeline.commands import Comment, by_author, counts
 from pipeline.model import Issue
-from pipeline.phase import Phase, days_until
-from pipeline.plan import Plan
+from pipeline.phase import Phase, days_until, phase_at
+from pipeline.plan import Decision, Plan
 from pipeline.render import dump_page, split_story
 from pipeline.settings import SHORTLIST_PATH, Config
+from pipeline.state import State
 
 # The hidden first line of an invitation (it starts with the pipeline's own comment marker,
 # so the commands never read it as someone's answer).
@@ -342,3 +343,15 @@ def stage_record(stage: Mapping[str, Any]) -> StageRecord:
         return StageRecord.from_json(stage)
     except ValueError:
         return StageRecord()
+
+
+def as_told(content: Plan, existing: str | None, config: Config, now: datetime) -> list[Decision]:
+    """The decisions as status comments tell them: before the shortlist is announced a pick
+    is told it is on the site, not that it was chosen (the invitation tells that)."""
+    picks = picks_of(content.writes.get(SHORTLIST_PATH, existing))
+    if phase_at(config.calendar, now, len(picks)).announced:
+        return list(content.decisions)
+    return [
+        replace(d, state=State.PUBLISHED) if d.state is State.SHORTLISTED else d
+        for d in content.decisions
+    ]

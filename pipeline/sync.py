@@ -20,7 +20,7 @@ from pipeline.form import Form
 from pipeline.model import Issue
 from pipeline.plan import Plan, plan_sync
 from pipeline.settings import SHORTLIST_PATH, Config
-from pipeline.stage import read_answers, stage_record, with_confirmed
+from pipeline.stage import as_told, read_answers, stage_record, with_confirmed
 from pipeline.syncstate import IssueRecord, SyncState
 from pipeline.validate import MarkdownCheck, Verdict
 
@@ -164,6 +164,7 @@ def plan_run(
     *,
     check_markdown: MarkdownCheck,
     tell: bool = True,
+    now: datetime | None = None,
 ) -> SyncPlan:
     """Plan a whole run: apply the commands, decide every issue, plan the files and the
     status comments and labels that changed since each issue was last told (tell=False: no
@@ -193,7 +194,13 @@ def plan_run(
     record = stage_record(state.stage)
     answers = read_answers(fetched.comments, by_number, record)
     content = with_confirmed(content, files.get(SHORTLIST_PATH), answers)
-    writes = plan_writes(content.decisions, by_number, state.issues, added) if tell else ()
+    # now: the moment of the run, for the call's phase (None: every pick told as chosen).
+    told_as = (
+        content.decisions
+        if now is None
+        else as_told(content, files.get(SHORTLIST_PATH), config, now)
+    )
+    writes = plan_writes(told_as, by_number, state.issues, added) if tell else ()
     return SyncPlan(content, fetched, issues, writes, state)
 
 

@@ -15,7 +15,7 @@ from pipeline.store import load_state
 from pipeline.syncstate import STATE_NAME
 from tests.github.fakegithub import BOT_LOGIN, FakeGitHub
 from tests.github.test_dashboard import dashboards
-from tests.github.test_sync import cli, story
+from tests.github.test_sync import cli, status_comments, story
 from tests.pipeline.helpers import answers_with
 from tests.support import ROOT
 
@@ -23,11 +23,11 @@ APPROVED = ("verhaal", "goedgekeurd")
 PICKED = (*APPROVED, "shortlist")
 
 
-def next_call(tmp_path: Path) -> Path:
-    """A settings file for the next call: the deadline three days ago, the event in two weeks,
-    confirmations until a week from today."""
+def next_call(tmp_path: Path, deadline_in: int = -3) -> Path:
+    """A settings file for the next call: the deadline three days ago (or deadline_in days from
+    today), the event in two weeks, confirmations until a week from today."""
     today = datetime.now(UTC).date()
-    deadline = today - timedelta(days=3)
+    deadline = today + timedelta(days=deadline_in)
     path = tmp_path / "volgend-jaar.py"
     path.write_text(
         "import sys\n"
@@ -141,3 +141,35 @@ def test_picks_are_invited_once_and_only_their_authors_answer(
     sync(capsys, github, content, settings)
     assert len(invitations(github, 4)) == 1
     assert [len(invitations(github, n)) for n in (1, 2, 3)] == [1, 1, 1]
+
+
+def test_after_the_event_the_dashboard_says_so_and_counts_no_waiting_days(
+    online: FakeGitHub, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """With the 2012 call's own settings, years later: no "wacht 5228 dagen"."""
+    github, content = online, tmp_path / "content"
+    story(github, 1)
+    (content / "posts").mkdir(parents=True)
+    (content / "posts" / "2012-09-22-terugblik.md").write_text(
+        "---\ntitle: Terugblik: de eerste week\ndate: 2012-09-22\n---\nTekst\n", encoding="utf-8"
+    )
+    sync(capsys, github, content, ROOT / "pelicanconf.py")
+    text = board(github)
+    assert (
+        "- **Fase: voorbij.** The Next Cocreator op vrijdag 21 september 2012 is geweest." in text
+    )
+    assert "wacht" not in text.split("## Wachten op beoordeling", 1)[1].split("## ", 1)[0]
+    assert "## Berichten die niet online staan" in text
+    assert "posts/2012-09-22-terugblik.md, regel 2 (title: Terugblik: de eerste week)" in text
+
+
+def test_a_pick_is_not_told_it_was_chosen_before_the_announcement(
+    online: FakeGitHub, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    github, content = online, tmp_path / "content"
+    story(github, 1, labels=PICKED)
+    sync(capsys, github, content, next_call(tmp_path, deadline_in=5))
+    (status,) = status_comments(github, 1)
+    assert "state=published -->" in status and "### Gepubliceerd: /verhalen/1/" in status
+    assert "Gefeliciteerd" not in status and "shortlist" not in status
+    assert invitations(github, 1) == []
