@@ -115,5 +115,7 @@ def test_pages_say_what_is_true_at_each_moment(phase_site: tuple[str, Site]) -> 
         assert "Gekozen voor de shortlist: dit verhaal kreeg 5 minuten" in story
         assert "Deze 3 verhalen kregen 5 minuten op het podium van The Next Cocreator" in call
         assert "Deze oproep is afgelopen." in call
+        assert 'content="De oproep voor The Next Cocreator is afgelopen.' in site.text("/oproep/")
+        assert ">Reageer op GitHub</a>" in story and "Stem of reageer" not in story
         for page in (home, call, shortlist, _text(story)):
             assert not any(word in page for word in FUTURE), page
