@@ -24,6 +24,7 @@ from pipeline.stage import (
     StageRecord,
     invitation_text,
     picks_of,
+    posted_invitations,
     read_answers,
     story_names,
     to_invite,
@@ -99,6 +100,7 @@ def act(
     """Record the picks' answers from this run's comments, and invite each pick not invited
     yet once the shortlist is announced (at most `budget` comments; the rest wait)."""
     record, report = load_record(plan.state.stage)
+    record = posted_invitations(plan.fetched.comments, record)
     issues = {issue.number: issue for issue in plan.issues}
     answers = read_answers(plan.fetched.comments, issues, record)
     for number, reply in sorted(answers.items()):

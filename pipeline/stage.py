@@ -143,6 +143,18 @@ def story_names(story_text: str | None) -> tuple[str, str]:
     return str(metadata.get("title") or ""), str(metadata.get("author") or "")
 
 
+def posted_invitations(comments: Iterable[Comment], record: StageRecord) -> StageRecord:
+    """The record with invitations found on GitHub that it lacks (a run that posted them and
+    then failed saved no record): such a pick is not invited again. Only our own comments
+    count: by a bot or by someone with write access, starting with the marker."""
+    invited = dict(record.invited)
+    for comment in sorted(comments, key=lambda c: (c.created_at, c.id)):
+        ours = comment.user_type == "Bot" or comment.by_editor
+        if ours and comment.body.lstrip().startswith(MARKER) and comment.issue not in invited:
+            invited[comment.issue] = Invitation(comment.id, comment.created_at)
+    return replace(record, invited=MappingProxyType(invited))
+
+
 def to_invite(picks: Sequence[int], phase: Phase, record: StageRecord) -> list[int]:
     """The picks to invite now: once announced, each pick never invited before."""
     if phase is not Phase.ANNOUNCED:

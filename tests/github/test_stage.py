@@ -173,3 +173,25 @@ def test_a_pick_is_not_told_it_was_chosen_before_the_announcement(
     assert "state=published -->" in status and "### Gepubliceerd: /verhalen/1/" in status
     assert "Gefeliciteerd" not in status and "shortlist" not in status
     assert invitations(github, 1) == []
+
+
+def test_a_run_that_fails_after_inviting_does_not_invite_twice(
+    online: FakeGitHub, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    github, content, settings = online, tmp_path / "content", next_call(tmp_path)
+    story(github, 1, labels=PICKED)
+    story(github, 2, labels=PICKED)
+    story(github, 3, labels=APPROVED)
+    sync(capsys, github, content, settings)  # two of three: not announced yet
+    github.update_issue(3, labels=list(PICKED))
+    # The invitations go out in ranking order (#3, #2, #1); the last one fails.
+    github.inject("POST", r"/repos/[^/]+/[^/]+/issues/1/comments", "429")
+    code, _, _ = cli(
+        capsys, "sync", "--repo", github.full_name, "--content", content, "--settings", settings
+    )
+    assert code == 1
+    assert [len(invitations(github, n)) for n in (1, 2, 3)] == [0, 1, 1]
+    sync(capsys, github, content, settings)
+    assert [len(invitations(github, n)) for n in (1, 2, 3)] == [1, 1, 1]
+    invited = load_state(content / STATE_NAME).stage["invited"]
+    assert sorted(invited) == ["1", "2", "3"]

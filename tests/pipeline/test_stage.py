@@ -20,6 +20,7 @@ from pipeline.stage import (
     StageRecord,
     invitation_text,
     next_by_votes,
+    posted_invitations,
     read_answers,
     to_invite,
 )
@@ -142,3 +143,14 @@ def test_stage_section_waits_for_the_first_invitation() -> None:
     assert lines[2] == (
         "- [#7 x](u): uitgenodigd op 10 september 2012, nog geen antwoord (nog 3 dagen)"
     )
+
+
+def test_an_invitation_found_on_github_is_not_posted_again() -> None:
+    ours = Comment(
+        90, 3, "<!-- verhalenbank:podium -->\nGefeliciteerd", "bot", "Bot", "NONE", LATER, LATER
+    )
+    fake = replace(ours, id=91, issue=9, login="mallory", user_type="User")
+    record = posted_invitations([ours, fake], RECORD)
+    assert record.invited[3] == Invitation(90, LATER)
+    assert 9 not in record.invited
+    assert to_invite([3, 7, 9], Phase.ANNOUNCED, record) == [9]
