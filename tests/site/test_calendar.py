@@ -31,6 +31,8 @@ def _picks(numbers: list[int]) -> Callable[[Path], None]:
         page = content / "pages" / "shortlist.md"
         listed = "".join(f"- {number}\n" for number in numbers)
         text = re.sub(r"(?ms)^picks:\n(?:- \d+\n)*", f"picks:\n{listed}", page.read_text())
+        # The sync writes who confirmed their place on stage; here the author of 101 did.
+        text = text.replace("provisional: false\n", "confirmed:\n- 101\nprovisional: false\n")
         page.write_text(text, encoding="utf-8")
 
     return write
@@ -75,6 +77,8 @@ def test_pages_say_what_is_true_at_each_moment(phase_site: tuple[str, Site]) -> 
     home, call = _text(site.text("/")), _text(site.text("/oproep/"))
     shortlist, story = _text(site.text("/shortlist/")), site.text("/verhalen/103/")
     raw_home, raw_shortlist = site.text("/"), site.text("/shortlist/")
+    on_stage = "Samen de wijkzorg opnieuw ontwerpen, Anna de Vries: op het podium"
+    assert (on_stage in shortlist) is (phase in ("announced", "after"))
     if phase in ("open", "choosing"):
         for html in (raw_home, raw_shortlist, story, site.text("/verhalen/")):
             assert not any(word in html for word in CHOSEN), phase
