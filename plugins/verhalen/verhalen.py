@@ -16,6 +16,8 @@ from pelican.utils import slugify
 
 from pipeline.form import FormError, load_form
 from pipeline.phase import as_day
+from pipeline.settings import SHORTLIST_PATH
+from pipeline.stage import picks_of
 
 from . import settings
 from .callstatus import CallStatus, call_status, parse_build_time
@@ -60,13 +62,16 @@ def compute_call(config: dict[str, Any], picks: int = 0) -> CallStatus | None:
     return call_status(deadline, now, event_date=event, shortlist_size=size, picks=picks)
 
 
-def eligible_picks(found: Iterable[Any]) -> int:
-    """How many stories are the editors' picks: marked shortlisted by the sync, on time."""
-    return sum(
-        1
-        for story in found
-        if getattr(story, "shortlisted", False) is True and not getattr(story, "late", False)
-    )
+def eligible_picks(config: dict[str, Any], found: Iterable[Any]) -> int:
+    """How many of the editors' picks, as the shortlist page the sync wrote lists them (at most
+    SHORTLIST_SIZE, approved and on time), are stories on the site."""
+    page = Path(config["PATH"]) / SHORTLIST_PATH
+    try:
+        text = page.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return 0
+    numbers = stories_by_number(found)
+    return sum(1 for number in picks_of(text) if number in numbers)
 
 
 def absolute_siteurl(siteurl: str, feed_domain: str | None) -> str:
@@ -138,7 +143,7 @@ def add_listings(generator: Any) -> None:
     generator.context["stories"] = found
     # The picks are known now, before any page is written: the call's phase may move on.
     if generator.context.get("call") is not None:
-        generator.context["call"] = compute_call(config, eligible_picks(found))
+        generator.context["call"] = compute_call(config, eligible_picks(config, found))
     generator.context["posts"] = posts(generator.articles, stories_dir)
     generator.context["stories_by_number"] = stories_by_number(found)
     generator.context["sector_index"] = sectors
