@@ -31,6 +31,7 @@ from types import ModuleType
 from pipeline import forget, i18n, markdown_guard, sitebuild
 from pipeline.form import Form, FormError, load_form
 from pipeline.plan import Plan
+from pipeline.podium import plain_lead
 from pipeline.settings import Config, SettingsError
 from pipeline.siteconfig import load_config, read_settings_file
 from pipeline.sources import JsonFileSource, Source, SourceError
@@ -268,12 +269,15 @@ def cmd_status(args: argparse.Namespace) -> int:
     state = _state(source, content)
     fetched = source.fetch(state, full=True)
     form = load_form(config.form_path)
-    plan = plan_fetched(fetched, state, form, config, content).content
+    whole = plan_fetched(fetched, state, form, config, content)
+    plan = whole.content
     titles = {issue.number: display_title(issue.title, form) for issue in fetched.issues}
     votes = {issue.number: issue.votes for issue in fetched.issues}
     print(status_table(plan, titles, votes, field_labels(form)))
     for line in plan.report:
         print(line)
+    # The call's phase, what to do now and the next date, as the dashboard leads with them.
+    print("", *plain_lead(whole, content, config, datetime.now(UTC)), sep="\n")
     return EXIT_OK
 
 

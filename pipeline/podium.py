@@ -202,3 +202,11 @@ class Board:
             "sections": [*stage, *board.posts_lines(self.posts)],
             "waiting_days": board.waiting_matters(self.call),
         }
+
+
+def plain_lead(plan: SyncPlan, content: Path, config: Config, now: datetime) -> list[str]:
+    """The dashboard's lead as plain text for the terminal (`status`)."""
+    top = Board.gather(plan, content, config, plan.state.stage, now)
+    rows = [decision for decision in plan.content.decisions if decision.state is not State.IGNORED]
+    lead = top.parts(rows, {}, config)["lead"]
+    return [line.removeprefix("- ").replace("**", "").replace("`", "") for line in lead]

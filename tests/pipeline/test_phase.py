@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from pipeline.phase import Calendar, Phase, as_day, on_time, phase_at
+from tests.support import ROOT, run_cli
 
 AMS = ZoneInfo("Europe/Amsterdam")
 CALENDAR = Calendar(
@@ -82,3 +84,15 @@ def test_as_day(value: object, expected: date | None) -> None:
 def test_as_day_refuses_what_is_no_day(value: object) -> None:
     with pytest.raises(ValueError, match="EVENT_DATE"):
         as_day(value, "EVENT_DATE")
+
+
+def test_status_ends_with_the_phase_what_to_do_and_the_next_date(tmp_path: Path) -> None:
+    # The sample call's dates are long past: the status says so instead of counting waits.
+    result = run_cli("status", "--source", ROOT / "examples" / "issues.json", "--content", tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-3:] == [
+        "Fase: voorbij. The Next Cocreator op vrijdag 21 september 2012 is geweest.",
+        "Nu: niets meer te doen voor deze oproep; een terugblik op het blog kan altijd.",
+        "Volgende datum: geen. Een nieuwe oproep begint met nieuwe datums in pelicanconf.py "
+        "(zie de handleiding).",
+    ]
