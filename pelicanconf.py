@@ -24,8 +24,12 @@ CALL_TIMEZONE = ZoneInfo(TIMEZONE)
 CALL_DEADLINE = datetime(2012, 9, 2, 23, 59, 59, tzinfo=CALL_TIMEZONE)
 EVENT_NAME = "The Next Cocreator"
 EVENT_DATE = date(2012, 9, 21)
+# Where the event takes place, as the picks' invitation names it.
+EVENT_PLACE = "Utrecht"
 SPOTLIGHT_MINUTES = 5
 SHORTLIST_SIZE = 3
+# The last day a pick can confirm (`/bevestigen`) or decline (`/afzeggen`) a place on stage.
+CONFIRM_BY = date(2012, 9, 14)
 # The build's clock, BUILD_TIME, is now unless a build pins it (make site BUILD_TIME=…).
 
 # Where stories are submitted (GitHub issues) and the issue form that defines the fields.
@@ -37,6 +41,19 @@ SUBMISSION_FORM_URL = f"https://github.com/{SUBMISSION_REPO}/issues/new?template
 ORGANISATION_NAME = "Voorbeeldbureau (voorbeeld)"
 CONTACT_EMAIL = "privacy@example.org"
 EDITORS_EMAIL = "redactie@example.org"
+# The accessibility statement (/toegankelijkheid/): the standard the site meets, the day it was
+# last checked, and what is known not to meet it yet (one sentence each, in Dutch).
+ACCESSIBILITY = {
+    "standard": "WCAG 2.1 niveau AA",
+    "checked": date(2012, 7, 16),
+    "exceptions": (
+        "Zoeken werkt alleen met JavaScript aan. Zonder JavaScript vind je alle verhalen en "
+        "berichten via de overzichten en de filters per sector.",
+        "Stemmen en reageren gaat via GitHub. Die site valt niet onder deze verklaring.",
+        "De verhalen zijn geschreven door de inzenders zelf. De redactie controleert ze voor "
+        "plaatsing, maar de opbouw van een verhaal (kopjes, links) is die van de inzender.",
+    ),
+}
 # Label names: the labels are the submission's state.
 LABELS = {
     "submission": "verhaal",

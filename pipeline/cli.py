@@ -23,7 +23,7 @@ import os
 import sys
 import traceback
 from collections.abc import Mapping, Sequence
-from datetime import UTC
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -32,6 +32,7 @@ from pipeline.errors import EXIT_FAILURE, UserError
 from pipeline.form import Form, load_form
 from pipeline.githubrules import repo_name, require_token, token
 from pipeline.plan import Plan
+from pipeline.podium import plain_lead
 from pipeline.settings import Config, SettingsError, build_time
 from pipeline.siteconfig import load_config, read_settings_file
 from pipeline.sources import JsonFileSource, Source
@@ -113,6 +114,7 @@ def plan_fetched(
         config,
         check_markdown=markdown_guard.checker(config.markdown, budget=config.check_seconds),
         tell=tell,
+        now=datetime.now(UTC),
     )
     log_failures(plan.content, config)
     return plan
@@ -265,12 +267,15 @@ def cmd_status(args: argparse.Namespace) -> int:
     state = _state(source, content)
     fetched = source.fetch(state, full=True)
     form = load_form(config.form_path)
-    plan = plan_fetched(fetched, state, form, config, content).content
+    whole = plan_fetched(fetched, state, form, config, content)
+    plan = whole.content
     titles = {issue.number: display_title(issue.title, form) for issue in fetched.issues}
     votes = {issue.number: issue.votes for issue in fetched.issues}
     print(status_table(plan, titles, votes, field_labels(form)))
     for line in plan.report:
         print(line)
+    # The call's phase, what to do now and the next date, as the dashboard leads with them.
+    print("", *plain_lead(whole, content, config, datetime.now(UTC)), sep="\n")
     return EXIT_OK
 
 

@@ -159,6 +159,18 @@ def _days(row: Row, as_of: datetime, config: Config) -> str:
     return "1 dag" if days == 1 else f"{days} dagen"
 
 
+def _waiting(row: Row, as_of: datetime, config: Config, days: bool) -> str:
+    """A waiting story's line: its age while ages mean something, and its mail's arrival."""
+    age = f": wacht {_days(row, as_of, config)}" if days else ""
+    mailed = _mailed(row, config)
+    return f"- {_link(row)}{age}{mailed if age else mailed.replace(', ', ': ', 1)}"
+
+
+def link(row: Row) -> str:
+    """A row as a Markdown link to its issue, its title shown as plain text."""
+    return _link(row)
+
+
 def _votes(count: int) -> str:
     return "1 stem" if count == 1 else f"{count} stemmen"
 
@@ -210,8 +222,15 @@ def dashboard_body(
     as_of: datetime,
     config: Config,
     problems: Sequence[str] = (),
+    lead: Sequence[str] = (),
+    sections: Sequence[str] = (),
+    waiting_days: bool = True,
 ) -> str:
     """The dashboard's Markdown body (pure; the same input gives the same bytes).
+
+    lead: the lines at the top (pipeline/board.py: the phase, what to do now, the next date);
+    sections: Markdown sections before the problems (the stage, posts not online);
+    waiting_days: show how long stories wait (only while the editors still judge and choose).
 
     repo is OWNER/NAME. as_of is the moment the counts describe, such as the newest issue update
     the sync saw: ages and the new post's date are counted from it, never from the clock, so a
@@ -238,6 +257,7 @@ def dashboard_body(
         "",
         f"Stand van zaken op {format_date(day, format='long', locale='nl')}.",
         "",
+        *([*lead, ""] if lead else []),
         f"[**Nieuw bericht schrijven**]({new_post_url(repo, day.isoformat(), author)}) · "
         f"[Handleiding voor de redactie]({repo_url}/blob/main/docs/redactie.md)",
         "",
@@ -246,10 +266,7 @@ def dashboard_body(
     lines += _section(
         "Wachten op beoordeling (oudste eerst)",
         _capped(
-            [
-                f"- {_link(row)}: wacht {_days(row, as_of, config)}{_mailed(row, config)}"
-                for row in waiting
-            ],
+            [_waiting(row, as_of, config, waiting_days) for row in waiting],
             _search(repo_url, *open_terms, *(f"-label:{name}" for name in (*decided, labels.late))),
         ),
         "Er wacht geen enkel verhaal op beoordeling.",
@@ -276,10 +293,7 @@ def dashboard_body(
     lines += _section(
         "Te laat binnengekomen, nog niet beoordeeld",
         _capped(
-            [
-                f"- {_link(row)}: wacht {_days(row, as_of, config)}{_mailed(row, config)}"
-                for row in late
-            ],
+            [_waiting(row, as_of, config, waiting_days) for row in late],
             _search(repo_url, *open_terms, f"label:{labels.late}"),
         ),
         "Geen.",
@@ -297,6 +311,7 @@ def dashboard_body(
         [f"- {_link(row)}: {_votes(row.votes)}" for row in picks],
         "De redactie heeft nog niemand gekozen; de site toont de voorlopige ranglijst.",
     )
+    lines += sections
     lines += _section(
         "Labels die niets doen",
         [f"- {_link(row)}: {plain(note, 300)}" for row in rows for note in row.notes][:MAX_ROWS],

@@ -22,7 +22,7 @@ from github import (
 )
 from github.Repository import Repository
 
-from pipeline import dashboard, feedback, syncstate
+from pipeline import dashboard, feedback, podium, syncstate
 from pipeline.commands import Comment, comment_from_json
 from pipeline.feedback import Outcome
 from pipeline.form import load_form
@@ -281,6 +281,8 @@ class GitHubSource:
         self.dashboards: list[dict[str, Any]] = []
         # The dashboard as this sync left it, for the sync state (None: untouched).
         self.dashboard: dict[str, Any] | None = None
+        # The stage's invitations and answers after this sync (None: untouched).
+        self.stage: dict[str, Any] | None = None
 
     @property
     def tells(self) -> bool:
@@ -366,12 +368,22 @@ class GitHubSource:
             outcome = feedback.apply_writes(
                 plan.writes, writer, records, self.config.writes_per_run
             )
+            final = podium.act(
+                plan,
+                self.state_path.parent,
+                self.config,
+                writer,
+                self._issue,
+                now=datetime.now(UTC),
+                budget=self.config.writes_per_run - outcome.writes,
+            )
         except GITHUB_ERRORS as error:
             raise failure(error) from error
+        self.stage = final.record.to_json()
         self.written_at = dict(writer.written_at)
         self._written.update(outcome.records)
         self.outcome = outcome
-        for line in outcome.report:
+        for line in (*outcome.report, *final.report):
             print(line)
         if outcome.deferred:
             print(
@@ -379,9 +391,17 @@ class GitHubSource:
                 f"(hoogstens {self.config.writes_per_run} schrijfacties per sync, zie "
                 "GITHUB_WRITES_PER_RUN); de volgende sync gaat verder"
             )
-        if outcome.writes < self.config.writes_per_run:  # the dashboard waits for budget
+        if outcome.writes + final.writes < self.config.writes_per_run:  # the dashboard waits
             self._keep_dashboard(plan, outcome)
         return frozenset(outcome.failed)
+
+    def _issue(self, number: int) -> Issue | None:
+        """One issue by number (a pick this listing did not bring); None when it is gone."""
+        try:
+            with _not_found():
+                return issue_from_json(self.repo.get_issue(number).raw_data)
+        except (feedback.NotFound, IssueDataError):
+            return None
 
     def _keep_dashboard(self, plan: SyncPlan, outcome: Outcome) -> None:
         """Keep the editors' dashboard, rewriting it only when its text changed.
@@ -403,7 +423,9 @@ class GitHubSource:
             problems.append(f"{len(outcome.deferred)} issues wachten nog op hun statusreactie")
         problems = [*plan.content.report, *problems]
         as_of = datetime.now(UTC)
-        drawn = dashboard.drawn_key(as_of, self.config, problems)
+        stage = plan.state.stage if self.stage is None else self.stage
+        top = podium.Board.gather(plan, self.state_path.parent, self.config, stage, as_of)
+        drawn = dashboard.drawn_key(as_of, self.config, [*problems, *top.key()])
         planned = [decision.number for decision in plan.content.decisions]
         if (
             not complete
@@ -418,8 +440,14 @@ class GitHubSource:
             rows = dashboard.merge_rows(dashboard.rows_from_json(memo["rows"]), fresh, planned)
         if not rows and not self.dashboards and not memo.get("issue"):
             return  # no submission yet: no dashboard either
+        links = {row.number: dashboard.link(row) for row in rows}
         body = dashboard.dashboard_body(
-            rows, repo=self.full_name, as_of=as_of, config=self.config, problems=problems
+            rows,
+            repo=self.full_name,
+            as_of=as_of,
+            config=self.config,
+            problems=problems,
+            **top.parts(rows, links, self.config),
         )
         fingerprint = feedback.fingerprint(body)
         number = memo.get("issue")
@@ -442,7 +470,9 @@ class GitHubSource:
         """Save the next state (pipeline.sync.next_state) when it is worth a commit."""
         if not self.feedback_on:
             return  # commands only last as labels; without feedback, list them again next time
-        new = next_state(plan, self.outcome, self._written, self.written_at, self.dashboard)
+        new = next_state(
+            plan, self.outcome, self._written, self.written_at, self.dashboard, self.stage
+        )
         if new is not None:
             save_state(self.state_path, new)
 

@@ -6,13 +6,14 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, tzinfo
+from datetime import date, datetime, tzinfo
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pipeline.errors import UserError
+from pipeline.phase import Calendar, as_day
 
 # Label roles the pipeline needs; pelicanconf.LABELS maps each role to the label's name.
 LABEL_ROLES = frozenset(
@@ -73,6 +74,13 @@ DEFAULTS: Mapping[str, Any] = MappingProxyType(
         # next run goes on with the rest.
         "GITHUB_WRITES_PER_RUN": 50,
         "GITHUB_WRITE_PAUSE": 1.0,
+        # The event on stage (pipeline/phase.py): its name, day, place, the minutes each
+        # pick gets, and the last day a pick can confirm (None: the day before the event).
+        "EVENT_NAME": None,
+        "EVENT_DATE": None,
+        "EVENT_PLACE": None,
+        "SPOTLIGHT_MINUTES": 5,
+        "CONFIRM_BY": None,
     }
 )
 # Where the pipeline writes the shortlist page, relative to the content folder.
@@ -142,6 +150,17 @@ class Config:
     # Seconds of Markdown conversion one sync spends at most (MARKDOWN_CHECK_SECONDS).
     check_seconds: float = DEFAULTS["MARKDOWN_CHECK_SECONDS"]
     author: str = ""  # the site's AUTHOR: who writes the editors' posts
+    # The event on stage (see DEFAULTS); event_date None: the call has no event.
+    event_name: str = ""
+    event_date: date | None = None
+    event_place: str = ""
+    spotlight_minutes: int = 5
+    confirm_by: date | None = None
+
+    @property
+    def calendar(self) -> Calendar:
+        """The call's dates, for pipeline.phase."""
+        return Calendar(self.call_deadline, self.event_date, self.shortlist_size, self.confirm_by)
 
     @property
     def owned_places(self) -> tuple[Path, Path]:
@@ -252,4 +271,17 @@ def config_from_settings(root: Path, settings_file: Path, settings: Mapping[str,
         write_pause=float(_positive(settings, "GITHUB_WRITE_PAUSE")),
         check_seconds=float(_positive(settings, "MARKDOWN_CHECK_SECONDS")),
         author=str(settings.get("AUTHOR", "")),
+        event_name=str(setting(settings, "EVENT_NAME") or ""),
+        event_date=_day(settings, "EVENT_DATE"),
+        event_place=str(setting(settings, "EVENT_PLACE") or ""),
+        spotlight_minutes=int(_positive(settings, "SPOTLIGHT_MINUTES")),
+        confirm_by=_day(settings, "CONFIRM_BY"),
     )
+
+
+def _day(settings: Mapping[str, Any], key: str) -> date | None:
+    """A setting that is a calendar day (a date, not a moment), or None."""
+    try:
+        return as_day(setting(settings, key), key)
+    except ValueError as error:
+        raise SettingsError(str(error)) from error

@@ -35,6 +35,7 @@ from collections.abc import Sequence
 
 from pipeline.arrival import submitted_at
 from pipeline.model import Issue
+from pipeline.phase import on_time
 from pipeline.settings import Config
 
 
@@ -62,9 +63,9 @@ ON_SITE = frozenset({State.PUBLISHED, State.SHORTLISTED, State.CHANGED})
 
 
 def is_late(issue: Issue, config: Config) -> bool:
-    """True when the issue was created after the call's deadline (a story mailed to the
-    editors: when its mail arrived, see pipeline.arrival)."""
-    return submitted_at(issue, config) > config.call_deadline
+    """True when the issue came in after the call's deadline: when it was created, or for a
+    story mailed to the editors, when its mail arrived (see pipeline.arrival)."""
+    return not on_time(submitted_at(issue, config), config.call_deadline)
 
 
 def decide(issue: Issue, problems: Sequence[object], config: Config) -> State:

@@ -22,7 +22,8 @@ from pipeline.githubrules import PAGE_SIZE
 from pipeline.model import Issue
 from pipeline.plan import Decision, Plan, plan_sync, story_numbers
 from pipeline.render import is_hand_edited, split_story
-from pipeline.settings import Config
+from pipeline.settings import SHORTLIST_PATH, Config
+from pipeline.stage import as_told, read_answers, stage_record, with_confirmed
 from pipeline.state import State
 from pipeline.syncstate import IssueRecord, SyncState
 from pipeline.validate import MarkdownCheck
@@ -192,6 +193,7 @@ def plan_run(
     *,
     check_markdown: MarkdownCheck,
     tell: bool = True,
+    now: datetime | None = None,
 ) -> SyncPlan:
     """Plan a whole run: apply the commands, decide every issue, plan the files and the
     status comments and labels that changed since each issue was last told (tell=False: no
@@ -213,7 +215,17 @@ def plan_run(
         commanded=frozenset(added),
     )
     by_number = {issue.number: issue for issue in issues}
-    writes = plan_writes(content.decisions, by_number, state.issues, added) if tell else ()
+    # The picks' answers to the stage (pipeline/stage.py): the shortlist page names who comes.
+    record = stage_record(state.stage)
+    answers = read_answers(fetched.comments, by_number, record)
+    content = with_confirmed(content, files.get(SHORTLIST_PATH), answers)
+    # now: the moment of the run, for the call's phase (None: every pick told as chosen).
+    told_as = (
+        content.decisions
+        if now is None
+        else as_told(content, files.get(SHORTLIST_PATH), config, now)
+    )
+    writes = plan_writes(told_as, by_number, state.issues, added) if tell else ()
     return SyncPlan(content, fetched, issues, writes, state)
 
 
@@ -242,6 +254,7 @@ def next_state(
     written: Mapping[int, IssueRecord],
     written_at: Mapping[int, datetime],
     dashboard: Mapping[str, Any] | None = None,
+    stage: Mapping[str, Any] | None = None,
 ) -> SyncState | None:
     """The state after the run, or None when it is not worth saving (a commit).
 
@@ -290,11 +303,13 @@ def next_state(
         start = plan.fetched.newest or state.last_seen  # None: list everything next time
         last_seen = None if start is None else min([start, *held_back])
     board = state.dashboard if dashboard is None else MappingProxyType(dict(dashboard))
-    new = SyncState(last_seen, MappingProxyType(records), board)
+    acted = state.stage if stage is None else MappingProxyType(dict(stage))
+    new = SyncState(last_seen, MappingProxyType(records), board, acted)
     worth = (
         state.migrate
         or dict(records) != dict(state.issues)
         or dict(board) != dict(state.dashboard)
+        or dict(acted) != dict(state.stage)
         or plan.content.changes_files
         # a listing of one page costs as much next time: a moved clock alone is no commit
         or (len(listed) > PAGE_SIZE and last_seen != state.last_seen)

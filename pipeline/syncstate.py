@@ -15,7 +15,7 @@ from pipeline.validate import VERDICTS, Verdict
 # A dotfile in the content folder: committed with the stories, ignored by Pelican.
 STATE_NAME = ".sync-state.json"
 VERSION = 2
-# Versions `from_json` reads; an older one is migrated (see `migrated`).
+# Versions `from_json` reads; an older one is migrated (see `sync.seeded`).
 READABLE = (1, VERSION)
 # The verdict of a text the Markdown guard converted without a problem.
 CLEAN = "ok"
@@ -94,8 +94,11 @@ class SyncState:
     # body, "drawn": the day and problems it was drawn for, "rows": its rows as JSON}, so an
     # incremental sync can keep it, and leave it be when nothing in it changed (dashboard.py).
     dashboard: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    # The final act (pipeline/stage.py, StageRecord as JSON): whom the sync invited to the
+    # stage, by which comment and when, and each pick's last answer.
+    stage: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
     # Read from a file of an older version, or from no file at all while story files exist:
-    # `migrated` seeds the editorial record from the story files before the first plan.
+    # `sync.seeded` seeds the editorial record from the story files before the first plan.
     migrate: bool = False
 
 
@@ -144,6 +147,8 @@ def to_json(state: SyncState) -> str:
             str(number): _record_json(record) for number, record in sorted(state.issues.items())
         },
     }
+    if state.stage:
+        data["stage"] = dict(state.stage)
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -219,5 +224,10 @@ def from_json(text: str) -> SyncState:
     dashboard = data.get("dashboard") or {}
     if not isinstance(dashboard, dict):
         raise ValueError("dashboard is not an object")
-    state = SyncState(moment, MappingProxyType(records), MappingProxyType(dashboard))
+    stage = data.get("stage") or {}
+    if not isinstance(stage, dict):
+        raise ValueError("stage is not an object")
+    state = SyncState(
+        moment, MappingProxyType(records), MappingProxyType(dashboard), MappingProxyType(stage)
+    )
     return replace(state, migrate=True) if data["version"] < VERSION else state

@@ -7,12 +7,8 @@ from urllib.parse import unquote, urlsplit
 import pytest
 
 from pipeline.form import form_from_yaml
-from plugins.verhalen.checks import (
-    SUMMARY_PLACEHOLDER,
-    contact_problems,
-    contact_refusal,
-    is_placeholder_summary,
-)
+from pipeline.posts import SUMMARY_PLACEHOLDER, is_placeholder_summary
+from plugins.verhalen.checks import contact_problems, contact_refusal
 from plugins.verhalen.contact import UnknownPlaceholder, fill_placeholders, placeholder_values
 from plugins.verhalen.mailroute import MailTemplate, mail_template, mailto_url
 
