@@ -17,7 +17,7 @@ from typing import Any
 
 from pipeline import syncstate
 from pipeline.render import render_shortlist, split_story
-from pipeline.settings import SHORTLIST_PATH, Config
+from pipeline.settings import Config
 from pipeline.siteconfig import load_config
 from pipeline.store import StoreError, atomic_write, save_state
 from pipeline.syncstate import STATE_NAME, SyncState
@@ -61,12 +61,13 @@ def state_without(state: SyncState, number: int) -> SyncState | None:
 def plan_erasure(
     number: int,
     story: Path,
+    shortlist_path: Path,
     files: dict[Path, str],
     state_text: str | None,
 ) -> Erasure:
     """What to change (pure). files: the story file and shortlist page that exist, by path."""
     delete = (story,) if story in files else ()
-    shortlist = files.get(SHORTLIST_PATH)
+    shortlist = files.get(shortlist_path)
     state = syncstate.from_json(state_text) if state_text is not None else None
     return Erasure(
         number=number,
@@ -76,7 +77,9 @@ def plan_erasure(
     )
 
 
-def history_commands(content: PurePosixPath, story: Path, repo: str, number: int) -> str:
+def history_commands(
+    content: PurePosixPath, story: Path, shortlist_path: Path, repo: str, number: int
+) -> str:
     """The Dutch runbook for removing the story file from every commit (pure).
 
     content: the content folder from the top of the repository; story: the story file in it;
@@ -85,7 +88,7 @@ def history_commands(content: PurePosixPath, story: Path, repo: str, number: int
     url = f"https://github.com/{repo}.git"
     folder = f"{repo.rsplit('/', 1)[-1]}-schoon"
     changed = " ".join(
-        (content / path).as_posix() for path in (story, SHORTLIST_PATH, Path(STATE_NAME))
+        (content / path).as_posix() for path in (story, shortlist_path, Path(STATE_NAME))
     )
     path = content / story
     return f"""\
@@ -142,15 +145,15 @@ def _read(path: Path) -> str | None:
         raise StoreError(f"{path} is niet te lezen: {error}") from error
 
 
-def _apply(erasure: Erasure, content: Path) -> list[str]:
+def _apply(erasure: Erasure, content: Path, shortlist_path: Path) -> list[str]:
     """Carry out an erasure; the Dutch lines saying what changed."""
     lines = []
     for relative in erasure.delete:
         (content / relative).unlink()
         lines.append(f"verwijderd: {relative.as_posix()}")
     if erasure.shortlist is not None:
-        atomic_write(content / SHORTLIST_PATH, erasure.shortlist)
-        lines.append(f"van de shortlist gehaald: {SHORTLIST_PATH.as_posix()}")
+        atomic_write(content / shortlist_path, erasure.shortlist)
+        lines.append(f"van de shortlist gehaald: {shortlist_path.as_posix()}")
     if erasure.state is not None:
         save_state(content / STATE_NAME, erasure.state)
         lines.append(f"uit de synchronisatiestatus gehaald: {STATE_NAME}")
@@ -162,14 +165,16 @@ def forget(number: int, content: Path, config: Config) -> str:
     story = config.story_path(number)
     files = {
         path: text
-        for path in (story, SHORTLIST_PATH)
+        for path in (story, config.shortlist_path)
         if (text := _read(content / path)) is not None
     }
     try:
-        erasure = plan_erasure(number, story, files, _read(content / STATE_NAME))
+        erasure = plan_erasure(
+            number, story, config.shortlist_path, files, _read(content / STATE_NAME)
+        )
     except (ValueError, AttributeError, TypeError) as error:
         raise StoreError(f"{content / STATE_NAME} is geen geldige synchronisatiestatus") from error
-    lines = _apply(erasure, content)
+    lines = _apply(erasure, content, config.shortlist_path)
     leftover = config.root / BUILD_CONTENT / story
     if leftover.is_file():  # the working copy `site` builds from
         leftover.unlink()
@@ -187,7 +192,7 @@ def forget(number: int, content: Path, config: Config) -> str:
         "verhaal terug. Trek het eerst in, wijs het af of verwijder het issue.",
         "Bouw de site opnieuw (make site) voor wie output/ bekijkt.",
         "",
-        history_commands(in_repo, story, config.submission_repo, number),
+        history_commands(in_repo, story, config.shortlist_path, config.submission_repo, number),
     ]
     return "\n".join(report)
 

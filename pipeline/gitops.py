@@ -17,7 +17,7 @@ from git import GitCommandError, PushInfo, Repo
 from git.exc import InvalidGitRepositoryError, NoSuchPathError
 
 from pipeline import i18n
-from pipeline.settings import SHORTLIST_PATH, Config
+from pipeline.settings import Config
 from pipeline.syncstate import STATE_NAME
 
 # The identity of every sync commit, given to git through the environment (never git config).
@@ -71,7 +71,9 @@ class Tracked:
 
 def tracked(content: Path, config: Config) -> Tracked:
     """The sync's files for a content folder."""
-    return Tracked(content / config.stories_dir, content / SHORTLIST_PATH, content / STATE_NAME)
+    return Tracked(
+        content / config.stories_dir, content / config.shortlist_path, content / STATE_NAME
+    )
 
 
 @dataclass(frozen=True)

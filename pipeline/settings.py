@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from types import MappingProxyType
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -58,16 +58,15 @@ DEFAULTS: Mapping[str, Any] = MappingProxyType(
         "ORGANISATION_NAME": None,
         "CONTACT_EMAIL": None,
         "EDITORS_EMAIL": None,
-        # Pages whose text comes from submissions: no `{{ name }}` is filled in there.
-        "STORY_SAFETY_FILES": ("pages/shortlist.md",),
+        # The shortlist page the sync writes, relative to the content folder: submitted text
+        # like the stories (is_submitted_text).
+        "SHORTLIST_PATH": "pages/shortlist.md",
         # Writing requests (comments, labels) one sync makes on GitHub at most, and the
         # seconds between two (see pelicanconf.py for GitHub's limits they follow).
         "GITHUB_WRITES_PER_RUN": 50,
         "GITHUB_WRITE_PAUSE": 1.0,
     }
 )
-# Where the pipeline writes the shortlist page, relative to the content folder.
-SHORTLIST_PATH = Path("pages/shortlist.md")
 
 
 class SettingsError(Exception):
@@ -131,6 +130,8 @@ class Config:
     writes_per_run: int = 50
     write_pause: float = 1.0
     author: str = ""  # the site's AUTHOR: who writes the editors' posts
+    # Where the sync writes the shortlist page, relative to the content folder (SHORTLIST_PATH).
+    shortlist_path: Path = Path(DEFAULTS["SHORTLIST_PATH"])
 
     def story_path(self, number: int) -> Path:
         """Path of a story's file relative to the content folder: from the number alone."""
@@ -159,6 +160,39 @@ def _positive(settings: Mapping[str, Any], key: str) -> Any:
 def setting(settings: Mapping[str, Any], key: str) -> Any:
     """A setting's value, or its one default (DEFAULTS)."""
     return settings.get(key, DEFAULTS[key])
+
+
+def is_submitted_text(relative: str, settings: Mapping[str, Any]) -> bool:
+    """True when the content file at relative (POSIX, inside PATH) holds submitted text: a
+    file under STORIES_DIR or the shortlist page. The one rule: the plugins sanitise these
+    files, fill nothing into them and stop the build when one did not become a page."""
+    parts = PurePosixPath(relative).parts
+    if not parts or ".." in parts:
+        return False
+    return relative == str(setting(settings, "SHORTLIST_PATH")) or parts[0] == str(
+        setting(settings, "STORIES_DIR")
+    )
+
+
+def incremental_build(settings: Mapping[str, Any]) -> bool:
+    """True when INCREMENTAL_BUILD = {"enabled": True} switches the incremental build on
+    (plugins/incremental); without the setting Pelican builds as it always does."""
+    value = settings.get("INCREMENTAL_BUILD", {})
+    if not isinstance(value, Mapping):
+        raise SettingsError(f'INCREMENTAL_BUILD moet zijn als {{"enabled": True}}, niet {value!r}')
+    return value.get("enabled") is True
+
+
+def _shortlist_path(settings: Mapping[str, Any], stories_dir: str) -> Path:
+    value = setting(settings, "SHORTLIST_PATH")
+    path = PurePosixPath(value) if isinstance(value, str) else None
+    if path is None or path.is_absolute() or ".." in path.parts or path.suffix != ".md":
+        raise SettingsError(f"SHORTLIST_PATH moet een .md-bestand in de inhoudsmap zijn: {value!r}")
+    if path.parts[0] == stories_dir or path.name.startswith("."):
+        raise SettingsError(
+            f"SHORTLIST_PATH mag niet in {stories_dir}/ of verborgen zijn: {value!r}"
+        )
+    return Path(path)
 
 
 def _author_slug_substitutions(settings: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
@@ -206,4 +240,5 @@ def config_from_settings(root: Path, settings_file: Path, settings: Mapping[str,
         writes_per_run=_positive(settings, "GITHUB_WRITES_PER_RUN"),
         write_pause=float(_positive(settings, "GITHUB_WRITE_PAUSE")),
         author=str(settings.get("AUTHOR", "")),
+        shortlist_path=_shortlist_path(settings, stories_dir),
     )

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.plan import Plan
-from pipeline.settings import SHORTLIST_PATH, Config
+from pipeline.settings import Config
 from pipeline.siteconfig import read_settings_file
 from pipeline.store import apply_plan
 
@@ -105,7 +105,7 @@ def sync_owns(config: Config) -> Callable[[Path], bool]:
 
     def owned(relative: Path) -> bool:
         story = relative.parent == Path(config.stories_dir) and relative.suffix == ".md"
-        return story or relative == SHORTLIST_PATH
+        return story or relative == config.shortlist_path
 
     return owned
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from pipeline.i18n import os_reason
 from pipeline.plan import Plan
-from pipeline.settings import SHORTLIST_PATH, Config
+from pipeline.settings import Config
 from pipeline.syncstate import SyncState, from_json, to_json
 
 # Temp files start with "." so that Pelican ignores them should one ever be left behind.
@@ -69,8 +69,8 @@ def read_existing(content: Path, config: Config) -> ContentFiles:
             names = [e.name for e in entries if e.name.endswith(".md") and e.is_file()]
         folder = Path(config.stories_dir)
         paths = [folder / name for name in sorted(names) if not name.startswith(".")]
-    if (content / SHORTLIST_PATH).is_file():
-        paths.append(SHORTLIST_PATH)
+    if (content / config.shortlist_path).is_file():
+        paths.append(config.shortlist_path)
     return ContentFiles(content, paths)
 
 
@@ -116,7 +116,7 @@ def atomic_write(path: Path, text: str, *, durable: bool = True) -> None:
 def remove_leftovers(content: Path, config: Config) -> list[Path]:
     """Delete temp files an interrupted sync left behind; return what was removed."""
     removed = []
-    for folder in (content / config.stories_dir, content / SHORTLIST_PATH.parent):
+    for folder in (content / config.stories_dir, content / config.shortlist_path.parent):
         if folder.is_dir():
             for temp in folder.glob(f"{TEMP_PREFIX}*{TEMP_SUFFIX}"):
                 temp.unlink(missing_ok=True)

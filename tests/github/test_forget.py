@@ -15,7 +15,6 @@ import pytest
 from pipeline import syncstate
 from pipeline.forget import history_commands, plan_erasure, shortlist_without, state_without
 from pipeline.render import render_shortlist, split_story
-from pipeline.settings import SHORTLIST_PATH
 from pipeline.store import load_state
 from pipeline.syncstate import IssueRecord, SyncState
 from tests.github.gitrepos import EDITOR_ENV, clone, git, make_origin
@@ -24,6 +23,7 @@ from tests.support import ROOT, CliRun, run_cli
 REPO = "verhalenbank/verhalenbank"
 URL = f"https://github.com/{REPO}.git"
 STORY = Path("verhalen/12.md")
+SHORTLIST = Path("pages/shortlist.md")
 STORY_TEXT = "Bel Anna op het nummer dat hier nooit had mogen staan"
 MAINTAINERS = ROOT / "docs" / "maintainers.md"
 
@@ -74,10 +74,10 @@ def test_state_without_a_record() -> None:
 
 
 def test_plan_erasure_touches_only_what_holds_the_number() -> None:
-    files = {STORY: story(12, "x"), SHORTLIST_PATH: render_shortlist([], [13])}
-    erasure = plan_erasure(12, STORY, files, syncstate.to_json(state(13)))
+    files = {STORY: story(12, "x"), SHORTLIST: render_shortlist([], [13])}
+    erasure = plan_erasure(12, STORY, SHORTLIST, files, syncstate.to_json(state(13)))
     assert (erasure.delete, erasure.shortlist, erasure.state) == ((STORY,), None, None)
-    nothing = plan_erasure(12, STORY, {}, None)
+    nothing = plan_erasure(12, STORY, SHORTLIST, {}, None)
     assert not nothing.changes
 
 
@@ -120,7 +120,7 @@ def test_forget_removes_every_trace_from_the_working_tree(origin: Path, tmp_path
     content = work / "content"
     assert not (content / STORY).exists()
     assert (content / "verhalen" / "13.md").is_file()
-    metadata, _ = split_story((content / SHORTLIST_PATH).read_text(encoding="utf-8"))
+    metadata, _ = split_story((content / SHORTLIST).read_text(encoding="utf-8"))
     assert (metadata["picks"], metadata["ranking"]) == ([], [13])
     assert set(load_state(content / ".sync-state.json").issues) == {13}
     assert git(work, "status", "--porcelain").splitlines() == [
@@ -134,7 +134,7 @@ def test_forget_removes_every_trace_from_the_working_tree(origin: Path, tmp_path
         "- van de shortlist gehaald: pages/shortlist.md\n"
         "- uit de synchronisatiestatus gehaald: .sync-state.json\n"
     )
-    assert history_commands(PurePosixPath("content"), STORY, REPO, 12) in result.stdout
+    assert history_commands(PurePosixPath("content"), STORY, SHORTLIST, REPO, 12) in result.stdout
     assert "git filter-repo --invert-paths --path content/verhalen/12.md" in result.stdout
 
 
@@ -232,7 +232,7 @@ def test_the_runbook_removes_the_story_from_history(origin: Path, tmp_path: Path
 def test_the_maintainers_runbook_matches_the_command() -> None:
     text = MAINTAINERS.read_text(encoding="utf-8")
     section = text.split("\n## Erasure", 1)[1].split("\n## ", 1)[0]
-    printed = history_commands(PurePosixPath("content"), STORY, "OWNER/NAME", 12)
+    printed = history_commands(PurePosixPath("content"), STORY, SHORTLIST, "OWNER/NAME", 12)
     commands = [line.strip() for line in printed.splitlines() if re.match(r"^   (git|cd) ", line)]
     assert len(commands) >= 12
     missing = [command for command in commands if command not in section]
