@@ -133,12 +133,17 @@ def _state(source: Source, content: Path) -> SyncState:
     return dataclasses.replace(state, issues={**state.issues, **written}) if written else state
 
 
+def _failure_log(config: Config) -> Path:
+    """The maintainers' log file of failures in our code (tracebacks)."""
+    return Path(os.environ.get(FAILURE_LOG_ENV) or config.root / FAILURE_LOG)
+
+
 def log_failures(plan: Plan, config: Config) -> Path | None:
     """Append the details of issues that failed in our code to the maintainers' log file."""
     failed = [d for d in plan.decisions if d.failure_detail]
     if not failed:
         return None
-    path = Path(os.environ.get(FAILURE_LOG_ENV) or config.root / FAILURE_LOG)
+    path = _failure_log(config)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("a", encoding="utf-8") as log:
@@ -299,9 +304,10 @@ def _site_build(args: argparse.Namespace, config: Config) -> sitebuild.Built:
         lambda work: _plan(args, config, source, work).content,
         output=output,
         build_time=args.build_time,
+        failure_log=_failure_log(config),
     )
     if built.changed:
-        print(f"{len(built.changed)} bestanden in {sitebuild.WORK_CONTENT} bijgewerkt")
+        print(built.changed_line())
     shown = output.relative_to(config.root) if output.is_relative_to(config.root) else output
     print(built.summary(f"{shown}/"), flush=True)
     return built
