@@ -12,7 +12,8 @@ import pytest
 
 from pipeline import sitebuild
 from pipeline.sitebuild import Built, output_facts, package_facts, split_traceback
-from tests.support import ROOT, CliRun, copy_content, run_cli
+from tests.pipeline.helpers import site_project
+from tests.support import ROOT, CliRun, run_cli
 
 pytestmark = pytest.mark.xdist_group("pipeline-sitebuild")
 
@@ -70,13 +71,7 @@ TRACEBACK = sitebuild.TRACEBACK
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A copy of the project without sample stories; its pipeline code a copy to change."""
     root = tmp_path / "project"
-    root.mkdir()
-    for name in ("pelicanconf.py", "publishconf.py"):
-        shutil.copy2(ROOT / name, root / name)
-    for name in ("theme", "plugins", "examples", ".github/ISSUE_TEMPLATE"):
-        shutil.copytree(ROOT / name, root / name, ignore=shutil.ignore_patterns("__pycache__"))
-    content = copy_content(root / "content")
-    shutil.rmtree(content / "verhalen", ignore_errors=True)
+    site_project(root)
     code = shutil.copytree(ROOT / "pipeline", tmp_path / "code", ignore=_caches)
     monkeypatch.setattr(sitebuild, "PIPELINE_CODE", code)
     monkeypatch.delenv("GITHUB_TOKEN", raising=False)
