@@ -247,7 +247,10 @@ def incremental_build(settings: Mapping[str, Any]) -> bool:
     return value.get("enabled") is True
 
 
-def _shortlist_path(settings: Mapping[str, Any], stories_dir: str) -> Path:
+def shortlist_path(settings: Mapping[str, Any]) -> Path:
+    """The shortlist page the sync writes, relative to the content folder (SHORTLIST_PATH),
+    checked: a visible `.md` file inside the content folder, outside the stories folder."""
+    stories_dir = str(setting(settings, "STORIES_DIR"))
     value = setting(settings, "SHORTLIST_PATH")
     path = PurePosixPath(value) if isinstance(value, str) else None
     if path is None or path.is_absolute() or ".." in path.parts or path.suffix != ".md":
@@ -310,7 +313,7 @@ def config_from_settings(root: Path, settings_file: Path, settings: Mapping[str,
         event_place=str(setting(settings, "EVENT_PLACE") or ""),
         spotlight_minutes=int(_positive(settings, "SPOTLIGHT_MINUTES")),
         confirm_by=_day(settings, "CONFIRM_BY"),
-        shortlist_path=_shortlist_path(settings, stories_dir),
+        shortlist_path=shortlist_path(settings),
     )
 
 

@@ -17,7 +17,7 @@ from pelican.utils import slugify
 
 from pipeline.form import FormError, load_form
 from pipeline.phase import as_day
-from pipeline.settings import build_time, is_submitted_text
+from pipeline.settings import build_time, is_submitted_text, shortlist_path
 from pipeline.stage import picks_of
 
 from . import settings
@@ -66,7 +66,7 @@ def compute_call(config: dict[str, Any], picks: int = 0) -> CallStatus | None:
 def eligible_picks(config: dict[str, Any], found: Iterable[Any]) -> int:
     """How many of the editors' picks, as the shortlist page the sync wrote lists them (at most
     SHORTLIST_SIZE, approved and on time), are stories on the site."""
-    page = Path(config["PATH"]) / str(settings.get(config, "SHORTLIST_PATH"))
+    page = Path(config["PATH"]) / shortlist_path(config)
     try:
         text = page.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
