@@ -80,7 +80,6 @@ DEFAULTS: Mapping[str, Any] = MappingProxyType(
         "EVENT_NAME": None,
         "EVENT_DATE": None,
         "EVENT_PLACE": None,
-        "SPOTLIGHT_MINUTES": 5,
         "CONFIRM_BY": None,
     }
 )
@@ -311,7 +310,7 @@ def config_from_settings(root: Path, settings_file: Path, settings: Mapping[str,
         event_name=str(setting(settings, "EVENT_NAME") or ""),
         event_date=_day(settings, "EVENT_DATE"),
         event_place=str(setting(settings, "EVENT_PLACE") or ""),
-        spotlight_minutes=int(_positive(settings, "SPOTLIGHT_MINUTES")),
+        spotlight_minutes=_require(settings, "SPOTLIGHT_MINUTES", int),
         confirm_by=_day(settings, "CONFIRM_BY"),
         shortlist_path=shortlist_path(settings),
     )
