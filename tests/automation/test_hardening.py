@@ -370,9 +370,11 @@ def test_ci_runs_make_test_on_pull_requests_and_pushes() -> None:
     assert runs == ["sudo scripts/system-deps.sh", "make test"]
 
 
-def test_dependabot_watches_actions_pip_and_npm() -> None:
+def test_dependabot_watches_actions_the_lock_uv_and_npm() -> None:
     config = yaml.safe_load(DEPENDABOT.read_text(encoding="utf-8"))
     assert config["version"] == 2
-    ecosystems = {update["package-ecosystem"] for update in config["updates"]}
-    assert ecosystems == {"github-actions", "pip", "npm"}
+    ecosystems = {(u["package-ecosystem"], u["directory"]) for u in config["updates"]}
+    # uv: pyproject.toml with uv.lock; pip: only uv's own pin, never pyproject.toml alone.
+    expected = {("github-actions", "/"), ("uv", "/"), ("pip", "/.github/uv"), ("npm", "/")}
+    assert ecosystems == expected
     assert all(update["cooldown"]["default-days"] >= 1 for update in config["updates"])

@@ -104,6 +104,8 @@ class FakeGitHub:
         self.issues: dict[int, JSON] = {}
         self.comments: dict[int, JSON] = {}
         self.labels: dict[str, JSON] = {}
+        # The repository's workflows by file name (GitHub also takes a file name as its id).
+        self.workflows: dict[str, JSON] = {}
         self.requests: list[Request] = []
         self.faults: list[Fault] = []
         # Called with (method, path, query) before a request is answered, e.g. to change data
@@ -579,6 +581,27 @@ class FakeGitHub:
         self.labels[new_name] = label
         return Reply(200, label)
 
+    def add_workflow(self, file_name: str, state: str = "active") -> JSON:
+        """A workflow of the repository, in one of the states GitHub gives them."""
+        example = openapi.spec()["components"]["examples"]["workflow"]["value"]
+        workflow = self._rehost(copy.deepcopy(example))
+        workflow.update(
+            id=self._next_id(), path=f".github/workflows/{file_name}", state=state, name=file_name
+        )
+        self.workflows[file_name] = workflow
+        return workflow
+
+    def get_workflow(self, query: dict[str, str], body: Any, workflow_id: str) -> Reply:
+        workflow = self.workflows.get(unquote(workflow_id))
+        return Reply(200, workflow) if workflow else _error(404, "Not Found")
+
+    def enable_workflow(self, query: dict[str, str], body: Any, workflow_id: str) -> Reply:
+        workflow = self.workflows.get(unquote(workflow_id))
+        if workflow is None:
+            return _error(404, "Not Found")
+        workflow["state"] = "active"
+        return Reply(204)
+
     def get_user(self, query: dict[str, str], body: Any) -> Reply:
         # What an Actions GITHUB_TOKEN gets: the pipeline must never ask who it is.
         return _error(403, "Resource not accessible by integration")
@@ -683,6 +706,18 @@ _ROUTES: tuple[tuple[str, str, str, Callable[..., Reply]], ...] = (
         _REPO + r"/labels/(?P<name>[^/]+)",
         "/repos/{owner}/{repo}/labels/{name}",
         FakeGitHub.update_label,
+    ),
+    (
+        "GET",
+        _REPO + r"/actions/workflows/(?P<workflow_id>[^/]+)",
+        "/repos/{owner}/{repo}/actions/workflows/{workflow_id}",
+        FakeGitHub.get_workflow,
+    ),
+    (
+        "PUT",
+        _REPO + r"/actions/workflows/(?P<workflow_id>[^/]+)/enable",
+        "/repos/{owner}/{repo}/actions/workflows/{workflow_id}/enable",
+        FakeGitHub.enable_workflow,
     ),
     ("GET", r"/user", "/user", FakeGitHub.get_user),
 )
