@@ -55,8 +55,9 @@ LABELS = {
 STORIES_DIR = "verhalen"
 # Writing requests (status comments, labels) one sync makes on GitHub at most, and the seconds
 # between two. GitHub's secondary limits allow 80 content-creating requests a minute and 500 an
-# hour: one write a second stays under the first, and 50 a run leaves room for ten runs an hour.
-# A sync that reaches the budget commits what it did; the next run goes on with the rest.
+# hour: one write a second stays under the first. All runs of one rolling hour together write at
+# most GITHUB_WRITES_PER_HOUR (default in pipeline/settings.py), however many runs that hour has.
+# A sync that reaches a budget commits what it did; a later run goes on with the rest.
 GITHUB_WRITES_PER_RUN = 50
 GITHUB_WRITE_PAUSE = 1.0
 

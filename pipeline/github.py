@@ -6,7 +6,7 @@ import os
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
@@ -25,7 +25,7 @@ from github import (
 )
 from github.Repository import Repository
 
-from pipeline import dashboard, feedback, i18n, syncstate
+from pipeline import dashboard, feedback, i18n, refusals, syncstate, writebudget
 from pipeline.commands import Comment, comment_from_json
 from pipeline.feedback import Outcome
 from pipeline.form import load_form
@@ -179,6 +179,18 @@ def _not_found() -> Iterator[None]:
         raise
 
 
+@contextmanager
+def _refused() -> Iterator[None]:
+    """Turn a 422 (GitHub refuses what was sent, and will again) into feedback.Refused with
+    GitHub's reason, which skips that issue's writes until their input changes."""
+    try:
+        yield
+    except GithubException as error:
+        if error.status == 422:
+            raise feedback.Refused(i18n.github_refusal(error.status, error.data)) from error
+        raise
+
+
 def _trusted(comment: Comment) -> bool:
     """A status comment we may edit: written by a bot or by someone with write access."""
     return comment.user_type == "Bot" or comment.by_editor
@@ -211,7 +223,7 @@ class PyGithubWriter:
     written_at: dict[int, datetime] = field(default_factory=dict)
 
     def _write(self, number: int, method: str, path: str, body: Any = None) -> Any:
-        with _not_found():
+        with _not_found(), _refused():
             headers, data = self.repo.requester.requestJsonAndCheck(
                 method, f"{self.repo.url}{path}", input=body
             )
@@ -310,6 +322,10 @@ class GitHubSource:
         self.dashboards: list[dict[str, Any]] = []
         # The dashboard as this sync left it, for the sync state (None: untouched).
         self.dashboard: dict[str, Any] | None = None
+        # The writes of the last hour (this process's included) and the refused writes, as
+        # the last feedback left them (None: no feedback ran).
+        self.recent_writes: writebudget.WriteLog | None = None
+        self.refused: dict[int, syncstate.RefusedWrite] | None = None
 
     @property
     def tells(self) -> bool:
@@ -382,28 +398,54 @@ class GitHubSource:
         if not self.feedback_on:
             return frozenset()
         records = plan.state.issues
+        log = (*plan.state.recent_writes, *(self.recent_writes or ()))
+        budget, by_hour = writebudget.run_budget(
+            log, datetime.now(UTC), self.config.writes_per_run, self.config.writes_per_hour
+        )
+        before = {**plan.state.refused_writes, **(self.refused or {})}
+        send, skipped = refusals.still_refused(plan.writes, before)
         try:
             known_comments = {r.comment: n for n, r in records.items() if r.comment is not None}
             fully_read = _fully_read(plan.issues, plan.fetched.comments)
             writer = PyGithubWriter(self.repo, plan.fetched.comments, fully_read, known_comments)
-            outcome = feedback.apply_writes(
-                plan.writes, writer, records, self.config.writes_per_run
-            )
+            outcome = feedback.apply_writes(send, writer, records, budget)
         except GITHUB_ERRORS as error:
             raise failure(error) from error
         self.written_at = dict(writer.written_at)
         self._written.update(outcome.records)
         self.outcome = outcome
+        tried = [write for write in send if write.number not in outcome.deferred]
+        self.refused = refusals.after_run(before, tried, outcome.refused)
         for line in outcome.report:
             print(line)
+        if skipped:
+            print(
+                f"{len(skipped)} issues overgeslagen: GitHub weigerde precies deze "
+                "schrijfactie eerder; de sync probeert het weer zodra er iets verandert "
+                "(zie het overzicht)"
+            )
         if outcome.deferred:
+            if by_hour:
+                limit = (
+                    f"hoogstens {self.config.writes_per_hour} schrijfacties per uur over alle "
+                    f"syncs samen, zie GITHUB_WRITES_PER_HOUR; dit uur nog {budget}"
+                )
+            else:
+                limit = (
+                    f"hoogstens {self.config.writes_per_run} schrijfacties per sync, zie "
+                    "GITHUB_WRITES_PER_RUN"
+                )
             print(
                 f"nog {len(outcome.deferred)} issues wachten op hun statusreactie of labels "
-                f"(hoogstens {self.config.writes_per_run} schrijfacties per sync, zie "
-                "GITHUB_WRITES_PER_RUN); de volgende sync gaat verder"
+                f"({limit}); een volgende sync gaat verder"
             )
-        if outcome.writes < self.config.writes_per_run:  # the dashboard waits for budget
+        board_writes = 0
+        if outcome.writes < budget:  # the dashboard waits for budget
             self._keep_dashboard(plan, outcome)
+            board_writes = int(_dashboard_written(plan.state.dashboard, self.dashboard))
+        self.recent_writes = writebudget.after_run(
+            log, datetime.now(UTC), outcome.writes + board_writes
+        )
         return frozenset(outcome.failed)
 
     def _keep_dashboard(self, plan: SyncPlan, outcome: Outcome) -> None:
@@ -422,6 +464,7 @@ class GitHubSource:
         form = load_form(self.config.form_path)
         fresh = dashboard.rows_from_plan(plan.content.decisions, plan.issues, form)
         problems = [f"issue #{number}: niet gevonden op GitHub" for number in outcome.failed]
+        problems += refusals.problems(self.refused or {})
         if outcome.deferred:
             problems.append(f"{len(outcome.deferred)} issues wachten nog op hun statusreactie")
         problems = [*plan.content.report, *problems]
@@ -466,8 +509,33 @@ class GitHubSource:
         if not self.feedback_on:
             return  # commands only last as labels; without feedback, list them again next time
         new = next_state(plan, self.outcome, self._written, self.written_at, self.dashboard)
-        if new is not None:
-            save_state(self.state_path, new)
+        kept = _with_budget_and_refusals(new or plan.state, self.recent_writes, self.refused)
+        # A new refusal is worth a commit; the hour's log alone is not (it changes each run).
+        if new is not None or dict(kept.refused_writes) != dict(plan.state.refused_writes):
+            save_state(self.state_path, kept)
+
+
+def _dashboard_written(before: Mapping[str, Any], after: Mapping[str, Any] | None) -> bool:
+    """True when this sync wrote the dashboard: its text or its issue changed."""
+    if after is None or after.get("issue") is None:
+        return False
+    return (after.get("issue"), after.get("fingerprint")) != (
+        before.get("issue"),
+        before.get("fingerprint"),
+    )
+
+
+def _with_budget_and_refusals(
+    state: syncstate.SyncState,
+    recent_writes: writebudget.WriteLog | None,
+    refused: Mapping[int, syncstate.RefusedWrite] | None,
+) -> syncstate.SyncState:
+    """The state with the hour's writes and the refused writes as the feedback left them."""
+    if recent_writes is not None:
+        state = replace(state, recent_writes=recent_writes)
+    if refused is not None:
+        state = replace(state, refused_writes=MappingProxyType(dict(refused)))
+    return state
 
 
 def _client(write_pause: float = 1.0) -> Github:

@@ -64,6 +64,10 @@ DEFAULTS: Mapping[str, Any] = MappingProxyType(
         # seconds between two (see pelicanconf.py for GitHub's limits they follow).
         "GITHUB_WRITES_PER_RUN": 50,
         "GITHUB_WRITE_PAUSE": 1.0,
+        # Writing requests all syncs of one rolling hour make together (the sync state keeps
+        # the hour's writes): well under GitHub's secondary limit of 500 content-creating
+        # requests an hour, leaving room for the editors' own work with the same account.
+        "GITHUB_WRITES_PER_HOUR": 300,
     }
 )
 # Where the pipeline writes the shortlist page, relative to the content folder.
@@ -130,6 +134,8 @@ class Config:
     # Writing requests (comments, labels) one sync makes at most, and the pause between two.
     writes_per_run: int = 50
     write_pause: float = 1.0
+    # Writing requests of all syncs of one rolling hour together (GITHUB_WRITES_PER_HOUR).
+    writes_per_hour: int = DEFAULTS["GITHUB_WRITES_PER_HOUR"]
     author: str = ""  # the site's AUTHOR: who writes the editors' posts
 
     def story_path(self, number: int) -> Path:
@@ -205,5 +211,6 @@ def config_from_settings(root: Path, settings_file: Path, settings: Mapping[str,
         markdown=MappingProxyType(dict(markdown)),
         writes_per_run=_positive(settings, "GITHUB_WRITES_PER_RUN"),
         write_pause=float(_positive(settings, "GITHUB_WRITE_PAUSE")),
+        writes_per_hour=_positive(settings, "GITHUB_WRITES_PER_HOUR"),
         author=str(settings.get("AUTHOR", "")),
     )

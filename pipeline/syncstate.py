@@ -39,6 +39,16 @@ class IssueRecord:
 
 
 @dataclass(frozen=True)
+class RefusedWrite:
+    """A write GitHub refused for a reason that does not change by itself (422): the
+    fingerprint of what was to be written (refusals.input_fingerprint) and GitHub's reason,
+    in Dutch where known. The same write is not tried again until its input changes."""
+
+    fingerprint: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class SyncState:
     """`last_seen` is GitHub's `updated_at` to list from next time (None: list everything)."""
 
@@ -48,6 +58,11 @@ class SyncState:
     # body, "drawn": the day and problems it was drawn for, "rows": its rows as JSON}, so an
     # incremental sync can keep it, and leave it be when nothing in it changed (dashboard.py).
     dashboard: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    # The writes of the last hour, across runs: (when a run's writes ended, how many), for
+    # the hourly write budget (writebudget.py).
+    recent_writes: tuple[tuple[datetime, int], ...] = ()
+    # Writes GitHub refused (422) per issue, not retried until their input changes.
+    refused_writes: Mapping[int, RefusedWrite] = field(default_factory=lambda: MappingProxyType({}))
 
 
 def _timestamp(moment: datetime) -> str:
@@ -72,6 +87,15 @@ def to_json(state: SyncState) -> str:
             for number, record in sorted(state.issues.items())
         },
     }
+    if state.recent_writes:
+        data["recent_writes"] = [
+            {"at": _timestamp(moment), "count": count} for moment, count in state.recent_writes
+        ]
+    if state.refused_writes:
+        data["refused_writes"] = {
+            str(number): {"fingerprint": refused.fingerprint, "reason": refused.reason}
+            for number, refused in sorted(state.refused_writes.items())
+        }
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -118,4 +142,38 @@ def from_json(text: str) -> SyncState:
     dashboard = data.get("dashboard") or {}
     if not isinstance(dashboard, dict):
         raise ValueError("dashboard is not an object")
-    return SyncState(moment, MappingProxyType(records), MappingProxyType(dashboard))
+    return SyncState(
+        moment,
+        MappingProxyType(records),
+        MappingProxyType(dashboard),
+        _recent_writes(data.get("recent_writes") or []),
+        MappingProxyType(_refused_writes(data.get("refused_writes") or {})),
+    )
+
+
+def _recent_writes(data: Any) -> tuple[tuple[datetime, int], ...]:
+    """The `recent_writes` list: each entry a time with its count of writes."""
+    if not isinstance(data, list):
+        raise ValueError("recent_writes is not a list")
+    entries = []
+    for entry in data:
+        moment = _moment(entry.get("at")) if isinstance(entry, dict) else None
+        count = _count(entry.get("count"), "write count") if isinstance(entry, dict) else None
+        if moment is None or count is None:
+            raise ValueError("a recent write without time or count")
+        entries.append((moment, count))
+    return tuple(entries)
+
+
+def _refused_writes(data: Any) -> dict[int, RefusedWrite]:
+    """The `refused_writes` object: per issue number, the fingerprint and GitHub's reason."""
+    if not isinstance(data, dict):
+        raise ValueError("refused_writes is not an object")
+    refused = {}
+    for number, entry in data.items():
+        if not isinstance(entry, dict) or not all(
+            isinstance(entry.get(key), str) for key in ("fingerprint", "reason")
+        ):
+            raise ValueError("a refused write without fingerprint or reason")
+        refused[int(number)] = RefusedWrite(entry["fingerprint"], entry["reason"])
+    return refused

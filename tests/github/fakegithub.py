@@ -27,7 +27,9 @@ BOT_LOGIN = "github-actions[bot]"
 # The reaction keys of GitHub's reaction rollup, in its order.
 REACTIONS = ("+1", "-1", "laugh", "hooray", "confused", "heart", "rocket", "eyes")
 DOCS = "https://docs.github.com/rest"
-FAULT_KINDS = frozenset({"502", "secondary", "429", "primary", "slow", "404"})
+FAULT_KINDS = frozenset({"502", "secondary", "429", "primary", "slow", "404", "422"})
+# GitHub's longest comment body, in characters, and how it refuses a longer one.
+MAX_BODY = 65536
 EPOCH = datetime(2012, 9, 10, 12, 0, tzinfo=UTC)
 
 JSON = dict[str, Any]
@@ -501,6 +503,8 @@ class FakeGitHub:
     def create_comment(self, query: dict[str, str], body: Any, number: str) -> Reply:
         if int(number) not in self.issues:
             return _error(404, "Not Found")
+        if len(body["body"]) > MAX_BODY:
+            return _too_long()
         comment = self.add_comment(int(number), body["body"], login=BOT_LOGIN, user_type="Bot")
         return Reply(201, comment, {"location": comment["url"]})
 
@@ -523,6 +527,8 @@ class FakeGitHub:
         comment = self.comments.get(int(comment_id))
         if comment is None:
             return _error(404, "Not Found")
+        if len(body["body"]) > MAX_BODY:
+            return _too_long()
         comment.update(body=body["body"], updated_at=self.tick())
         issue = self.issues[int(comment["issue_url"].rsplit("/", 1)[-1])]
         issue["updated_at"] = comment["updated_at"]
@@ -611,6 +617,19 @@ def _error(status: int, message: str, headers: dict[str, str] | None = None) -> 
     return Reply(status, {"message": message, "documentation_url": DOCS}, headers or {})
 
 
+def _too_long() -> Reply:
+    """GitHub's answer to a comment body over MAX_BODY characters."""
+    error = {
+        "resource": "IssueComment",
+        "code": "custom",
+        "field": "body",
+        "message": f"body is too long (maximum is {MAX_BODY} characters)",
+    }
+    return Reply(
+        422, {"message": "Validation Failed", "errors": [error], "documentation_url": DOCS}
+    )
+
+
 def _fault_reply(fault: Fault) -> Reply:
     if fault.kind == "502":
         return _error(502, "Server Error")
@@ -624,6 +643,11 @@ def _fault_reply(fault: Fault) -> Reply:
         return _error(403, message, {"retry-after": str(max(int(fault.delay), 1))})
     if fault.kind == "429":
         return _error(429, "Too Many Requests")
+    if fault.kind == "422":  # a reason the pipeline has no Dutch for: it is quoted
+        error = {"resource": "Issue", "code": "custom", "message": "Something we never saw"}
+        return Reply(
+            422, {"message": "Validation Failed", "errors": [error], "documentation_url": DOCS}
+        )
     reset = int(time.time()) + 3600
     headers = {
         "x-ratelimit-remaining": "0",

@@ -30,6 +30,7 @@ CORE = frozenset(
         "plan",
         "posts",
         "privacy",
+        "refusals",
         "render",
         "settings",
         "slug",
@@ -37,6 +38,7 @@ CORE = frozenset(
         "sync",
         "syncstate",
         "validate",
+        "writebudget",
     }
 )
 # The thin shell: GitHub, files, git, processes, the command line.
