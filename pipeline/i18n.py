@@ -203,12 +203,16 @@ def github_message_nl(message: str) -> str:
     return f"“{message}”"
 
 
-def github_refusal(status: int, data: object) -> str:
-    """A write GitHub refused: the status and GitHub's reasons, translated or quoted."""
+def github_words(data: object) -> str:
+    """GitHub's reasons in an error's JSON body, each translated or quoted ("" when none)."""
     messages = github_messages(data)
     detailed = [message for message in messages if message.lower() not in GITHUB_HEADLINES]
-    reasons = [github_message_nl(message) for message in detailed or messages]
-    reason = "; ".join(reasons) if reasons else "zonder opgave van reden"
+    return "; ".join(github_message_nl(message) for message in detailed or messages)
+
+
+def github_refusal(status: int, data: object) -> str:
+    """A write GitHub refused: the status and GitHub's reasons, translated or quoted."""
+    reason = github_words(data) or "zonder opgave van reden"
     return f"GitHub weigert de schrijfactie ({status}): {reason}"
 
 

@@ -57,6 +57,7 @@ def after_run(
 def problems(refused: Mapping[int, RefusedWrite]) -> list[str]:
     """One Dutch line per refused write, for the editors' dashboard."""
     return [
-        f"issue #{number}: GitHub weigerde de statusreactie of labels: {refusal.reason}"
+        f"issue #{number}: {refusal.reason} (statusreactie of labels; wacht tot het issue "
+        "verandert)"
         for number, refusal in sorted(refused.items())
     ]

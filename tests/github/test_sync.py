@@ -558,7 +558,7 @@ def test_bad_or_missing_token_fails_in_one_line(
     assert code == 1
     assert err == (
         "fout: GitHub weigert het token (401): controleer GITHUB_TOKEN; "
-        "sync afgebroken, content niet gewijzigd\n"
+        "GitHub: “Bad credentials”; sync afgebroken, content niet gewijzigd\n"
     )
     monkeypatch.delenv("GITHUB_TOKEN")
     code, _, err = sync(capsys, github, tmp_path / "content")
