@@ -31,7 +31,7 @@ from pipeline.feedback import Outcome
 from pipeline.form import load_form
 from pipeline.labels import label_changes
 from pipeline.model import Issue, IssueDataError, issue_from_json
-from pipeline.settings import Config
+from pipeline.settings import DEFAULTS, Config
 from pipeline.sources import JsonFileSource, SourceError
 from pipeline.store import save_state
 from pipeline.sync import Fetched, SyncPlan, comments_to_read, newest_update, next_state
@@ -42,12 +42,6 @@ PER_PAGE = 100
 MAX_WAIT = 60.0
 TIMEOUT = 15
 RETRIES = 5
-# Seconds between retries grow from this; None pauses keep PyGithub's polite defaults
-# (tests set both to zero).
-BACKOFF = 1.0
-PAUSES: tuple[float, float] | None = None
-# Seconds between two requests (PyGithub's default); between writes: GITHUB_WRITE_PAUSE.
-READ_PAUSE = 0.25
 # OWNER/NAME as GitHub allows them.
 REPO_NAME = re.compile(r"[A-Za-z0-9-]{1,39}/[A-Za-z0-9._-]{1,100}")
 
@@ -81,8 +75,26 @@ class BoundedRetry(GithubRetry):
         return super().increment(method, url, response, error, _pool, _stacktrace)
 
 
+@dataclass(frozen=True)
+class Timing:
+    """How politely the client talks to GitHub, from the settings: seconds between two
+    requests and between two writes, and the first retry's wait (it doubles at each retry)."""
+
+    read_pause: float
+    write_pause: float
+    backoff: float
+
+    @classmethod
+    def from_config(cls, config: Config) -> Timing:
+        """GITHUB_READ_PAUSE, GITHUB_WRITE_PAUSE and GITHUB_RETRY_BACKOFF of the settings."""
+        return cls(config.read_pause, config.write_pause, config.retry_backoff)
+
+
 def make_retry(
-    *, total: int = RETRIES, backoff: float = BACKOFF, max_wait: float = MAX_WAIT
+    *,
+    total: int = RETRIES,
+    backoff: float = DEFAULTS["GITHUB_RETRY_BACKOFF"],
+    max_wait: float = MAX_WAIT,
 ) -> Any:
     """The retry policy: 5xx, secondary limits and Retry-After are retried within the bound."""
     return BoundedRetry(
@@ -541,14 +553,19 @@ def _with_budget_and_refusals(
     return state
 
 
-def _client(write_pause: float = 1.0) -> Github:
+def make_client(timing: Timing) -> Github:
+    """A client for the API in GITHUB_API_URL (default GitHub's) with the token in
+    GITHUB_TOKEN, pausing and retrying as timing says."""
     token = os.environ.get("GITHUB_TOKEN", "").strip()
     if not token:
         raise SourceError("GITHUB_TOKEN ontbreekt: zonder token kan de sync GitHub niet lezen")
     base_url = os.environ.get("GITHUB_API_URL") or API_URL
-    pauses = PAUSES if PAUSES is not None else (READ_PAUSE, write_pause)
     return connect(
-        token, base_url, retry=make_retry(backoff=BACKOFF), timeout=TIMEOUT, pauses=pauses
+        token,
+        base_url,
+        retry=make_retry(backoff=timing.backoff),
+        timeout=TIMEOUT,
+        pauses=(timing.read_pause, timing.write_pause),
     )
 
 
@@ -565,7 +582,7 @@ def open_source(
 ) -> GitHubSource:
     """The GitHub source for `--repo` (token from GITHUB_TOKEN, base from GITHUB_API_URL)."""
     return GitHubSource(
-        _client(config.write_pause),
+        make_client(Timing.from_config(config)),
         repo_name(repo),
         config,
         content,
@@ -576,7 +593,7 @@ def open_source(
 
 def run_labels(name: str, config: Config) -> int:
     """`labels --repo`: create or update the labels with Dutch descriptions and colours."""
-    repo = _client(config.write_pause).get_repo(repo_name(name))
+    repo = make_client(Timing.from_config(config)).get_repo(repo_name(name))
     try:
         found = {label.name.lower(): label for label in repo.get_labels()}
         existing = {

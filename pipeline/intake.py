@@ -462,7 +462,7 @@ def file_issue(repo: Any, intake: Intake) -> tuple[int, str]:
     return int(data["number"]), str(data.get("html_url", ""))
 
 
-def _repo(name: str) -> Any:
+def _repo(name: str, config: Config) -> Any:
     import os
 
     from pipeline import github
@@ -473,8 +473,12 @@ def _repo(name: str) -> Any:
     if not token:
         raise IntakeError("GITHUB_TOKEN ontbreekt: zonder token kan er geen issue worden gemaakt")
     base_url = os.environ.get("GITHUB_API_URL") or github.API_URL
+    timing = github.Timing.from_config(config)  # the settings' pauses and retry wait
     client = github.connect(
-        token, base_url, retry=github.make_retry(backoff=github.BACKOFF), pauses=github.PAUSES
+        token,
+        base_url,
+        retry=github.make_retry(backoff=timing.backoff),
+        pauses=(timing.read_pause, timing.write_pause),
     )
     return client.get_repo(name)  # lazy: no request
 
@@ -515,7 +519,7 @@ def run_intake(args: argparse.Namespace, config: Config) -> int:
         print()
         print(intake.body)
     else:
-        number, url = file_issue(_repo(args.repo or config.submission_repo), intake)
+        number, url = file_issue(_repo(args.repo or config.submission_repo, config), intake)
         print(f"issue #{number} aangemaakt: {url}")
     for warning in (*intake.warnings, *([late] if late else [])):
         print(warning, file=sys.stderr)

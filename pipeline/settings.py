@@ -68,6 +68,10 @@ DEFAULTS: Mapping[str, Any] = MappingProxyType(
         # the hour's writes): well under GitHub's secondary limit of 500 content-creating
         # requests an hour, leaving room for the editors' own work with the same account.
         "GITHUB_WRITES_PER_HOUR": 300,
+        # Seconds between two requests to GitHub (PyGithub's polite default), and the first
+        # retry's wait after a server error or a secondary limit (it doubles at each retry).
+        "GITHUB_READ_PAUSE": 0.25,
+        "GITHUB_RETRY_BACKOFF": 1.0,
     }
 )
 # Where the pipeline writes the shortlist page, relative to the content folder.
@@ -136,6 +140,10 @@ class Config:
     write_pause: float = 1.0
     # Writing requests of all syncs of one rolling hour together (GITHUB_WRITES_PER_HOUR).
     writes_per_hour: int = DEFAULTS["GITHUB_WRITES_PER_HOUR"]
+    # Seconds between two requests, and the first retry's wait (GITHUB_READ_PAUSE,
+    # GITHUB_RETRY_BACKOFF).
+    read_pause: float = DEFAULTS["GITHUB_READ_PAUSE"]
+    retry_backoff: float = DEFAULTS["GITHUB_RETRY_BACKOFF"]
     author: str = ""  # the site's AUTHOR: who writes the editors' posts
 
     def story_path(self, number: int) -> Path:
@@ -212,5 +220,7 @@ def config_from_settings(root: Path, settings_file: Path, settings: Mapping[str,
         writes_per_run=_positive(settings, "GITHUB_WRITES_PER_RUN"),
         write_pause=float(_positive(settings, "GITHUB_WRITE_PAUSE")),
         writes_per_hour=_positive(settings, "GITHUB_WRITES_PER_HOUR"),
+        read_pause=float(_positive(settings, "GITHUB_READ_PAUSE")),
+        retry_backoff=float(_positive(settings, "GITHUB_RETRY_BACKOFF")),
         author=str(settings.get("AUTHOR", "")),
     )

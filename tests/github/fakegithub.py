@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, quote, unquote, urlencode, urlsplit
 
@@ -28,6 +29,8 @@ BOT_LOGIN = "github-actions[bot]"
 REACTIONS = ("+1", "-1", "laugh", "hooray", "confused", "heart", "rocket", "eyes")
 DOCS = "https://docs.github.com/rest"
 FAULT_KINDS = frozenset({"502", "secondary", "429", "primary", "slow", "404", "422"})
+# The site's settings without GitHub's pauses and retry waits (pass with --settings).
+UNPAUSED_SETTINGS = Path(__file__).with_name("unpaused.py")
 # GitHub's longest comment body, in characters, and how it refuses a longer one.
 MAX_BODY = 65536
 EPOCH = datetime(2012, 9, 10, 12, 0, tzinfo=UTC)

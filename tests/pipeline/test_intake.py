@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 
-import pipeline.github
 from pipeline.cli import main
 from pipeline.intake import (
     deadline_warning,
@@ -25,7 +24,7 @@ from pipeline.plan import plan_sync
 from pipeline.state import State
 from pipeline.validate import validate
 from plugins.verhalen.mailroute import mail_template
-from tests.github.fakegithub import TOKEN, FakeGitHub
+from tests.github.fakegithub import TOKEN, UNPAUSED_SETTINGS, FakeGitHub
 from tests.pipeline.helpers import BEFORE_DEADLINE, CHECK, CONFIG, FORM
 from tests.support import ROOT
 
@@ -97,7 +96,10 @@ EXPECTED: dict[str, dict[str, Any]] = {
 
 
 def intake(capsys: pytest.CaptureFixture[str], *argv: str | Path) -> tuple[int, str, str]:
-    code = main(["intake", *(str(arg) for arg in argv)])
+    args = [str(arg) for arg in argv]
+    if "--settings" not in args:
+        args += ["--settings", str(UNPAUSED_SETTINGS)]
+    code = main(["intake", *args])
     out, err = capsys.readouterr()
     return code, out, err
 
@@ -282,12 +284,11 @@ def test_the_call_pages_template_filled_in_is_read(tmp_path: Path) -> None:
 # --- filing on the fake GitHub ------------------------------------------------------------------
 @pytest.fixture
 def online(github: FakeGitHub, monkeypatch: pytest.MonkeyPatch) -> FakeGitHub:
-    """The CLI pointed at the fake GitHub (token, API base), from the project root, no pauses."""
+    """The CLI pointed at the fake GitHub (token, API base), from the project root; no pauses
+    (the helper `intake` passes the settings without them)."""
     monkeypatch.chdir(ROOT)
     monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
     monkeypatch.setenv("GITHUB_API_URL", github.url)
-    monkeypatch.setattr(pipeline.github, "PAUSES", (0.0, 0.0))
-    monkeypatch.setattr(pipeline.github, "BACKOFF", 0.0)
     return github
 
 
