@@ -229,3 +229,30 @@ def test_make_and_every_workflow_install_from_the_lock() -> None:
     ci_runs = [step.get("run") for _, step in WORKFLOWS["ci.yml"].steps()]
     assert "make test" in ci_runs
     assert "make test" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+LEVELS = {"none": 0, "read": 1, "write": 2}
+
+
+def _called_jobs(job: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """Every job a calling job reaches, through nested calls too, with its workflow's name."""
+    name = job["uses"].split("/")[-1]
+    found = []
+    for called in WORKFLOWS[name].jobs.values():
+        found.append((name, called))
+        if "uses" in called:
+            found += _called_jobs(called)
+    return found
+
+
+@pytest.mark.parametrize("name", sorted(WORKFLOWS))
+def test_every_call_grants_what_the_called_jobs_ask(name: str) -> None:
+    # GitHub refuses a run whose called job asks more than its caller grants, even a job that
+    # its `if:` would skip (schedule.yml's full sync reaches submissions.yml's keep-alive).
+    for job in WORKFLOWS[name].jobs.values():
+        if not str(job.get("uses", "")).startswith("./"):
+            continue
+        for called_name, called in _called_jobs(job):
+            for scope, level in called.get("permissions", {}).items():
+                granted = job["permissions"].get(scope, "none")
+                assert LEVELS[granted] >= LEVELS[level], f"{name} → {called_name}: {scope}"
