@@ -417,7 +417,8 @@ class GitHubSource:
         budget, by_hour = writebudget.run_budget(
             log, datetime.now(UTC), self.config.writes_per_run, self.config.writes_per_hour
         )
-        before = {**plan.state.refused_writes, **(self.refused or {})}
+        # This process's view wins after a rejected push (it knows which refusals went away).
+        before = dict(plan.state.refused_writes) if self.refused is None else dict(self.refused)
         send, skipped = refusals.still_refused(plan.writes, before)
         try:
             known_comments = {r.comment: n for n, r in records.items() if r.comment is not None}
