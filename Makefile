@@ -65,9 +65,9 @@ test: ## set up everything and run the whole test suite
 		wait $$mypy; types=$$?; cat .build/mypy.txt; \
 		test $$tests -eq 0 && test $$types -eq 0
 
-fuzz: $(STAMP) ## fuzz parse, validate, render and the build longer (FUZZ_EXAMPLES=2000)
+fuzz: $(STAMP) ## fuzz parse, validate, render, the build and the editorial record longer (FUZZ_EXAMPLES=2000)
 	VERHALENBANK_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest -q -s -p no:cacheprovider \
-		tests/hostile/test_fuzz.py
+		tests/hostile/test_fuzz.py tests/pipeline/test_editorial_stateful.py
 
 screenshots: $(STAMP) $(NPM_STAMP) ## whole-page screenshots of every page type in test-artifacts/
 	scripts/system-deps.sh

@@ -24,10 +24,13 @@ CALL_TIMEZONE = ZoneInfo(TIMEZONE)
 CALL_DEADLINE = datetime(2012, 9, 2, 23, 59, 59, tzinfo=CALL_TIMEZONE)
 EVENT_NAME = "The Next Cocreator"
 EVENT_DATE = date(2012, 9, 21)
+# Where the event takes place, as the picks' invitation names it.
+EVENT_PLACE = "Utrecht"
 SPOTLIGHT_MINUTES = 5
 SHORTLIST_SIZE = 3
-# The build's clock; None means now. Tests and reproducible builds pin it.
-BUILD_TIME = None
+# The last day a pick can confirm (`/bevestigen`) or decline (`/afzeggen`) a place on stage.
+CONFIRM_BY = date(2012, 9, 14)
+# The build's clock, BUILD_TIME, is now unless a build pins it (make site BUILD_TIME=…).
 
 # Where stories are submitted (GitHub issues) and the issue form that defines the fields.
 SUBMISSION_REPO = "verhalenbank/verhalenbank"
@@ -38,6 +41,19 @@ SUBMISSION_FORM_URL = f"https://github.com/{SUBMISSION_REPO}/issues/new?template
 ORGANISATION_NAME = "Voorbeeldbureau (voorbeeld)"
 CONTACT_EMAIL = "privacy@example.org"
 EDITORS_EMAIL = "redactie@example.org"
+# The accessibility statement (/toegankelijkheid/): the standard the site meets, the day it was
+# last checked, and what is known not to meet it yet (one sentence each, in Dutch).
+ACCESSIBILITY = {
+    "standard": "WCAG 2.1 niveau AA",
+    "checked": date(2012, 7, 16),
+    "exceptions": (
+        "Zoeken werkt alleen met JavaScript aan. Zonder JavaScript vind je alle verhalen en "
+        "berichten via de overzichten en de filters per sector.",
+        "Stemmen en reageren gaat via GitHub. Die site valt niet onder deze verklaring.",
+        "De verhalen zijn geschreven door de inzenders zelf. De redactie controleert ze voor "
+        "plaatsing, maar de opbouw van een verhaal (kopjes, links) is die van de inzender.",
+    ),
+}
 # Label names: the labels are the submission's state.
 LABELS = {
     "submission": "verhaal",
@@ -53,13 +69,8 @@ LABELS = {
     "on_behalf": "namens",
 }
 STORIES_DIR = "verhalen"
-# Writing requests (status comments, labels) one sync makes on GitHub at most, and the seconds
-# between two. GitHub's secondary limits allow 80 content-creating requests a minute and 500 an
-# hour: one write a second stays under the first. All runs of one rolling hour together write at
-# most GITHUB_WRITES_PER_HOUR (default in pipeline/settings.py), however many runs that hour has.
-# A sync that reaches a budget commits what it did; a later run goes on with the rest.
-GITHUB_WRITES_PER_RUN = 50
-GITHUB_WRITE_PAUSE = 1.0
+# The sync's writes on GitHub per run and the pause between two: GITHUB_WRITES_PER_RUN and
+# GITHUB_WRITE_PAUSE, whose defaults (and why) are in pipeline/settings.py; set them here to change.
 
 # --- Content and URLs -------------------------------------------------------------------------
 ARTICLE_PATHS = ["posts", STORIES_DIR]
@@ -139,6 +150,8 @@ PLUGINS = [
     "pelican.plugins.sitemap",
     "story_safety",
     "verhalen",
+    # after every build: drop content-cache entries of sources that are gone
+    "cache_prune",
 ]
 SITEMAP = {"format": "xml", "exclude": ["404.html", "zoeken/", "robots.txt"]}
 

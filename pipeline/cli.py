@@ -1,10 +1,10 @@
-"""Command line: `python -m pipeline sync|status|site|serve|labels|intake|forget`
+"""Command line: `.venv/bin/python -m pipeline sync|status|site|serve|labels|intake|forget`
 (docs/architecture.md, "The command line").
 
 Exit codes: 0 when the command did its job (invalid submissions are normal and reported),
 1 for an operational failure (one line on stderr), 2 for wrong usage.
 
-The online side (modules of their own, imported only when used):
+The online side (modules of their own, imported inside the functions that use them):
 - `pipeline.github.open_source(repo, config, content, feedback_on=..., event=...)` for
   `--repo` (token from GITHUB_TOKEN, API base from GITHUB_API_URL);
 - `pipeline.github.run_labels(repo, config) -> int` for the `labels` command;
@@ -18,29 +18,36 @@ API call leaves content/ and git untouched.
 
 from __future__ import annotations
 
-import argparse
 import dataclasses
-import importlib
 import os
 import sys
+import traceback
 from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
-from types import ModuleType
+from typing import TYPE_CHECKING
 
 from pipeline import forget, i18n, markdown_guard, sitebuild
-from pipeline.form import Form, FormError, load_form
+from pipeline.errors import EXIT_FAILURE, UserError
+from pipeline.form import Form, load_form
+from pipeline.githubrules import repo_name, require_token, token
 from pipeline.plan import Plan
-from pipeline.settings import Config, SettingsError
+from pipeline.podium import plain_lead
+from pipeline.settings import Config, SettingsError, build_time
 from pipeline.siteconfig import load_config, read_settings_file
-from pipeline.sources import JsonFileSource, Source, SourceError
+from pipeline.sources import JsonFileSource, Source
 from pipeline.state import State
-from pipeline.store import StoreError, apply_plan, load_state, read_existing
+from pipeline.store import apply_plan, load_state, read_existing
 from pipeline.sync import Fetched, SyncPlan, plan_run
 from pipeline.syncstate import STATE_NAME, SyncState
 from pipeline.validate import display_title
 
+if TYPE_CHECKING:
+    import argparse
+else:  # the same module, with Dutch texts (i18n.dutch_argparse)
+    argparse = i18n.dutch_argparse()
+
 EXIT_OK = 0
-EXIT_FAILURE = 1
 EXAMPLES = Path("examples/issues.json")
 TITLE_WIDTH = 40
 # Where the details (tracebacks) of issues that failed in our own code go; the environment
@@ -58,43 +65,29 @@ NO_TOKEN = {
 }
 # Problems about the issue itself rather than a form field.
 PSEUDO_FIELD_LABELS = {"title": "Titel", "body": "Tekst van het issue"}
-
-
-class CliError(Exception):
-    """An operational failure: reported as one line on stderr, exit code 1."""
-
-
-def _online(module: str) -> ModuleType:
-    """An online module (github, gitops), imported only when used: PyGithub and GitPython
-    take time to import that an offline sync does not need to spend."""
-    return importlib.import_module(f"pipeline.{module}")
+# Highest TCP port number.
+MAX_PORT = 65535
 
 
 def _config(args: argparse.Namespace) -> Config:
     return load_config(Path.cwd(), args.settings)
 
 
-def _require_token(command: str) -> None:
-    """Stop with what the command needs when GITHUB_TOKEN is missing."""
-    if not os.environ.get("GITHUB_TOKEN", "").strip():
-        raise CliError(f"GITHUB_TOKEN ontbreekt: {NO_TOKEN.get(command, NO_TOKEN['sync'])}")
-
-
 def _open_source(args: argparse.Namespace, config: Config) -> Source:
     if args.source is not None:
         return JsonFileSource(Path(args.source))
-    github = _online("github")
-    github.repo_name(args.repo)  # a malformed name is the first thing to fix
-    _require_token(args.command)
+    from pipeline import github  # PyGithub only when online
+
+    repo_name(args.repo)  # a malformed name is the first thing to fix
+    require_token(os.environ, NO_TOKEN[args.command])
     event = getattr(args, "event", None)
-    source: Source = github.open_source(
+    return github.open_source(
         args.repo,
         config,
         _content(args, config),
         feedback_on=not args.no_feedback,
         event=Path(event) if event else None,
     )
-    return source
 
 
 def _content(args: argparse.Namespace, config: Config) -> Path:
@@ -119,8 +112,9 @@ def plan_fetched(
         state,
         form,
         config,
-        check_markdown=markdown_guard.checker(config.markdown),
+        check_markdown=markdown_guard.checker(config.markdown, budget=config.check_seconds),
         tell=tell,
+        now=datetime.now(UTC),
     )
     log_failures(plan.content, config)
     return plan
@@ -138,18 +132,27 @@ def log_failures(plan: Plan, config: Config) -> Path | None:
     failed = [d for d in plan.decisions if d.failure_detail]
     if not failed:
         return None
-    path = Path(os.environ.get(FAILURE_LOG_ENV) or config.root / FAILURE_LOG)
+    path = _append_log(
+        config.root,
+        "".join(f"issue #{d.number}: {d.failure}\n{d.failure_detail.rstrip()}\n\n" for d in failed),
+    )
+    if path is not None:
+        numbers = ", ".join(f"#{d.number}" for d in failed)
+        print(f"niet verwerkt door een fout in de pipeline: {numbers}; details in {path}")
+    return path
+
+
+def _append_log(root: Path, text: str) -> Path | None:
+    """Append details (tracebacks) to the maintainers' failure log; its path, or None (said
+    in one line) when it cannot be written."""
+    path = Path(os.environ.get(FAILURE_LOG_ENV) or root / FAILURE_LOG)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("a", encoding="utf-8") as log:
-            for decision in failed:
-                log.write(f"issue #{decision.number}: {decision.failure}\n")
-                log.write(decision.failure_detail.rstrip() + "\n\n")
+            log.write(text)
     except OSError as error:
         print(f"let op: foutdetails niet weggeschreven naar {path}: {i18n.os_reason(error)}")
         return None
-    numbers = ", ".join(f"#{d.number}" for d in failed)
-    print(f"niet verwerkt door een fout in de pipeline: {numbers}; details in {path}")
     return path
 
 
@@ -205,16 +208,14 @@ def cmd_sync(args: argparse.Namespace) -> int:
     if not (args.commit or args.push):
         _sync_once(args, config, source, content)
         return EXIT_OK
-    gitops = _online("gitops")
-    try:
-        published = gitops.publish(
-            content,
-            gitops.tracked(content, config),
-            lambda: _sync_once(args, config, source, content),
-            push_changes=args.push,
-        )
-    except gitops.GitOpsError as error:
-        raise CliError(str(error)) from error
+    from pipeline import gitops  # GitPython only when committing
+
+    published = gitops.publish(
+        content,
+        gitops.tracked(content, config),
+        lambda: _sync_once(args, config, source, content),
+        push_changes=args.push,
+    )
     print(f"commit: {published.message}" if published.commit else "niets te committen")
     if published.pushed:
         print("gepusht")
@@ -268,23 +269,25 @@ def cmd_status(args: argparse.Namespace) -> int:
     state = _state(source, content)
     fetched = source.fetch(state, full=True)
     form = load_form(config.form_path)
-    plan = plan_fetched(fetched, state, form, config, content).content
+    whole = plan_fetched(fetched, state, form, config, content)
+    plan = whole.content
     titles = {issue.number: display_title(issue.title, form) for issue in fetched.issues}
     votes = {issue.number: issue.votes for issue in fetched.issues}
     print(status_table(plan, titles, votes, field_labels(form)))
     for line in plan.report:
         print(line)
+    # The call's phase, what to do now and the next date, as the dashboard leads with them.
+    print("", *plain_lead(whole, content, config, datetime.now(UTC)), sep="\n")
     return EXIT_OK
 
 
 def _site_source(args: argparse.Namespace, config: Config) -> Source:
     repo = args.repo or os.environ.get("GITHUB_REPOSITORY")
-    if os.environ.get("GITHUB_TOKEN") and repo:
+    if token(os.environ) and repo:
+        from pipeline import github  # PyGithub only when online
+
         print(f"echte inzendingen uit {repo}")
-        source: Source = _online("github").open_source(
-            repo, config, config.content, feedback_on=False
-        )
-        return source
+        return github.open_source(repo, config, config.content, feedback_on=False)
     print(f"voorbeeldinzendingen uit {args.examples} (geen GITHUB_TOKEN of repository)")
     return JsonFileSource(Path(args.examples))
 
@@ -311,23 +314,18 @@ def _site_build(args: argparse.Namespace, config: Config) -> sitebuild.Built:
 
 def cmd_site(args: argparse.Namespace) -> int:
     """Copy content/ to a working copy, sync submissions into it, build output/, index it."""
-    try:
-        _site_build(args, _config(args))
-    except sitebuild.BuildError as error:
-        raise CliError(str(error)) from error
+    _site_build(args, _config(args))
     return EXIT_OK
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
     """Build the site as `site` does, serve it, and build again when an input is saved."""
-    preview = importlib.import_module("pipeline.preview")
+    from pipeline import preview  # the HTTP server and file watcher only for serve
+
     config = _config(args)
     settings = read_settings_file(config.settings_file)
     output = config.root / (args.output or str(settings.get("OUTPUT_PATH", "output")))
-    try:
-        server = preview.open_server(output, args.host, args.port)
-    except preview.PreviewError as error:
-        raise CliError(str(error)) from error
+    server = preview.open_server(output, args.host, args.port)
     watched = [
         config.content,
         config.root / str(settings.get("THEME", "theme")),
@@ -340,23 +338,25 @@ def cmd_serve(args: argparse.Namespace) -> int:
         _site_build(args, config)
         preview.run(server, lambda: _site_build(args, config), watched)
     except KeyboardInterrupt:
-        server.server_close()
         print("gestopt")
-    except sitebuild.BuildError as error:
+    finally:
         server.server_close()
-        raise CliError(str(error)) from error
     return EXIT_OK
 
 
 def cmd_labels(args: argparse.Namespace) -> int:
     """Create or update the repository's labels (online)."""
-    _require_token("labels")
-    return int(_online("github").run_labels(args.repo, _config(args)))
+    from pipeline import github  # PyGithub only when online
+
+    require_token(os.environ, NO_TOKEN["labels"])
+    return github.run_labels(args.repo, _config(args))
 
 
 def cmd_intake(args: argparse.Namespace) -> int:
     """File a story sent by e-mail as a `namens` issue, or print it (--dry-run)."""
-    return int(_online("intake").run_intake(args, _config(args)))
+    from pipeline import intake  # the mail parser only for intake
+
+    return intake.run_intake(args, _config(args))
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -377,11 +377,22 @@ def _source_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _port(value: str) -> int:
+    """A TCP port number (an argparse type): 1 up to MAX_PORT."""
+    if not value.isdigit() or not 1 <= int(value) <= MAX_PORT:
+        raise argparse.ArgumentTypeError(
+            f"geen poortnummer: {value!r}; kies een getal van 1 tot en met {MAX_PORT}"
+        )
+    return int(value)
+
+
 def _build_time(value: str) -> str:
+    """BUILD_TIME as the plugins will read it (an argparse type)."""
     try:
-        return sitebuild.valid_build_time(value)
-    except ValueError as error:
+        build_time(value, UTC)
+    except SettingsError as error:
         raise argparse.ArgumentTypeError(str(error)) from error
+    return value
 
 
 def _site_options(parser: argparse.ArgumentParser) -> None:
@@ -403,9 +414,9 @@ def _site_options(parser: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of `python -m pipeline`."""
+    """The argument parser of `.venv/bin/python -m pipeline`, the one way to run it."""
     parser = argparse.ArgumentParser(
-        prog="python -m pipeline",
+        prog=".venv/bin/python -m pipeline",
         description="Inzendingen (GitHub-issues) naar verhalen op de site.",
     )
     commands = parser.add_subparsers(
@@ -480,7 +491,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--host", default="127.0.0.1", metavar="ADRES", help="adres (standaard: %(default)s)"
     )
     serve.add_argument(
-        "--port", type=int, default=8000, metavar="POORT", help="poort (standaard: %(default)s)"
+        "--port", type=_port, default=8000, metavar="POORT", help="poort (standaard: %(default)s)"
     )
     serve.set_defaults(handler=cmd_serve, dry_run=False)
 
@@ -517,20 +528,24 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-OPERATIONAL_ERRORS = (CliError, SettingsError, FormError, SourceError, StoreError)
+def unexpected(error: Exception) -> str:
+    """The one line for a failure in our own code; its traceback goes to the failure log."""
+    name = type(error).__name__
+    path = _append_log(Path.cwd(), "".join(traceback.format_exception(error)) + "\n")
+    where = f"details in {path}" if path is not None else "geen details bewaard"
+    return f"onverwachte fout in de pipeline ({name}); {where}"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the CLI; return the exit code."""
-    with i18n.dutch_argparse():
-        args = build_parser().parse_args(argv)
+    """Run the CLI; return the exit code. Every failure ends in one Dutch line on stderr: a
+    UserError says its own, the outside world's errors are put into Dutch (i18n), and a
+    failure of our own code leaves its traceback in the failure log."""
+    args = build_parser().parse_args(argv)
     try:
         return int(args.handler(args))
-    except OPERATIONAL_ERRORS as error:
-        print(f"fout: {error}", file=sys.stderr)
-        return EXIT_FAILURE
+    except UserError as error:
+        print(f"fout: {error.message}", file=sys.stderr)
+        return error.exit_code
     except Exception as error:
-        if not i18n.is_operational(error):
-            raise
-        print(f"fout: {i18n.describe(error)}", file=sys.stderr)
+        print(f"fout: {i18n.describe(error) or unexpected(error)}", file=sys.stderr)
         return EXIT_FAILURE

@@ -10,7 +10,9 @@ from typing import Any
 
 from babel.dates import format_date
 
+from pipeline.arrival import dutch_moment, mailed_arrival
 from pipeline.form import Form
+from pipeline.githubrules import PAGE_SIZE
 from pipeline.model import Issue
 from pipeline.plan import Decision
 from pipeline.posts import new_post_url
@@ -23,7 +25,6 @@ from pipeline.validate import display_title
 # The hidden first line of the dashboard's body: how the sync finds it again.
 MARKER = "<!-- verhalenbank:dashboard -->"
 TITLE = "Overzicht voor de redactie"
-PER_PAGE = 100
 # Longest list per section and longest title shown: the body stays far below GitHub's limit
 # of 65 536 characters whatever the number of submissions.
 MAX_ROWS = 25
@@ -48,6 +49,8 @@ COUNTED = (
     (State.REJECTED, "Afgewezen of spam"),
     (State.WITHDRAWN, "Ingetrokken"),
 )
+# Submissions whose title the dashboard never draws: the sync state keeps none.
+UNDRAWN_TITLES = frozenset({State.REJECTED, State.WITHDRAWN})
 # Names the sync's checks use for problems that are not about one form field.
 PROBLEM_FIELDS = {"title": "titel", "body": "tekst"}
 
@@ -65,6 +68,12 @@ class Row:
     labels: frozenset[str]
     late: bool = False
     problems: tuple[str, ...] = ()
+    # A new text waits while the approved one is no longer on the site (editorial.py).
+    offline: bool = False
+    # Labels that cannot take effect, with what to do (plan.Decision.notes).
+    notes: tuple[str, ...] = ()
+    # When the mail of a story entered on someone's behalf arrived (see pipeline.arrival).
+    arrived_at: datetime | None = None
 
 
 def rows_from_plan(decisions: Iterable[Decision], issues: Iterable[Issue], form: Form) -> list[Row]:
@@ -83,7 +92,7 @@ def rows_from_plan(decisions: Iterable[Decision], issues: Iterable[Issue], form:
         rows.append(
             Row(
                 number=issue.number,
-                title=display_title(issue.title, form),
+                title=public_title(issue.title, form),
                 url=issue.html_url,
                 state=decision.state,
                 created_at=issue.created_at,
@@ -91,9 +100,27 @@ def rows_from_plan(decisions: Iterable[Decision], issues: Iterable[Issue], form:
                 labels=labels,
                 late=decision.late,
                 problems=tuple(_field_name(field, form) for field in fields),
+                offline=decision.offline,
+                notes=decision.notes,
+                arrived_at=mailed_arrival(issue, decision.on_behalf),
             )
         )
     return rows
+
+
+def _changed_note(row: Row) -> str:
+    """What readers see of a story whose new text waits for the editors."""
+    if row.offline:
+        return "staat niet online tot jullie de nieuwe tekst goedkeuren (haal `gewijzigd` eraf)"
+    return "de vorige tekst staat online"
+
+
+def public_title(title: str, form: Form) -> str:
+    """A submitted title as the site would publish it: personal data removed (pure)."""
+    # Imported here, as in validate.build_submission: the detectors' libraries load on use.
+    from pipeline.privacy import scrub_field
+
+    return scrub_field(display_title(title, form), markdown=False).text
 
 
 def _field_name(field_id: str, form: Form) -> str:
@@ -116,6 +143,13 @@ def _link(row: Row) -> str:
     return f"[#{row.number} {title}]({row.url})"
 
 
+def _mailed(row: Row, config: Config) -> str:
+    """ ", per e-mail binnengekomen op …" for a mailed story, else nothing."""
+    if row.arrived_at is None:
+        return ""
+    return f", per e-mail binnengekomen op {dutch_moment(row.arrived_at, config.timezone)}"
+
+
 def _days(row: Row, as_of: datetime, config: Config) -> str:
     days = (
         as_of.astimezone(config.timezone).date() - row.created_at.astimezone(config.timezone).date()
@@ -123,6 +157,18 @@ def _days(row: Row, as_of: datetime, config: Config) -> str:
     if days <= 0:
         return "sinds vandaag"
     return "1 dag" if days == 1 else f"{days} dagen"
+
+
+def _waiting(row: Row, as_of: datetime, config: Config, days: bool) -> str:
+    """A waiting story's line: its age while ages mean something, and its mail's arrival."""
+    age = f": wacht {_days(row, as_of, config)}" if days else ""
+    mailed = _mailed(row, config)
+    return f"- {_link(row)}{age}{mailed if age else mailed.replace(', ', ': ', 1)}"
+
+
+def link(row: Row) -> str:
+    """A row as a Markdown link to its issue, its title shown as plain text."""
+    return _link(row)
 
 
 def _votes(count: int) -> str:
@@ -176,8 +222,15 @@ def dashboard_body(
     as_of: datetime,
     config: Config,
     problems: Sequence[str] = (),
+    lead: Sequence[str] = (),
+    sections: Sequence[str] = (),
+    waiting_days: bool = True,
 ) -> str:
     """The dashboard's Markdown body (pure; the same input gives the same bytes).
+
+    lead: the lines at the top (pipeline/board.py: the phase, what to do now, the next date);
+    sections: Markdown sections before the problems (the stage, posts not online);
+    waiting_days: show how long stories wait (only while the editors still judge and choose).
 
     repo is OWNER/NAME. as_of is the moment the counts describe, such as the newest issue update
     the sync saw: ages and the new post's date are counted from it, never from the clock, so a
@@ -204,6 +257,7 @@ def dashboard_body(
         "",
         f"Stand van zaken op {format_date(day, format='long', locale='nl')}.",
         "",
+        *([*lead, ""] if lead else []),
         f"[**Nieuw bericht schrijven**]({new_post_url(repo, day.isoformat(), author)}) · "
         f"[Handleiding voor de redactie]({repo_url}/blob/main/docs/redactie.md)",
         "",
@@ -212,7 +266,7 @@ def dashboard_body(
     lines += _section(
         "Wachten op beoordeling (oudste eerst)",
         _capped(
-            [f"- {_link(row)}: wacht {_days(row, as_of, config)}" for row in waiting],
+            [_waiting(row, as_of, config, waiting_days) for row in waiting],
             _search(repo_url, *open_terms, *(f"-label:{name}" for name in (*decided, labels.late))),
         ),
         "Er wacht geen enkel verhaal op beoordeling.",
@@ -220,7 +274,7 @@ def dashboard_body(
     lines += _section(
         "Gewijzigd na goedkeuring",
         _capped(
-            [f"- {_link(row)}: de vorige tekst staat online" for row in changed],
+            [f"- {_link(row)}: {_changed_note(row)}" for row in changed],
             _search(repo_url, f"label:{labels.changed}", "sort:created-asc"),
         ),
         "Geen wijzigingen die op de redactie wachten.",
@@ -239,7 +293,7 @@ def dashboard_body(
     lines += _section(
         "Te laat binnengekomen, nog niet beoordeeld",
         _capped(
-            [f"- {_link(row)}: wacht {_days(row, as_of, config)}" for row in late],
+            [_waiting(row, as_of, config, waiting_days) for row in late],
             _search(repo_url, *open_terms, f"label:{labels.late}"),
         ),
         "Geen.",
@@ -256,6 +310,12 @@ def dashboard_body(
         f"Shortlist van de redactie ({len(picks)} van {config.shortlist_size})",
         [f"- {_link(row)}: {_votes(row.votes)}" for row in picks],
         "De redactie heeft nog niemand gekozen; de site toont de voorlopige ranglijst.",
+    )
+    lines += sections
+    lines += _section(
+        "Labels die niets doen",
+        [f"- {_link(row)}: {plain(note, 300)}" for row in rows for note in row.notes][:MAX_ROWS],
+        "Geen.",
     )
     lines += _section(
         "Problemen bij de laatste verwerking",
@@ -287,7 +347,7 @@ def _pages(repo: Any, label: str) -> Iterator[tuple[dict[str, Any], ...]]:
         "state": "all",
         "sort": "created",
         "direction": "asc",
-        "per_page": PER_PAGE,
+        "per_page": PAGE_SIZE,
     }
     while url is not None:
         headers, data = repo.requester.requestJsonAndCheck("GET", url, parameters=parameters)
@@ -334,7 +394,7 @@ def write_dashboard(
     marked issues (made by hand) are never merged: the oldest is the dashboard. Raises
     SourceError when GitHub cannot be used.
     """
-    from pipeline.github import GITHUB_ERRORS, failure  # PyGithub only when online
+    from pipeline.githuberrors import GITHUB_ERRORS, failure  # PyGithub only when online
 
     label = config.labels.dashboard
     requests = 0
@@ -394,11 +454,15 @@ def refresh(
 
 
 def rows_to_json(rows: Iterable[Row]) -> list[dict[str, Any]]:
-    """The rows as JSON for the sync state, so an incremental sync can keep the dashboard."""
+    """The rows as JSON for the sync state, so an incremental sync can keep the dashboard.
+
+    The state is committed: it keeps a title only as the dashboard draws it (scrubbed, see
+    public_title), and none for rejected and withdrawn submissions, which it never draws.
+    """
     return [
         {
             "number": row.number,
-            "title": row.title,
+            "title": "" if row.state in UNDRAWN_TITLES else row.title,
             "url": row.url,
             "state": row.state.name.lower(),
             "created_at": row.created_at.isoformat(),
@@ -406,6 +470,9 @@ def rows_to_json(rows: Iterable[Row]) -> list[dict[str, Any]]:
             "labels": sorted(row.labels),
             "late": row.late,
             "problems": list(row.problems),
+            **({"offline": True} if row.offline else {}),
+            **({"notes": list(row.notes)} if row.notes else {}),
+            **({"arrived_at": row.arrived_at.isoformat()} if row.arrived_at else {}),
         }
         for row in sorted(rows, key=lambda row: row.number)
     ]
@@ -417,7 +484,7 @@ def rows_from_json(data: Any) -> list[Row]:
         return [
             Row(
                 number=int(item["number"]),
-                title=str(item["title"]),
+                title=_kept_title(item["title"]),
                 url=str(item["url"]),
                 state=State[str(item["state"]).upper()],
                 created_at=datetime.fromisoformat(str(item["created_at"])),
@@ -425,11 +492,24 @@ def rows_from_json(data: Any) -> list[Row]:
                 labels=frozenset(str(label) for label in item["labels"]),
                 late=bool(item["late"]),
                 problems=tuple(str(problem) for problem in item["problems"]),
+                offline=item.get("offline") is True,
+                notes=tuple(str(note) for note in item.get("notes", ())),
+                arrived_at=datetime.fromisoformat(str(item["arrived_at"]))
+                if item.get("arrived_at")
+                else None,
             )
             for item in data
         ]
     except (KeyError, TypeError, ValueError):
         return []
+
+
+def _kept_title(title: object) -> str:
+    """A title from the sync state, scrubbed again: a state written before titles were
+    scrubbed is cleaned at its next save."""
+    from pipeline.privacy import scrub_field
+
+    return scrub_field(str(title), markdown=False).text
 
 
 def drawn_key(as_of: datetime, config: Config, problems: Sequence[str]) -> str:

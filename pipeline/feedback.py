@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Protocol
 
@@ -14,7 +14,6 @@ from pipeline.model import Issue
 from pipeline.plan import Decision
 from pipeline.state import State
 from pipeline.syncstate import IssueRecord
-from pipeline.validate import Verdict, conversion_verdict
 
 # Starts every status comment; the state follows, so a reader of the raw text sees it too.
 MARKER = f"{BOT_MARKER}status"
@@ -68,6 +67,18 @@ OPENINGS = {
         "dit bericht verandert zodra je verhaal weer verwerkt is."
     ),
 }
+# A changed story whose approved text is no longer on the site (it left while incomplete or
+# withdrawn): it stays off the site until the editors approve the new text.
+CHANGED_OFFLINE = (
+    "### Je nieuwe tekst wacht op de redactie\n\n"
+    "Je hebt je verhaal aangepast nadat de redactie het had goedgekeurd. De redactie bekijkt "
+    "de nieuwe tekst eerst; tot ze hem goedkeurt, staat je verhaal niet op de site. Stemmen "
+    "blijven gewoon tellen."
+)
+MAIL_CHANGED_OFFLINE = (
+    "Je aangepaste verhaal wacht op de redactie; tot ze de nieuwe tekst goedkeurt, staat het "
+    "niet op de site."
+)
 LATE_NOTE = (
     "Je verhaal kwam binnen na de deadline: het staat op de site, maar doet niet mee voor de "
     "shortlist."
@@ -127,6 +138,8 @@ def is_status_comment(body: str | None) -> bool:
 def _reply_by_mail(decision: Decision) -> str:
     """For a story entered on someone's behalf: what the editors send its contributor."""
     reply = MAIL_REPLIES[decision.state].format(url=decision.url or "")
+    if decision.offline:
+        reply = MAIL_CHANGED_OFFLINE
     if decision.state is State.INCOMPLETE:
         reply += "\n" + "\n".join(f"- {message}" for _, message in decision.problems)
     quoted = "\n".join(f"> {line}" if line else ">" for line in reply.split("\n"))
@@ -140,6 +153,8 @@ def status_text(decision: Decision) -> str | None:
         return None
     if decision.on_behalf and decision.state in MAIL_REPLIES:
         return "\n\n".join([marker(decision.state), _reply_by_mail(decision), FOOTER]) + "\n"
+    if decision.offline:
+        opening = CHANGED_OFFLINE
     parts = [marker(decision.state), opening.format(url=decision.url or "")]
     if decision.state is State.INCOMPLETE:
         parts.append("\n".join(f"- {message}" for _, message in decision.problems))
@@ -173,8 +188,6 @@ class IssueWrites:
     look_up: bool = False
     labels_add: frozenset[str] = frozenset()
     labels_remove: frozenset[str] = frozenset()
-    # The Markdown guard's verdict on the text the status tells about, when it was refused.
-    refused: Verdict | None = None
 
 
 def plan_writes(
@@ -191,6 +204,8 @@ def plan_writes(
     """
     writes = []
     for decision in decisions:
+        if decision.postponed:
+            continue  # planned again next run
         issue = issues.get(decision.number)
         text = status_text(decision)
         if issue is None or text is None or issue.deleted:  # nothing to write to
@@ -211,7 +226,6 @@ def plan_writes(
                 look_up=known is None and issue.comments > 0,
                 labels_add=add,
                 labels_remove=decision.labels_remove,
-                refused=conversion_verdict(decision.problems),
             )
         )
     return tuple(writes)
@@ -288,8 +302,12 @@ def _apply_one(writer: Writer, write: IssueWrites, record: IssueRecord | None) -
     for name in sorted(write.labels_remove):
         with contextlib.suppress(NotFound):  # already gone
             writer.remove_label(write.number, name)
-    return IssueRecord(
-        write.state.name.lower(), told, comment, write.comments + posted, refused=write.refused
+    return replace(
+        record or IssueRecord("", ""),
+        told=write.state.name.lower(),
+        fingerprint=told,
+        comment=comment,
+        comments=write.comments + posted,
     )
 
 

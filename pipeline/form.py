@@ -9,6 +9,7 @@ from typing import Any
 
 import yaml
 
+from pipeline.errors import UserError
 from pipeline.i18n import os_reason, yaml_reason
 
 # Field types that produce a section in the issue body; `markdown` blocks produce none.
@@ -20,7 +21,7 @@ INPUT_TYPES = frozenset({"input", "textarea", "dropdown", "checkboxes"})
 ONE_LINE_TYPES = frozenset({"input", "dropdown"})
 
 
-class FormError(Exception):
+class FormError(UserError):
     """The form file is missing or not a valid issue form."""
 
 
@@ -36,6 +37,8 @@ class Field:
     required_options: tuple[str, ...] = ()
     multiple: bool = False
     render: str | None = None
+    # The hint under the label (the form's `description`), on one line.
+    description: str = ""
 
     @property
     def one_line(self) -> bool:
@@ -99,6 +102,7 @@ def _field(item: Mapping[str, Any], position: int) -> Field | None:
         required_options=required_options,
         multiple=bool(attributes.get("multiple", False)),
         render=attributes.get("render"),
+        description=" ".join(str(attributes.get("description") or "").split()),
     )
 
 

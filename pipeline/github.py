@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 from urllib.parse import quote
 
-import requests
 from github import (
     Auth,
     Consts,
@@ -25,25 +22,29 @@ from github import (
 )
 from github.Repository import Repository
 
-from pipeline import dashboard, feedback, i18n, refusals, syncstate, writebudget
+from pipeline import dashboard, feedback, i18n, podium, refusals, syncstate, writebudget
 from pipeline.commands import Comment, comment_from_json
 from pipeline.feedback import Outcome
 from pipeline.form import load_form
+from pipeline.githuberrors import GITHUB_ERRORS, MAX_WAIT, failure
+from pipeline.githubrules import API_URL, PAGE_SIZE, api_url, header_date, repo_name, require_token
 from pipeline.labels import label_changes
-from pipeline.model import Issue, IssueDataError, issue_from_json
+from pipeline.model import Issue, IssueDataError, issue_from_json, login_of
 from pipeline.settings import DEFAULTS, Config
 from pipeline.sources import JsonFileSource, SourceError
 from pipeline.store import save_state
-from pipeline.sync import Fetched, SyncPlan, comments_to_read, newest_update, next_state
+from pipeline.sync import (
+    Fetched,
+    SyncPlan,
+    closers_to_read,
+    comments_to_read,
+    newest_update,
+    next_state,
+    with_closers,
+)
 
-API_URL = "https://api.github.com"
-PER_PAGE = 100
-# The longest wait for a rate limit (primary reset, secondary limit, Retry-After) we sit out.
-MAX_WAIT = 60.0
 TIMEOUT = 15
 RETRIES = 5
-# OWNER/NAME as GitHub allows them.
-REPO_NAME = re.compile(r"[A-Za-z0-9-]{1,39}/[A-Za-z0-9._-]{1,100}")
 
 
 class BoundedRetry(GithubRetry):
@@ -127,7 +128,7 @@ def connect(
     return Github(
         auth=Auth.Token(token),
         base_url=base_url.rstrip("/"),
-        per_page=PER_PAGE,
+        per_page=PAGE_SIZE,
         timeout=timeout,
         retry=retry if retry is not None else make_retry(),
         lazy=True,
@@ -149,37 +150,6 @@ def _forgetting(listing: Any) -> Iterator[Any]:
     for item in listing:
         yield item
         listing._clear()
-
-
-def _served_at(item: Any) -> datetime | None:
-    """When GitHub served the page a list item came in (the page's Date header, which PyGithub
-    keeps on each item; `raw_headers` would fetch the item again)."""
-    value = item._headers.get("date")
-    try:
-        return parsedate_to_datetime(value) if isinstance(value, str) else None
-    except (TypeError, ValueError):
-        return None
-
-
-def failure(
-    error: Exception, after: str = "sync afgebroken, content niet gewijzigd"
-) -> SourceError:
-    """One line for an operational failure talking to GitHub, and what it means."""
-    if isinstance(error, RateLimitExceededExceedsMaxWait):
-        wait = f"{error.wait:.0f} s" if error.wait is not None else "te lang"
-        reason = f"GitHub-limiet bereikt: wachten zou {wait} duren (meer dan {MAX_WAIT:.0f} s)"
-    elif isinstance(error, GithubException):
-        reason = i18n.github_status_reason(error.status)
-        words = i18n.github_words(error.data)
-        if words:
-            reason += f"; GitHub: {words}"  # its own reason, translated or quoted
-    else:
-        reason = i18n.network_reason(error)
-    return SourceError(f"{reason}; {after}")
-
-
-# What PyGithub raises when GitHub cannot be used: API errors and transport errors.
-GITHUB_ERRORS = (GithubException, requests.RequestException)
 
 
 @contextmanager
@@ -211,15 +181,6 @@ def _trusted(comment: Comment) -> bool:
     return comment.user_type == "Bot" or comment.by_editor
 
 
-def _date(headers: Mapping[str, Any]) -> datetime | None:
-    """GitHub's clock from a response's Date header (None when absent or unreadable)."""
-    value = {key.lower(): item for key, item in headers.items()}.get("date")
-    try:
-        return parsedate_to_datetime(value) if isinstance(value, str) else None
-    except (TypeError, ValueError):
-        return None
-
-
 @dataclass
 class PyGithubWriter:
     """The feedback.Writer protocol over PyGithub; objects are lazy, so each method is exactly
@@ -242,7 +203,7 @@ class PyGithubWriter:
             headers, data = self.repo.requester.requestJsonAndCheck(
                 method, f"{self.repo.url}{path}", input=body
             )
-        moment = _date(headers or {})
+        moment = header_date(headers or {})
         if moment is not None:
             self.written_at[number] = max(moment, self.written_at.get(number, moment))
         return data
@@ -295,17 +256,24 @@ def _issues(raws: Iterable[Mapping[str, Any]]) -> list[Issue]:
 
 
 def _with_event(listed: list[Issue], event: Path | None) -> list[Issue]:
-    """The listing, plus the issue of a `deleted` or `transferred` webhook event: GitHub no
-    longer lists it, so only the event can say that its story must go now."""
+    """The listing, plus the issue of a `deleted` or `transferred` webhook event (GitHub no
+    longer lists it, so only the event can say that its story must go now), and the closer
+    a `closed` event names (the sender), for the same close."""
     if event is None:
         return listed
-    gone = [
-        issue
-        for issue in JsonFileSource(event).fetch(syncstate.SyncState(), full=False).issues
-        if issue.deleted
-    ]
+    told = JsonFileSource(event).fetch(syncstate.SyncState(), full=False).issues
+    gone = [issue for issue in told if issue.deleted]
+    closers = {i.number: i for i in told if i.closed_by is not None and not i.deleted}
     numbers = {issue.number for issue in gone}
-    return [issue for issue in listed if issue.number not in numbers] + gone
+    kept = []
+    for issue in listed:
+        if issue.number in numbers:
+            continue
+        event_issue = closers.get(issue.number)
+        if event_issue is not None and event_issue.closed_at == issue.closed_at:
+            issue = replace(issue, closed_by=event_issue.closed_by)
+        kept.append(issue)
+    return kept + gone
 
 
 class GitHubSource:
@@ -341,6 +309,8 @@ class GitHubSource:
         # the last feedback left them (None: no feedback ran).
         self.recent_writes: writebudget.WriteLog | None = None
         self.refused: dict[int, syncstate.RefusedWrite] | None = None
+        # The stage's invitations and answers after this sync (None: untouched).
+        self.stage: dict[str, Any] | None = None
 
     @property
     def tells(self) -> bool:
@@ -360,8 +330,8 @@ class GitHubSource:
 
         def raws() -> Iterator[dict[str, Any]]:
             for item in _forgetting(listing):
-                if not started:
-                    started.append(_served_at(item))
+                if not started:  # the page's Date header (`raw_headers` would fetch again)
+                    started.append(header_date(item._headers))
                 raw = _raw(item)
                 if self._is_dashboard_candidate(raw):
                     self.dashboards.append(raw)
@@ -369,6 +339,10 @@ class GitHubSource:
 
         issues = _issues(raws())
         return issues, started[0] if started else None
+
+    def _closer(self, number: int) -> str | None:
+        """Who closed an issue: only the issue itself says (one request; a listing does not)."""
+        return login_of(self.repo.get_issue(number).raw_data.get("closed_by"))
 
     def _list_comments(
         self, since: datetime | None, numbers: frozenset[int]
@@ -391,11 +365,13 @@ class GitHubSource:
         self.dashboards = []
         try:
             listed, started = self._list_issues(since)
+            listed = _with_event(listed, self.event)
+            closers = {n: self._closer(n) for n in closers_to_read(listed, state, self.config)}
+            listed = with_closers(listed, state, closers)
             unread, comments_since = comments_to_read(listed, state, self.config)
             comments = self._list_comments(comments_since, unread) if unread else ()
         except GITHUB_ERRORS as error:
             raise failure(error) from error
-        listed = _with_event(listed, self.event)
         return Fetched(
             tuple(listed),
             complete=since is None,
@@ -425,14 +401,24 @@ class GitHubSource:
             fully_read = _fully_read(plan.issues, plan.fetched.comments)
             writer = PyGithubWriter(self.repo, plan.fetched.comments, fully_read, known_comments)
             outcome = feedback.apply_writes(send, writer, records, budget)
+            final = podium.act(
+                plan,
+                self.state_path.parent,
+                self.config,
+                writer,
+                self._issue,
+                now=datetime.now(UTC),
+                budget=budget - outcome.writes,
+            )
         except GITHUB_ERRORS as error:
             raise failure(error) from error
+        self.stage = final.record.to_json()
         self.written_at = dict(writer.written_at)
         self._written.update(outcome.records)
         self.outcome = outcome
         tried = [write for write in send if write.number not in outcome.deferred]
         self.refused = refusals.after_run(before, tried, outcome.refused)
-        for line in outcome.report:
+        for line in (*outcome.report, *final.report):
             print(line)
         if skipped:
             print(
@@ -456,13 +442,21 @@ class GitHubSource:
                 f"({limit}); een volgende sync gaat verder"
             )
         board_writes = 0
-        if outcome.writes < budget:  # the dashboard waits for budget
+        if outcome.writes + final.writes < budget:  # the dashboard waits for budget
             self._keep_dashboard(plan, outcome)
             board_writes = int(_dashboard_written(plan.state.dashboard, self.dashboard))
         self.recent_writes = writebudget.after_run(
-            log, datetime.now(UTC), outcome.writes + board_writes
+            log, datetime.now(UTC), outcome.writes + final.writes + board_writes
         )
         return frozenset(outcome.failed)
+
+    def _issue(self, number: int) -> Issue | None:
+        """One issue by number (a pick this listing did not bring); None when it is gone."""
+        try:
+            with _not_found():
+                return issue_from_json(self.repo.get_issue(number).raw_data)
+        except (feedback.NotFound, IssueDataError):
+            return None
 
     def _keep_dashboard(self, plan: SyncPlan, outcome: Outcome) -> None:
         """Keep the editors' dashboard, rewriting it only when its text changed.
@@ -485,7 +479,9 @@ class GitHubSource:
             problems.append(f"{len(outcome.deferred)} issues wachten nog op hun statusreactie")
         problems = [*plan.content.report, *problems]
         as_of = datetime.now(UTC)
-        drawn = dashboard.drawn_key(as_of, self.config, problems)
+        stage = plan.state.stage if self.stage is None else self.stage
+        top = podium.Board.gather(plan, self.state_path.parent, self.config, stage, as_of)
+        drawn = dashboard.drawn_key(as_of, self.config, [*problems, *top.key()])
         planned = [decision.number for decision in plan.content.decisions]
         if (
             not complete
@@ -500,8 +496,14 @@ class GitHubSource:
             rows = dashboard.merge_rows(dashboard.rows_from_json(memo["rows"]), fresh, planned)
         if not rows and not self.dashboards and not memo.get("issue"):
             return  # no submission yet: no dashboard either
+        links = {row.number: dashboard.link(row) for row in rows}
         body = dashboard.dashboard_body(
-            rows, repo=self.full_name, as_of=as_of, config=self.config, problems=problems
+            rows,
+            repo=self.full_name,
+            as_of=as_of,
+            config=self.config,
+            problems=problems,
+            **top.parts(rows, links, self.config),
         )
         fingerprint = feedback.fingerprint(body)
         number = memo.get("issue")
@@ -524,7 +526,9 @@ class GitHubSource:
         """Save the next state (pipeline.sync.next_state) when it is worth a commit."""
         if not self.feedback_on:
             return  # commands only last as labels; without feedback, list them again next time
-        new = next_state(plan, self.outcome, self._written, self.written_at, self.dashboard)
+        new = next_state(
+            plan, self.outcome, self._written, self.written_at, self.dashboard, self.stage
+        )
         kept = _with_budget_and_refusals(new or plan.state, self.recent_writes, self.refused)
         # A new refusal is worth a commit; the hour's log alone is not (it changes each run).
         if new is not None or dict(kept.refused_writes) != dict(plan.state.refused_writes):
@@ -557,10 +561,8 @@ def _with_budget_and_refusals(
 def make_client(timing: Timing) -> Github:
     """A client for the API in GITHUB_API_URL (default GitHub's) with the token in
     GITHUB_TOKEN, pausing and retrying as timing says."""
-    token = os.environ.get("GITHUB_TOKEN", "").strip()
-    if not token:
-        raise SourceError("GITHUB_TOKEN ontbreekt: zonder token kan de sync GitHub niet lezen")
-    base_url = os.environ.get("GITHUB_API_URL") or API_URL
+    token = require_token(os.environ, "zonder token kan de sync GitHub niet lezen")
+    base_url = api_url(os.environ)
     return connect(
         token,
         base_url,
@@ -568,14 +570,6 @@ def make_client(timing: Timing) -> Github:
         timeout=TIMEOUT,
         pauses=(timing.read_pause, timing.write_pause),
     )
-
-
-def repo_name(name: str | None) -> str:
-    """The OWNER/NAME given with --repo; SourceError when it has another form."""
-    name = name or ""
-    if not REPO_NAME.fullmatch(name):
-        raise SourceError(f"--repo moet de vorm EIGENAAR/NAAM hebben, niet {name!r}")
-    return name
 
 
 def open_source(

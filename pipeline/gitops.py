@@ -17,7 +17,8 @@ from git import GitCommandError, PushInfo, Repo
 from git.exc import InvalidGitRepositoryError, NoSuchPathError
 
 from pipeline import i18n
-from pipeline.settings import SHORTLIST_PATH, Config
+from pipeline.errors import UserError
+from pipeline.settings import Config
 from pipeline.syncstate import STATE_NAME
 
 # The identity of every sync commit, given to git through the environment (never git config).
@@ -52,7 +53,7 @@ LOCK_RACE = ("cannot lock ref", "failed to lock", "failed to update ref")
 FAILED = PushInfo.ERROR | PushInfo.REMOTE_REJECTED | PushInfo.REMOTE_FAILURE
 
 
-class GitOpsError(Exception):
+class GitOpsError(UserError):
     """Committing or pushing failed; the message is one line for the CLI."""
 
 
@@ -71,7 +72,8 @@ class Tracked:
 
 def tracked(content: Path, config: Config) -> Tracked:
     """The sync's files for a content folder."""
-    return Tracked(content / config.stories_dir, content / SHORTLIST_PATH, content / STATE_NAME)
+    stories, shortlist = config.owned_places
+    return Tracked(content / stories, content / shortlist, content / STATE_NAME)
 
 
 @dataclass(frozen=True)

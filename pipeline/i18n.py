@@ -3,16 +3,15 @@ GitHub and git."""
 
 from __future__ import annotations
 
-import argparse
 import errno
 import functools
 import gettext
+import importlib.util
 import io
 import json
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
+from types import ModuleType
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -122,18 +121,22 @@ def argparse_translations() -> gettext.GNUTranslations:
     return gettext.GNUTranslations(compiled)
 
 
-@contextmanager
-def dutch_argparse() -> Iterator[None]:
-    """Let argparse speak Dutch while parsers are built and used (argparse looks up its
-    gettext functions by module name at every call)."""
+@functools.cache
+def dutch_argparse() -> ModuleType:
+    """argparse speaking Dutch: a copy of the module of its own, given the Dutch catalogue.
+
+    argparse looks its gettext functions up in its module at every call, so this copy's
+    parsers, usage lines and errors are Dutch while the standard argparse stays as it is for
+    everything else in the process. Its classes (ArgumentParser, ArgumentTypeError, ...) are
+    the copy's: a parser built from it catches only the copy's ArgumentTypeError."""
+    spec = importlib.util.find_spec("argparse")
+    if spec is None or spec.loader is None:  # pragma: no cover - argparse is standard
+        raise ImportError("argparse")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
     translations = argparse_translations()
-    saved = argparse._, argparse.ngettext  # type: ignore[attr-defined]  # not in the stubs
-    argparse._ = translations.gettext  # type: ignore[attr-defined]  # not in the stubs
-    argparse.ngettext = translations.ngettext  # type: ignore[attr-defined]  # not in the stubs
-    try:
-        yield
-    finally:
-        argparse._, argparse.ngettext = saved  # type: ignore[attr-defined]  # not in the stubs
+    vars(module).update(_=translations.gettext, ngettext=translations.ngettext)
+    return module
 
 
 def os_reason(error: OSError) -> str:
@@ -237,8 +240,9 @@ def git_reason(text: str) -> str:
     return "git gaf een fout; voer het git-commando met de hand uit voor details"
 
 
-def describe(error: BaseException) -> str:
-    """One Dutch line for an error that reached the command line unhandled."""
+def describe(error: BaseException) -> str | None:
+    """One Dutch line for an error of the outside world (OS, JSON, YAML, GitHub, git) that
+    reached the command line unhandled; None for any other error (a failure of our code)."""
     module = type(error).__module__.split(".")[0]
     if module in {"requests", "urllib3"}:  # requests' errors are OSErrors too
         return network_reason(error)
@@ -254,15 +258,4 @@ def describe(error: BaseException) -> str:
         return github_status_reason(int(getattr(error, "status", 0) or 0))
     if module == "git":
         return git_reason(str(getattr(error, "stderr", "") or error))
-    return f"onverwachte fout ({type(error).__name__})"
-
-
-# Libraries whose errors mean "the outside world failed", not "the code is wrong".
-OPERATIONAL_MODULES = frozenset({"github", "requests", "urllib3", "git", "yaml"})
-
-
-def is_operational(error: BaseException) -> bool:
-    """True for errors of the OS, JSON, YAML, GitHub and git that `describe` puts into Dutch."""
-    if type(error).__module__.split(".")[0] in OPERATIONAL_MODULES:
-        return True
-    return isinstance(error, OSError | json.JSONDecodeError | UnicodeError)
+    return None

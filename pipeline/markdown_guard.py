@@ -12,18 +12,18 @@ file; elsewhere in a child process that does the same and is killed if it hangs 
 
 from __future__ import annotations
 
-import hashlib
 import json
 import signal
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from types import FrameType
 from typing import TYPE_CHECKING, Any
 
-from pipeline.validate import ConversionProblem
+from pipeline.validate import CheckPostponed, ConversionProblem
 
 if TYPE_CHECKING:
     import markdown
@@ -152,23 +152,39 @@ def converts_in_time(
 
 
 def checker(
-    settings: Mapping[str, Any], limit: float = DEFAULT_TIME_LIMIT
+    settings: Mapping[str, Any],
+    limit: float = DEFAULT_TIME_LIMIT,
+    budget: float | None = None,
 ) -> Callable[[str], ConversionProblem]:
-    """The check validate receives: one converter for the whole sync, each text checked once."""
+    """The check validate receives: one converter for the whole sync. Each call converts; the
+    verdicts are kept by the sync state's records (a text is judged once, in plan.py).
+
+    budget: the seconds this run may spend converting; once spent, the next text raises
+    CheckPostponed (it waits for the next run) instead of being converted. A run converts at
+    least one text, so every run makes progress.
+    """
     converter: markdown.Markdown | None = None
-    seen: dict[str, ConversionProblem] = {}
+    spent = 0.0
+    converted = 0
 
     def check_text(text: str) -> ConversionProblem:
+        nonlocal spent, converted
+        if budget is not None and converted and spent >= budget:
+            raise CheckPostponed(text[:40])
+        started = time.perf_counter()
+        try:
+            return _judge(text)
+        finally:
+            spent += time.perf_counter() - started
+            converted += 1
+
+    def _judge(text: str) -> ConversionProblem:
         nonlocal converter
-        key = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
-        if key not in seen:
-            if not _use_alarm():
-                seen[key] = _convert_in_child(text, settings, limit)
-            else:
-                if converter is None:
-                    converter = _markdown(settings)  # imports extensions: not a text's cost
-                seen[key] = _convert_bounded(converter, text, limit)
-        return seen[key]
+        if not _use_alarm():
+            return _convert_in_child(text, settings, limit)
+        if converter is None:
+            converter = _markdown(settings)  # imports extensions: not a text's cost
+        return _convert_bounded(converter, text, limit)
 
     return check_text
 

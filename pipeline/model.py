@@ -41,11 +41,20 @@ class Issue:
     is_pull_request: bool = False
     comments: int = 0
     deleted: bool = False
+    # When it was last closed, and by whom (GitHub's login; None while not known).
+    closed_at: datetime | None = None
+    closed_by: str | None = None
 
     @property
     def closed_as_not_planned(self) -> bool:
-        """True when the issue was closed as "not planned" (the author's way to withdraw)."""
+        """True when the issue was closed as "not planned"."""
         return self.state == "closed" and self.state_reason == "not_planned"
+
+    @property
+    def closed_by_someone_else(self) -> bool:
+        """True when someone other than its author closed it (only people with triage or
+        write access can close another's issue: the editors)."""
+        return self.closed_by is not None and self.closed_by != self.author
 
 
 def parse_timestamp(value: object, key: str = "timestamp") -> datetime:
@@ -123,7 +132,20 @@ def issue_from_json(data: Mapping[str, Any]) -> Issue:
         votes=count_votes(data.get("reactions")),
         is_pull_request="/pull/" in html_url or "pull_request" in data,
         comments=comments if isinstance(comments, int) and not isinstance(comments, bool) else 0,
+        closed_at=_closed_at(data),
+        closed_by=login_of(data.get("closed_by")),
     )
+
+
+def _closed_at(data: Mapping[str, Any]) -> datetime | None:
+    closed = data.get("closed_at")
+    return parse_timestamp(closed, "closed_at") if closed else None
+
+
+def login_of(user: object) -> str | None:
+    """The login of a user object, or None."""
+    login = user.get("login") if isinstance(user, Mapping) else None
+    return login if isinstance(login, str) and login else None
 
 
 @dataclass(frozen=True)

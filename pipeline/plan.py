@@ -10,6 +10,16 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from pipeline.editorial import (
+    BY_AUTHOR,
+    BY_EDITORS,
+    BY_GITHUB,
+    body_fingerprint,
+    review,
+    seen,
+    text_fingerprint,
+    withdrawn,
+)
 from pipeline.form import Form
 from pipeline.model import Issue, IssueDataError, Submission, parse_timestamp
 from pipeline.parse import parse_body
@@ -28,10 +38,15 @@ from pipeline.render import (
 )
 from pipeline.settings import SHORTLIST_PATH, Config
 from pipeline.state import State, decide, is_late, wanted_labels
-from pipeline.validate import ConversionProblem, MarkdownCheck, Problem, Verdict, validate
+from pipeline.syncstate import CLEAN, Editorial, IssueRecord
+from pipeline.validate import (
+    CheckPostponed,
+    ConversionProblem,
+    MarkdownCheck,
+    Problem,
+    validate,
+)
 
-# Front-matter keys whose change after approval waits for the editors (with the body).
-PINNED_KEYS = ("title", "author", "organisation", "municipality", "sector", "participants")
 # A story file name: the issue number alone.
 STORY_FILE = re.compile(r"(?P<number>[1-9]\d{0,9})\.md")
 
@@ -60,6 +75,20 @@ class Decision:
     # State FAILED: one line on what went wrong, and the traceback for the maintainers' log.
     failure: str = ""
     failure_detail: str = ""
+    # The editorial record after this decision (None: unchanged), the Markdown guard's
+    # (text fingerprint, verdict) when known, and how the record lets the story show:
+    # "current", "held" (the approved text stays where its file holds it) or "off".
+    editorial: Editorial | None = None
+    checked: tuple[str, str] | None = None
+    show: str = "current"
+    # The run's conversion time was spent before this issue: it waits for the next run.
+    postponed: bool = False
+    # CHANGED with no approved text on the site: the story is off the site until approved.
+    offline: bool = False
+    # Labels that cannot take effect, in Dutch with what to do (the dashboard lists them).
+    notes: tuple[str, ...] = ()
+    # The editors picked it for the shortlist (approved, on time, label `shortlist`).
+    picked: bool = False
 
 
 @dataclass(frozen=True)
@@ -144,6 +173,16 @@ RANKING_LINES = {
 }
 
 
+def story_numbers(files: Iterable[Path], config: Config) -> dict[Path, int]:
+    """The story files among these paths, with their issue numbers."""
+    found = {}
+    for path in files:
+        match = STORY_FILE.fullmatch(path.name) if config.is_story_file(path) else None
+        if match:
+            found[path] = int(match.group("number"))
+    return found
+
+
 class _Stories:
     """The story files in the content folder, each read and parsed only when asked for: an
     incremental sync in which nothing changed reads only the files of the issues it lists."""
@@ -153,9 +192,8 @@ class _Stories:
         self.paths: dict[int, Path] = {}
         self.report: list[str] = []
         self._parsed: dict[int, _Existing] = {}
-        stories_dir = Path(config.stories_dir)
         for path in sorted(files):  # the names only: nothing is read here
-            if path.parent != stories_dir:
+            if not config.is_story_file(path):
                 continue
             match = STORY_FILE.fullmatch(path.name)
             if match:
@@ -223,10 +261,20 @@ def _latest(issues: Iterable[Issue]) -> list[Issue]:
     return [by_number[number] for number in sorted(by_number)]
 
 
-def _decide(issue: Issue, form: Form, config: Config, check_markdown: MarkdownCheck) -> Decision:
+def _decide(
+    issue: Issue,
+    form: Form,
+    config: Config,
+    check: MarkdownCheck,
+    record: IssueRecord | None,
+    commanded: bool,
+) -> Decision:
     """The decision for one issue; a failure of our own code fails this issue alone."""
+    judged = _Judged(check, record)
     try:
-        return _decide_issue(issue, form, config, check_markdown)
+        decision = _decide_issue(issue, form, config, judged, record, commanded)
+    except CheckPostponed:
+        return Decision(number=issue.number, state=State.FAILED, postponed=True)
     except Exception as error:  # any bug on one stranger's issue must not stop the others
         return Decision(
             number=issue.number,
@@ -234,26 +282,88 @@ def _decide(issue: Issue, form: Form, config: Config, check_markdown: MarkdownCh
             failure=f"interne fout {type(error).__name__}: {' '.join(str(error).split())[:160]}",
             failure_detail=traceback.format_exc(),
         )
+    return replace(decision, checked=judged.result)
+
+
+class _Judged:
+    """The Markdown check of one issue's text: a text whose verdict is in the issue's record
+    is not converted again; `result` is (fingerprint, verdict) of the text judged."""
+
+    def __init__(self, check: MarkdownCheck, record: IssueRecord | None) -> None:
+        self.check = check
+        self.known = (record.checked, record.verdict) if record is not None else (None, None)
+        self.result: tuple[str, str] | None = None
+
+    def __call__(self, body: str) -> ConversionProblem:
+        key = body_fingerprint(body)
+        if self.known[0] == key and self.known[1] is not None:
+            verdict = self.known[1]
+            self.result = (key, verdict)
+            return None if verdict == CLEAN else verdict  # type: ignore[return-value]
+        problem = self.check(body)
+        self.result = (key, problem or CLEAN)
+        return problem
+
+
+def _who_withdrew(issue: Issue, config: Config, commanded: bool) -> str:
+    """Who withdrew a story: GitHub (gone), its author, or the editors (the label)."""
+    if issue.deleted:
+        return BY_GITHUB
+    if issue.closed_as_not_planned or commanded:
+        return BY_AUTHOR
+    return BY_EDITORS if config.labels.withdrawn in issue.labels else BY_AUTHOR
 
 
 def _decide_issue(
-    issue: Issue, form: Form, config: Config, check_markdown: MarkdownCheck
+    issue: Issue,
+    form: Form,
+    config: Config,
+    check_markdown: MarkdownCheck,
+    record: IssueRecord | None,
+    commanded: bool,
 ) -> Decision:
     state = decide(issue, (), config)
+    if state is State.IGNORED:
+        return Decision(number=issue.number, state=state)
     problems: tuple[Problem, ...] = ()
     submission = None
-    if state not in (State.IGNORED, State.WITHDRAWN, State.REJECTED):
+    before = record.editorial if record is not None else None
+    editorial = before or Editorial()
+    text: str | None = None
+    if state not in (State.WITHDRAWN, State.REJECTED):
         answers = parse_body(issue.body, form)
         checked = validate(issue, answers, form, config, check_markdown=check_markdown)
         problems = tuple(checked) if isinstance(checked, list) else ()
         state = decide(issue, problems, config)
-        if state.on_site and not isinstance(checked, list):
-            submission = checked
+        if not isinstance(checked, list):
+            text = _text_of(checked, config)
+            if state.on_site:
+                submission = checked
         if labels_approved(issue, config) and _consent_withdrawn(problems, form):
             state, problems = State.WITHDRAWN, ()
     late = is_late(issue, config)
+    picked = state is State.SHORTLISTED
+    show, flag = "current", False
+    if state is State.WITHDRAWN:
+        editorial = withdrawn(before, _who_withdrew(issue, config, commanded), issue.updated_at)
+    elif state.on_site and text is not None:
+        outcome = review(
+            before, text, flagged_now=config.labels.changed in issue.labels, moment=issue.updated_at
+        )
+        editorial, show, flag = outcome.record, outcome.show, outcome.flag
+        if show != "current":
+            state = State.CHANGED
+    editorial = replace(
+        seen(editorial, issue, config.labels.approved, config.labels.changed),
+        text=text if text is not None else editorial.text,
+        closed_by=issue.closed_by if issue.closed_by else editorial.closed_by,
+        closed_at=issue.closed_at if issue.closed_by else editorial.closed_at,
+    )
     wanted = wanted_labels(state, late, config)
-    present = issue.labels & config.labels.managed if state is not State.IGNORED else frozenset()
+    present = issue.labels & config.labels.managed
+    add = wanted - issue.labels
+    if flag:
+        add |= {config.labels.changed}
     return Decision(
         number=issue.number,
         state=state,
@@ -261,11 +371,40 @@ def _decide_issue(
         submission=submission,
         url=config.story_url(issue.number) if state.on_site else None,
         late=late,
-        labels_add=wanted - issue.labels,
-        labels_remove=present - wanted,
+        labels_add=add,
+        # `changed` is the editors' to remove: it says a new text waits for them
+        labels_remove=present - wanted - {config.labels.changed},
         flagged=config.labels.changed in issue.labels,
         on_behalf=config.labels.on_behalf in issue.labels,
+        editorial=editorial,
+        show=show,
+        notes=_label_notes(issue, state, late, config),
+        picked=picked,
     )
+
+
+def _text_of(submission: Submission, config: Config) -> str:
+    """The fingerprint of what readers would see of this submission."""
+    metadata = story_metadata(submission, shortlisted=False, late=False, timezone=config.timezone)
+    return text_fingerprint(metadata, story_body(submission))
+
+
+def _label_notes(issue: Issue, state: State, late: bool, config: Config) -> tuple[str, ...]:
+    """The editors' labels on this issue that cannot take effect, with what to do (Dutch)."""
+    labels = config.labels
+    if labels.shortlist not in issue.labels or state in (State.WITHDRAWN, State.REJECTED):
+        return ()
+    if labels.approved not in issue.labels:
+        return (
+            f"label {labels.shortlist} zonder {labels.approved}: keur het verhaal eerst goed "
+            f"(label {labels.approved}) of haal {labels.shortlist} eraf",
+        )
+    if late:
+        return (
+            f"label {labels.shortlist} op een te laat ingestuurd verhaal: het doet niet mee "
+            f"voor de shortlist; haal {labels.shortlist} eraf en kies een ander verhaal",
+        )
+    return ()
 
 
 def labels_approved(issue: Issue, config: Config) -> bool:
@@ -278,46 +417,6 @@ def _consent_withdrawn(problems: Iterable[Problem], form: Form) -> bool:
     a withdrawal, not an incomplete form."""
     consent = {f.id for f in form.fields if f.type == "checkboxes" and f.required_options}
     return any(field_id in consent for field_id, _ in problems)
-
-
-def _no_check(body: str) -> ConversionProblem:
-    """For a text converted without a problem before and unchanged since."""
-    return None
-
-
-def _known(verdict: Verdict) -> MarkdownCheck:
-    """For a text refused before and unchanged since: the same verdict."""
-
-    def check_known(body: str) -> ConversionProblem:
-        return verdict
-
-    return check_known
-
-
-def _check_for(
-    number: int,
-    check: MarkdownCheck,
-    stories: _Stories,
-    verified: frozenset[int],
-    refused: Mapping[int, Verdict],
-) -> MarkdownCheck:
-    """How one issue's text is checked: not at all, by its known verdict, or converted."""
-    if number in verified:
-        return _no_check
-    if number in refused:
-        return _known(refused[number])
-    return _trusting_written(check, stories.get(number))
-
-
-def _trusting_written(check: MarkdownCheck, story: _Existing | None) -> MarkdownCheck:
-    """The check, skipped for the body the issue's story file of ours already holds: it was
-    checked when that file was written, so an unchanged story costs no conversion."""
-    written = story.body if story is not None and story.body and not story.hand_edited else None
-
-    def check_new(body: str) -> ConversionProblem:
-        return None if body == written else check(body)
-
-    return check_new
 
 
 def _ranking_moved(
@@ -339,7 +438,7 @@ def _ranking_moved(
         old = story.entry()
         new = Entry(decision.number, submission.votes, submission.created_at, decision.late)
         picked = story.metadata.get("shortlisted") is True
-        if old != new or picked != (decision.state is State.SHORTLISTED):
+        if old != new or picked != decision.picked:
             return True
     return False
 
@@ -366,7 +465,7 @@ def _shortlist(
         for d in decisions
         if d.submission is not None
     ]
-    chosen = {d.number for d in decisions if d.state is State.SHORTLISTED}
+    chosen = {d.number for d in decisions if d.picked and d.submission is not None}
     for number, story in unchanged.items():
         if story.entry is not None:
             entries.append(story.entry)
@@ -392,24 +491,34 @@ def _story_change(
     picks: list[int],
     config: Config,
     out: _Changes,
-    told: str | None = None,
 ) -> Decision:
-    """Write, keep or delete one issue's story file; return the decision as final.
-
-    told: the state the issue was last told (the sync state's record), which says whether
-    the label `changed` on it was ours: gone now means an editor approved the new text.
-    """
+    """Write, keep or delete one issue's story file; return the decision as final."""
     path = config.story_path(decision.number)
     if decision.state is State.FAILED:
         kept = f", {path.as_posix()} blijft zoals het is" if story is not None else ""
-        out.report.append(f"issue #{decision.number}: niet verwerkt ({decision.failure}){kept}")
+        if decision.postponed:
+            out.report.append(
+                f"issue #{decision.number}: wacht op de volgende sync (de rekentijd voor "
+                f"teksten van deze sync is op){kept}"
+            )
+        else:
+            out.report.append(f"issue #{decision.number}: niet verwerkt ({decision.failure}){kept}")
         return decision
     if decision.state is State.SHORTLISTED and decision.number not in picks:
         out.report.append(
             f"issue #{decision.number}: niet op de shortlist, er zijn al "
             f"{config.shortlist_size} keuzes met meer stemmen"
         )
-        decision = replace(decision, state=State.PUBLISHED)
+        decision = replace(
+            decision,
+            state=State.PUBLISHED,
+            notes=(
+                *decision.notes,
+                f"label shortlist op een {config.shortlist_size + 1}e keuze: er zijn al "
+                f"{config.shortlist_size} keuzes met meer stemmen; haal het label eraf of "
+                "bij een ander verhaal weg",
+            ),
+        )
     submission = decision.submission
     if submission is None:
         if story is not None:
@@ -426,6 +535,16 @@ def _story_change(
             "en blijft zoals het is"
         )
         decision = replace(decision, hand_edited=True)
+    elif decision.show != "current" and story is not None:
+        # the approved text stays online: only votes and flags move
+        text = restamp(
+            story.text,
+            votes=submission.votes,
+            shortlisted=decision.number in picks,
+            late=decision.late,
+        )
+        if story.text != text:
+            out.writes[path] = text
     else:
         text = render_story(
             submission,
@@ -433,10 +552,6 @@ def _story_change(
             late=decision.late,
             timezone=config.timezone,
         )
-        if story is not None and _edited_since_approval(submission, story, config):
-            approved_now = not decision.flagged and told == State.CHANGED.name.lower()
-            if not approved_now:
-                decision, text = _hold(decision, story, submission.votes, picks, config)
         if story is not None and story.text != text:
             text = _keep_modified_if_unchanged(story, text)
         if story is None or story.text != text:
@@ -444,32 +559,18 @@ def _story_change(
     return decision
 
 
-def _edited_since_approval(submission: Submission, story: _Existing, config: Config) -> bool:
-    """True when what readers see (title, names, sector, body) differs from the story file."""
-    fresh = story_metadata(submission, shortlisted=False, late=False, timezone=config.timezone)
-    return story.body != story_body(submission) or any(
-        fresh[key] != story.metadata.get(key) for key in PINNED_KEYS
-    )
-
-
-def _hold(
-    decision: Decision, story: _Existing, votes: int, picks: list[int], config: Config
-) -> tuple[Decision, str]:
-    """Keep the approved text of a story whose issue changed; only votes and flags move."""
-    changed = config.labels.changed
-    held = replace(
-        decision,
-        state=State.CHANGED,
-        labels_add=(decision.labels_add | {changed}) - ({changed} if decision.flagged else set()),
-        labels_remove=decision.labels_remove - {changed},
-    )
-    text = restamp(
-        story.text,
-        votes=votes,
-        shortlisted=decision.number in picks,
-        late=decision.late,
-    )
-    return held, text
+def _held_online(decision: Decision, story: _Existing | None) -> Decision:
+    """A held story keeps its page only where its file holds exactly the approved text (or
+    was edited by hand); otherwise it is off the site until an editor approves the new text."""
+    if decision.show == "current" or decision.submission is None:
+        return decision
+    approved = decision.editorial.approved if decision.editorial is not None else None
+    if decision.show == "held" and story is not None:
+        if story.hand_edited:
+            return decision
+        if approved is not None and text_fingerprint(story.metadata, story.body) == approved:
+            return decision
+    return replace(decision, submission=None, url=None, offline=True)
 
 
 def _keep_modified_if_unchanged(story: _Existing, text: str) -> str:
@@ -493,9 +594,8 @@ def plan_sync(
     *,
     complete: bool,
     check_markdown: MarkdownCheck,
-    told: Mapping[int, str] = MappingProxyType({}),
-    verified: frozenset[int] = frozenset(),
-    refused: Mapping[int, Verdict] = MappingProxyType({}),
+    records: Mapping[int, IssueRecord] = MappingProxyType({}),
+    commanded: frozenset[int] = frozenset(),
 ) -> Plan:
     """Plan the content changes for these issues.
 
@@ -505,13 +605,9 @@ def plan_sync(
     complete=False: only changed issues are given; the other stories keep their files, and
     their votes and flags come from those files, read only when the ranking may move.
     check_markdown converts a story body under bounds (markdown_guard.checker in the shell).
-    told maps issue numbers to the state each was last told (the sync state's records):
-    an approved story whose text changed stays as approved until an editor removes the label
-    `changed` that this sync then adds.
-    verified: issues whose text was converted without a problem before and has not changed
-    since (the sync state says so): their text is not converted again.
-    refused: issues whose text the guard refused before and that have not changed since, with
-    its verdict: their text is not converted again either.
+    records are the sync state's records: each issue's editorial history decides what an
+    approved story may show (editorial.py), and a text whose verdict is recorded is not
+    converted again. commanded: issues whose comments carried a command this run.
     An issue whose processing fails in our own code is decided FAILED and keeps its file.
     """
     stories = _Stories(existing_files, config)
@@ -520,9 +616,14 @@ def plan_sync(
             issue,
             form,
             config,
-            _check_for(issue.number, check_markdown, stories, verified, refused),
+            check_markdown,
+            records.get(issue.number),
+            issue.number in commanded,
         )
         for issue in _latest(issues)
+    ]
+    decisions = [
+        _held_online(d, stories.get(d.number)) if d.show != "current" else d for d in decisions
     ]
     given = {d.number for d in decisions}
     kept = stories.some(d.number for d in decisions if d.state is State.FAILED)
@@ -538,10 +639,7 @@ def plan_sync(
         ranking, picks = shown
 
     out = _Changes()
-    final = [
-        _story_change(d, stories.get(d.number), picks, config, out, told.get(d.number))
-        for d in decisions
-    ]
+    final = [_story_change(d, stories.get(d.number), picks, config, out) for d in decisions]
     for number in sorted(others):
         path = stories.paths[number]
         if complete:

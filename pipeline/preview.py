@@ -15,10 +15,11 @@ from typing import Any
 
 from watchfiles import DefaultFilter, watch
 
+from pipeline.errors import UserError
 from pipeline.i18n import os_reason
 
 
-class PreviewError(Exception):
+class PreviewError(UserError):
     """The preview cannot start (the port is taken, the address is wrong)."""
 
 
@@ -71,7 +72,7 @@ def open_server(output: Path, host: str, port: int) -> QuietServer:
 
 def run(
     server: ThreadingHTTPServer,
-    rebuild: Callable[[], None],
+    rebuild: Callable[[], object],
     watched: Iterable[Path],
     stop: threading.Event | None = None,
 ) -> None:

@@ -7,6 +7,11 @@ tags, emphasis and link targets, so text split by markup is seen joined. Every c
 view remembers the span of source text it came from, so a match in a view removes its whole
 source span (an address split by a comment disappears whole) and Markdown stays Markdown.
 
+Views: the reader's view, the joined view (markup gone, whitespace collapsed as a browser,
+a search snippet and a link preview show it), a spelled view ("anna at … punt nl" → an
+address) and a view reading O and l in words of digits as 0 and 1. A replacement keeps the
+brackets and parentheses it does not pair itself, so links and parentheses keep their shape.
+
 Kinds: e-mail addresses, phone numbers (checked with `phonenumbers`, region NL), IBANs
 (mod-97, `stdnum.iban`) and BSNs (11-check, `stdnum.nl.bsn`). Checksums and validity keep
 ordinary figures (amounts, years, dates, order numbers) intact. Every pattern is linear in the
@@ -54,13 +59,31 @@ TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]{0,30}(?:[\s/][^<>]{0,1000})?>")
 LINK_TARGET = re.compile(r"\]\([^()]{0,2000}\)")
 # Markdown emphasis, code and bracket characters, which the reader does not see.
 MARKUP_CHARS = re.compile(r"[*_~`\[\]]")
-# "(at)", "[at]", "{apenstaartje}" … written for "@", and "(dot)", "[punt]" for ".".
-AT_WORD = re.compile(r"[ \t]?[(\[{<][ \t]?(?:at|apenstaartje)[ \t]?[)\]}>][ \t]?", re.IGNORECASE)
+# "(at)", "[at]", "(a)", "{apenstaartje}" … written for "@", and "(dot)", "[punt]" for ".".
+AT_WORD = re.compile(r"[ \t]?[(\[{<][ \t]?(?:at|a|apenstaartje)[ \t]?[)\]}>][ \t]?", re.IGNORECASE)
 DOT_WORD = re.compile(r"[ \t]?[(\[{<][ \t]?(?:dot|punt)[ \t]?[)\]}>][ \t]?", re.IGNORECASE)
 # Either of them, found fast (the pattern starts with a bracket): without it, skip both.
-BRACKET_WORD = re.compile(r"[(\[{<][ \t]?(?:at|apenstaartje|dot|punt)[ \t]?[)\]}>]", re.IGNORECASE)
-# A single line break inside a paragraph, which the reader sees as a space.
-SOFT_BREAK = re.compile(r"[ \t]{0,100}\n(?![ \t]{0,100}\n)[ \t]{0,100}")
+BRACKET_WORD = re.compile(
+    r"[(\[{<][ \t]?(?:at|a|apenstaartje|dot|punt)[ \t]?[)\]}>]", re.IGNORECASE
+)
+# Whitespace the reader sees as one space: a run of it, or a tab or line break alone (a
+# browser, a search snippet and a link preview all collapse it; paragraphs too).
+SPACE_RUN = re.compile(r"\s{2,}|[^\S ]")
+# Ideographic full stops (NFKC makes the half-width and vertical ones this one): a dot.
+IDEOGRAPHIC_DOT = re.compile("\u3002")
+# Spelled-out e-mail addresses: " @ ", " at ", " apenstaartje " for "@"; " dot ", " punt ",
+# " . " for "." (not ". ": a sentence's end). Only addresses ending in a common top-level
+# domain count (SPELLED_TLDS).
+SPACED_AT = re.compile(r" ?@ ?| (?:at|apenstaartje) (?=[^\W_])", re.IGNORECASE)
+SPACED_DOT = re.compile(r"(?<=[^\W_]) (?:(?:dot|punt) |\. ?)(?=[^\W\d_])", re.IGNORECASE)
+SPELLED_TLDS = frozenset(
+    {"nl", "be", "com", "org", "net", "eu", "info", "de", "fr", "uk", "nu", "io", "biz", "me"}
+    | {"email", "online", "frl", "amsterdam", "gov", "edu"}
+)
+# A word of digits with the letter O or l among them ("O6-l2345678"): read as digits.
+DIGIT_WORD = re.compile(r"[^\W_]+")
+LETTER_DIGIT = re.compile(r"[0-9][Ool]|[Ool][0-9]")
+LETTER_DIGITS = str.maketrans("Ool", "001")
 WHITESPACE = re.compile(r"\s+")
 # Characters that take no room on screen (beyond format characters, category Cf).
 INVISIBLE = frozenset(
@@ -83,10 +106,12 @@ LOCAL_CHARS = frozenset("._+-'")
 # An e-mail domain after the "@": labels of letters, digits and hyphens, then a top level.
 DOMAIN = re.compile(r"(?:[^\W_](?:[\w-]{0,61}[^\W_])?\.){1,126}[^\W\d_]{2,63}")
 # Separators people put between the digits of a phone number, BSN or IBAN.
-SEPARATORS = " .\\-/\u2010-\u2015\u2212"
+SEPARATORS = " .\\-/_,|\u00b7\u2010-\u2015\u2022\u2212"
 # A run of digit groups joined by short separators: where phone numbers are looked for (a
 # "+" or "(" just before it belongs to it). It starts with a digit, which the scan finds fast.
 DIGIT_RUN = re.compile(rf"[0-9][0-9()]*(?:[{SEPARATORS}]{{1,3}}[(]?[0-9][0-9()]*)*")
+# Separators phonenumbers does not know, given to it as spaces.
+PLAIN_SEPARATORS = str.maketrans("_,|\u00b7\u2022", "     ")
 DIGIT_GROUP = re.compile(r"[(]?[0-9][0-9()]*")
 # A date with a four-digit year: never a phone number, whatever digits follow.
 DATE_LIKE = re.compile(r"(?<![0-9])[0-3]?[0-9]([-/.])[01]?[0-9]\1(?:19|20)[0-9]{2}(?![0-9])")
@@ -101,11 +126,13 @@ BSN_CANDIDATE = re.compile(
 )
 # Where an IBAN may start (at a word's start), with up to 30 more characters to try.
 IBAN_CANDIDATE = re.compile(
-    r"(?<![A-Za-z0-9])(?=([A-Za-z]{2}[0-9]{2}(?:[ .\-]?[A-Za-z0-9]){11,30}))"
+    rf"(?<![A-Za-z0-9])(?=([A-Za-z]{{2}}(?:[{SEPARATORS}]{{0,3}}[0-9]){{2}}"
+    rf"(?:[{SEPARATORS}]{{0,3}}[A-Za-z0-9]){{11,30}}))"
 )
 IBAN_LENGTHS = range(15, 35)
-# Two letters and two digits somewhere: without them no IBAN can start (a fast first look).
-IBAN_HEAD = re.compile(r"[0-9][0-9](?<=[A-Za-z][A-Za-z][0-9][0-9])")
+# Two letters and a digit, perhaps separated: without them no IBAN can start (a first look).
+IBAN_HEAD = re.compile(rf"[A-Za-z][A-Za-z][{SEPARATORS}]{{0,3}}[0-9]")
+BSN_DIGITS = 9
 
 Span = tuple[int, int, str]  # start, end, kind
 
@@ -290,11 +317,37 @@ def joined_view(view: View) -> View:
         view = view.sub(AT_WORD, "@").sub(DOT_WORD, ".")
     view = view.sub(LINK_TARGET, "")
     view = view.sub(MARKUP_CHARS, "")
-    return view.sub(SOFT_BREAK, " ")
+    return view.sub(SPACE_RUN, " ").sub(IDEOGRAPHIC_DOT, ".")
+
+
+def spelled_view(view: View) -> View:
+    """A view with "@" and "." written out or spaced joined again ("anna at …")."""
+    return view.sub(SPACED_AT, "@").sub(SPACED_DOT, ".")
+
+
+def _as_digits(match: re.Match[str]) -> str:
+    word = match.group()
+    if word.isalpha() or not all(c.isdigit() or c in "Ool" for c in word):
+        return word
+    return word.translate(LETTER_DIGITS)
+
+
+def digits_view(view: View) -> View:
+    """A view with the letters O and l in words of digits read as 0 and 1."""
+    if LETTER_DIGIT.search(view.text) is None:
+        return view
+    return view.sub(DIGIT_WORD, _as_digits)
 
 
 # ---------------------------------------------------------------------------------------------
 # Detectors: each yields (start, end, kind) in the text it is given
+
+
+def find_spelled_emails(text: str) -> Iterator[Span]:
+    """E-mail addresses in a spelled view: only those ending in a common top-level domain."""
+    for start, end, kind in find_emails(text):
+        if text[text.rfind(".", start, end) + 1 : end].lower() in SPELLED_TLDS:
+            yield start, end, kind
 
 
 def find_emails(text: str) -> Iterator[Span]:
@@ -325,6 +378,7 @@ def _valid_phone(candidate: str) -> bool:
 def _phone_candidate(window: str, digits: str) -> str | None:
     """The string to check when a window's digits can form a phone number; else None."""
     count = len(digits)
+    window = window.translate(PLAIN_SEPARATORS)
     if window.startswith("+"):
         return window if 8 <= count <= 15 else None
     if digits.startswith("00"):
@@ -380,10 +434,22 @@ def _phones_in_run(text: str, run_start: int, run_end: int) -> Iterator[Span]:
             ):
                 best = j
         if best >= 0:
-            yield first, groups[best][1], "phone"
+            yield (*_without_outer_parentheses(text, first, groups[best][1]), "phone")
             i = best + 1
         else:
             i += 1
+
+
+def _without_outer_parentheses(text: str, start: int, end: int) -> tuple[int, int]:
+    """A number's span without a pair of parentheses around all of it: "(06-12345678)" keeps
+    them, "(038) 421 12 34" does not (an unpaired one stays anyway, see _replaced)."""
+    if (
+        text.startswith("(", start)
+        and text.endswith(")", start, end)
+        and ")" not in text[start + 1 : end - 1]
+    ):
+        return start + 1, end - 1
+    return start, end
 
 
 def find_phones(text: str) -> Iterator[Span]:
@@ -400,11 +466,25 @@ def find_phones(text: str) -> Iterator[Span]:
 
 
 def find_bsns(text: str) -> Iterator[Span]:
-    """Nine digits, dotted, spaced or not, that pass the BSN 11-check."""
+    """Nine digits, dotted, spaced or grouped otherwise, that pass the BSN 11-check."""
     for match in BSN_CANDIDATE.finditer(text):
         digits = "".join(c for c in match.group() if c.isdigit())
         if stdnum_bsn.is_valid(digits):
             yield match.start(), match.end(), "bsn"
+    for run in DIGIT_RUN.finditer(text):  # any grouping: whole groups of nine digits
+        groups = [
+            (g.start(), g.end(), "".join(filter(str.isdigit, g.group())))
+            for g in DIGIT_GROUP.finditer(text, *run.span())
+        ]
+        for first in range(len(groups)):
+            digits = ""
+            for last in range(first, min(len(groups), first + BSN_DIGITS)):
+                digits += groups[last][2]
+                if len(digits) >= BSN_DIGITS:
+                    break
+            if len(digits) == BSN_DIGITS and stdnum_bsn.is_valid(digits):
+                span = _without_outer_parentheses(text, groups[first][0], groups[last][1])
+                yield (*span, "bsn")
 
 
 def _iban_value(char: str) -> tuple[int, int]:
@@ -416,14 +496,19 @@ def _iban_value(char: str) -> tuple[int, int]:
 
 def _iban_end(candidate: str) -> int | None:
     """The length of the valid IBAN at the start of candidate (separators included), or None."""
-    head = candidate[:4].upper()
+    head = "".join(c for c in candidate[:16] if c.isalnum())[:4].upper()
+    if not (head[:2].isalpha() and head[2:].isdigit() and head.isascii()):
+        return None
+    skip = 4  # the head's own characters, separators between them included
+    while sum(c.isalnum() for c in candidate[:skip]) < len(head):
+        skip += 1
     tail = 0
     for char in head:  # country and check digits go last: their 6 digits
         value, factor = _iban_value(char)
         tail = tail * factor + value
     remainder = 0
     compact = 4
-    for position in range(4, len(candidate)):
+    for position in range(skip, len(candidate)):
         char = candidate[position]
         if not char.isalnum():
             continue
@@ -434,7 +519,7 @@ def _iban_end(candidate: str) -> int | None:
         if (
             compact in IBAN_LENGTHS
             and (remainder * 1_000_000 + tail) % 97 == 1
-            and stdnum_iban.is_valid(candidate[: position + 1])
+            and stdnum_iban.is_valid("".join(filter(str.isalnum, candidate[: position + 1])))
         ):
             return position + 1
     return None
@@ -451,35 +536,51 @@ def find_ibans(text: str) -> Iterator[Span]:
 
 
 DETECTORS = (find_emails, find_ibans, find_bsns, find_phones)
+# In the view with digits read from letters: only numbers; in the spelled view: only e-mail.
+NUMBER_DETECTORS = (find_ibans, find_bsns, find_phones)
+SPELLED_DETECTORS = (find_spelled_emails,)
+Detectors = tuple[Callable[[str], Iterator[Span]], ...]
 
 
 # ---------------------------------------------------------------------------------------------
 # From matches in views to spans of the source
 
 
-def _detect(text: str) -> Iterator[Span]:
-    for detector in DETECTORS:
+def _detect(text: str, detectors: Detectors = DETECTORS) -> Iterator[Span]:
+    for detector in detectors:
         yield from detector(text)
 
 
-def _in_source(view: View) -> Iterator[Span]:
-    for start, end, kind in _detect(view.text):
+def _in_source(view: View, detectors: Detectors) -> Iterator[Span]:
+    for start, end, kind in _detect(view.text, detectors):
         first, stop = view.source_span(start, end)
         yield first, stop, kind
 
 
-def _views(text: str, rounds: int, *, mapped: bool) -> tuple[View, ...]:
+def _views(text: str, rounds: int, *, mapped: bool) -> Iterator[tuple[View, Detectors]]:
+    """The views to look in, each with its detectors (views equal to one before are skipped)."""
     view = reader_view(text, rounds, mapped=mapped)
+    yield view, DETECTORS
     joined = joined_view(view)
-    return (view,) if joined.text == view.text else (view, joined)
+    if joined.text != view.text:
+        yield joined, DETECTORS
+    for base in (view, joined) if joined.text != view.text else (view,):
+        spelled = spelled_view(base)
+        if spelled.text != base.text:
+            yield spelled, SPELLED_DETECTORS
+        digits = digits_view(base)
+        if digits.text != base.text:
+            yield digits, NUMBER_DETECTORS
 
 
 def find(text: str, rounds: int = MARKDOWN_ROUNDS) -> list[Span]:
     """Every piece of personal data a reader would see, as spans of text."""
     # Most texts hold nothing: look first without the maps, build them only to place a find.
-    if not any(next(_detect(view.text), None) for view in _views(text, rounds, mapped=False)):
+    views = _views(text, rounds, mapped=False)
+    if not any(next(_detect(view.text, found), None) for view, found in views):
         return []
-    return [span for view in _views(text, rounds, mapped=True) for span in _in_source(view)]
+    views = _views(text, rounds, mapped=True)
+    return [span for view, found in views for span in _in_source(view, found)]
 
 
 def reported_kinds(spans: list[Span]) -> frozenset[str]:
@@ -508,11 +609,32 @@ def merged(spans: list[Span]) -> list[tuple[int, int]]:
     return result
 
 
+def unmatched_brackets(text: str) -> tuple[str, str]:
+    """The brackets and parentheses of text that close a pair opened before it, and those that
+    open a pair closed after it, each in order (pure)."""
+    closers: list[str] = []
+    openers: list[str] = []
+    for char in text:
+        if char in "([":
+            openers.append(char)
+        elif char in ")]":
+            partner = "(" if char == ")" else "["
+            if partner in openers:
+                index = len(openers) - 1 - openers[::-1].index(partner)
+                del openers[index]
+            else:
+                closers.append(char)
+    return "".join(closers), "".join(openers)
+
+
 def _replaced(text: str, spans: list[Span]) -> str:
+    """The text with each span replaced; a span's unpaired brackets stay, so links and
+    parentheses around it keep their shape (openers before the replacement, closers after)."""
     parts = []
     last = 0
     for start, end in merged(spans):
-        parts += [text[last:start], REPLACEMENT]
+        closers, openers = unmatched_brackets(text[start:end])
+        parts += [text[last:start], openers, REPLACEMENT, closers]
         last = end
     parts.append(text[last:])
     return "".join(parts)

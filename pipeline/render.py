@@ -79,6 +79,11 @@ def _dump(metadata: Mapping[str, Any], body: str) -> str:
     return frontmatter.dumps(frontmatter.Post(body, **metadata), **_YAML_OPTIONS) + "\n"
 
 
+def dump_page(metadata: Mapping[str, Any], body: str) -> str:
+    """A page of ours (front matter and body) as the pipeline writes it."""
+    return _dump(metadata, body)
+
+
 def source_hash(metadata: Mapping[str, Any], body: str) -> str:
     """Hash of the rendered file without its `source_hash` key, as written in it."""
     rest = {key: value for key, value in metadata.items() if key != "source_hash"}

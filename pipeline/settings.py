@@ -3,13 +3,17 @@ the checked Config (pure; pipeline/siteconfig.py reads the settings file)."""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, tzinfo
+from datetime import date, datetime, tzinfo
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pipeline.errors import UserError
+from pipeline.phase import Calendar, as_day
 
 # Label roles the pipeline needs; pelicanconf.LABELS maps each role to the label's name.
 LABEL_ROLES = frozenset(
@@ -55,13 +59,19 @@ DEFAULTS: Mapping[str, Any] = MappingProxyType(
         # Words in a story's excerpt on cards and in its page description.
         "EXCERPT_WORDS": 28,
         # Who runs the site and how to reach them; a production build refuses to run without.
+        # Seconds one sync spends at most converting new story texts under the Markdown guard:
+        # what is left waits for the next run (well under the workflow's 15-minute limit).
+        "MARKDOWN_CHECK_SECONDS": 120,
         "ORGANISATION_NAME": None,
         "CONTACT_EMAIL": None,
         "EDITORS_EMAIL": None,
         # Pages whose text comes from submissions: no `{{ name }}` is filled in there.
         "STORY_SAFETY_FILES": ("pages/shortlist.md",),
-        # Writing requests (comments, labels) one sync makes on GitHub at most, and the
-        # seconds between two (see pelicanconf.py for GitHub's limits they follow).
+        # Writing requests (status comments, labels) one sync makes on GitHub at most, and the
+        # seconds between two. GitHub's secondary limits allow 80 content-creating requests a
+        # minute and 500 an hour: one write a second stays under the first, and all runs of
+        # an hour together stay under GITHUB_WRITES_PER_HOUR. A sync that reaches a budget
+        # commits what it did; a later run goes on with the rest.
         "GITHUB_WRITES_PER_RUN": 50,
         "GITHUB_WRITE_PAUSE": 1.0,
         # Writing requests all syncs of one rolling hour make together (the sync state keeps
@@ -72,13 +82,20 @@ DEFAULTS: Mapping[str, Any] = MappingProxyType(
         # retry's wait after a server error or a secondary limit (it doubles at each retry).
         "GITHUB_READ_PAUSE": 0.25,
         "GITHUB_RETRY_BACKOFF": 1.0,
+        # The event on stage (pipeline/phase.py): its name, day, place, the minutes each
+        # pick gets, and the last day a pick can confirm (None: the day before the event).
+        "EVENT_NAME": None,
+        "EVENT_DATE": None,
+        "EVENT_PLACE": None,
+        "SPOTLIGHT_MINUTES": 5,
+        "CONFIRM_BY": None,
     }
 )
 # Where the pipeline writes the shortlist page, relative to the content folder.
 SHORTLIST_PATH = Path("pages/shortlist.md")
 
 
-class SettingsError(Exception):
+class SettingsError(UserError):
     """The settings file is missing, broken or lacks a setting the pipeline needs."""
 
 
@@ -136,8 +153,10 @@ class Config:
     slugify_use_unicode: bool = False
     markdown: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
     # Writing requests (comments, labels) one sync makes at most, and the pause between two.
-    writes_per_run: int = 50
-    write_pause: float = 1.0
+    writes_per_run: int = DEFAULTS["GITHUB_WRITES_PER_RUN"]
+    write_pause: float = DEFAULTS["GITHUB_WRITE_PAUSE"]
+    # Seconds of Markdown conversion one sync spends at most (MARKDOWN_CHECK_SECONDS).
+    check_seconds: float = DEFAULTS["MARKDOWN_CHECK_SECONDS"]
     # Writing requests of all syncs of one rolling hour together (GITHUB_WRITES_PER_HOUR).
     writes_per_hour: int = DEFAULTS["GITHUB_WRITES_PER_HOUR"]
     # Seconds between two requests, and the first retry's wait (GITHUB_READ_PAUSE,
@@ -145,15 +164,44 @@ class Config:
     read_pause: float = DEFAULTS["GITHUB_READ_PAUSE"]
     retry_backoff: float = DEFAULTS["GITHUB_RETRY_BACKOFF"]
     author: str = ""  # the site's AUTHOR: who writes the editors' posts
+    # The event on stage (see DEFAULTS); event_date None: the call has no event.
+    event_name: str = ""
+    event_date: date | None = None
+    event_place: str = ""
+    spotlight_minutes: int = 5
+    confirm_by: date | None = None
+
+    @property
+    def calendar(self) -> Calendar:
+        """The call's dates, for pipeline.phase."""
+        return Calendar(self.call_deadline, self.event_date, self.shortlist_size, self.confirm_by)
+
+    @property
+    def owned_places(self) -> tuple[Path, Path]:
+        """Where the sync's files are in a content folder: the stories folder, the shortlist."""
+        return Path(self.stories_dir), SHORTLIST_PATH
+
+    def is_story_file(self, relative: Path) -> bool:
+        """A story file of a content folder: a visible `*.md` right in the stories folder."""
+        visible = relative.suffix == ".md" and not relative.name.startswith(".")
+        return visible and relative.parent == Path(self.stories_dir)
+
+    def owns(self, relative: Path) -> bool:
+        """Whether the sync owns (writes, replaces, deletes) this file of a content folder: the
+        story files and the shortlist page. Every other file is the editors'."""
+        return relative == SHORTLIST_PATH or self.is_story_file(relative)
 
     def story_path(self, number: int) -> Path:
         """Path of a story's file relative to the content folder: from the number alone."""
         return Path(self.stories_dir) / f"{int(number)}.md"
 
+    def story_page(self, number: int) -> str:
+        """A published story's path on the site, relative to its root (ARTICLE_URL)."""
+        return self.article_url.format(category=self.stories_dir, slug=int(number))
+
     def story_url(self, number: int) -> str:
         """Public URL of a published story."""
-        path = self.article_url.format(category=self.stories_dir, slug=int(number))
-        return f"{self.siteurl.rstrip('/')}/{path}"
+        return f"{self.siteurl.rstrip('/')}/{self.story_page(number)}"
 
 
 def _require(settings: Mapping[str, Any], key: str, kind: type | tuple[type, ...]) -> Any:
@@ -173,6 +221,22 @@ def _positive(settings: Mapping[str, Any], key: str) -> Any:
 def setting(settings: Mapping[str, Any], key: str) -> Any:
     """A setting's value, or its one default (DEFAULTS)."""
     return settings.get(key, DEFAULTS[key])
+
+
+def build_time(value: object, timezone: tzinfo) -> datetime:
+    """The build's clock from BUILD_TIME, read this one way by the command line and the
+    plugins: None is now; an ISO 8601 text or a datetime, without an offset in `timezone`."""
+    if value is None:
+        return datetime.now(timezone)
+    moment = value
+    if isinstance(value, str):
+        with contextlib.suppress(ValueError):
+            moment = datetime.fromisoformat(value)
+    if not isinstance(moment, datetime):
+        raise SettingsError(
+            f"BUILD_TIME {value!r} is geen tijd; schrijf bijvoorbeeld 2012-08-20T12:00:00+02:00"
+        )
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=timezone)
 
 
 def _author_slug_substitutions(settings: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
@@ -211,7 +275,7 @@ def config_from_settings(root: Path, settings_file: Path, settings: Mapping[str,
         submission_repo=_require(settings, "SUBMISSION_REPO", str),
         submission_form_url=str(settings.get("SUBMISSION_FORM_URL", "")),
         stories_dir=stories_dir,
-        siteurl=str(settings.get("SITEURL", "")),
+        siteurl=str(setting(settings, "SITEURL")),
         article_url=str(setting(settings, "ARTICLE_URL")),
         timezone=timezone,
         author_slug_substitutions=_author_slug_substitutions(settings),
@@ -219,8 +283,22 @@ def config_from_settings(root: Path, settings_file: Path, settings: Mapping[str,
         markdown=MappingProxyType(dict(markdown)),
         writes_per_run=_positive(settings, "GITHUB_WRITES_PER_RUN"),
         write_pause=float(_positive(settings, "GITHUB_WRITE_PAUSE")),
+        check_seconds=float(_positive(settings, "MARKDOWN_CHECK_SECONDS")),
         writes_per_hour=_positive(settings, "GITHUB_WRITES_PER_HOUR"),
         read_pause=float(_positive(settings, "GITHUB_READ_PAUSE")),
         retry_backoff=float(_positive(settings, "GITHUB_RETRY_BACKOFF")),
         author=str(settings.get("AUTHOR", "")),
+        event_name=str(setting(settings, "EVENT_NAME") or ""),
+        event_date=_day(settings, "EVENT_DATE"),
+        event_place=str(setting(settings, "EVENT_PLACE") or ""),
+        spotlight_minutes=int(_positive(settings, "SPOTLIGHT_MINUTES")),
+        confirm_by=_day(settings, "CONFIRM_BY"),
     )
+
+
+def _day(settings: Mapping[str, Any], key: str) -> date | None:
+    """A setting that is a calendar day (a date, not a moment), or None."""
+    try:
+        return as_day(setting(settings, key), key)
+    except ValueError as error:
+        raise SettingsError(str(error)) from error

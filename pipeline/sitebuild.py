@@ -13,14 +13,15 @@ import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
+from pipeline.errors import UserError
 from pipeline.plan import Plan
-from pipeline.settings import SHORTLIST_PATH, Config
+from pipeline.settings import Config
 from pipeline.siteconfig import read_settings_file
-from pipeline.store import apply_plan
+from pipeline.store import apply_plan, read_existing
 
 # Everything the builds write besides output/ lives here (git ignores it, `make clean` removes it).
 BUILD_DIR = Path(".build")
@@ -30,11 +31,15 @@ WORK_CONTENT = BUILD_DIR / "content"
 PELICAN_DONE = re.compile(
     r"^Done: Processed (?P<articles>\d+) articles?.*?, (?P<pages>\d+) pages?\b"
 )
+# Our plugins' refusal to build as Pelican logs it: the reason is Dutch and says what to do.
+REFUSED = re.compile(r"^BuildRefused: (?P<reason>.+)$")
+# The first line of a traceback Pelican logs with an error, or of one chained to it.
+TRACEBACK_START = ("Traceback (most recent call last):", "During handling of", "The above excep")
 # Folders in theme/ and plugins/ that hold no input of the build.
 SKIPPED_PARTS = frozenset({"__pycache__", ".pytest_cache", ".ruff_cache"})
 
 
-class BuildError(Exception):
+class BuildError(UserError):
     """Pelican or Pagefind failed; the message says which, their output was printed."""
 
 
@@ -100,16 +105,6 @@ def mirror(source: Path, target: Path, owned: Callable[[Path], bool]) -> list[Pa
     return changed
 
 
-def sync_owns(config: Config) -> Callable[[Path], bool]:
-    """The files the sync writes into a content folder: story files and the shortlist page."""
-
-    def owned(relative: Path) -> bool:
-        story = relative.parent == Path(config.stories_dir) and relative.suffix == ".md"
-        return story or relative == SHORTLIST_PATH
-
-    return owned
-
-
 def fingerprint(files: Iterable[tuple[str, Path]], extra: Iterable[str]) -> str:
     """A hash of named files' bytes and of extra facts (pure apart from reading the files)."""
     digest = hashlib.sha256()
@@ -151,7 +146,7 @@ def build(
     and index the site into output, unless nothing it is made from changed."""
     work = (config.root / WORK_CONTENT).resolve()
     work.mkdir(parents=True, exist_ok=True)
-    changed = mirror(config.content, work, sync_owns(config)) if config.content.is_dir() else []
+    changed = mirror(config.content, work, config.owns) if config.content.is_dir() else []
     changed += [p for p in apply_plan(plan(work), work, config) if p not in changed]
     settings = read_settings_file(config.settings_file)
     # Without a fixed clock the call's state depends on the day the site is built.
@@ -167,7 +162,7 @@ def build(
     run_pagefind(output)
     stamp.parent.mkdir(parents=True, exist_ok=True)
     stamp.write_text(current)
-    stories = len(list((work / config.stories_dir).glob("*.md")))
+    stories = sum(1 for path in read_existing(work, config) if config.is_story_file(path))
     return Built(
         output,
         tuple(changed),
@@ -196,23 +191,44 @@ def run_pelican(
     result = subprocess.run(  # noqa: S603 -- our own fixed command
         command, cwd=config.root, capture_output=True, text=True, env=_quiet_env(), check=False
     )
-    counts = (0, 0)
-    for line in (result.stdout + result.stderr).splitlines():
+    counts, lines = (0, 0), (result.stdout + result.stderr).splitlines()
+    refused = [found["reason"] for line in lines if (found := REFUSED.match(line.strip()))]
+    if refused:  # the reason becomes the one error line; its traceback says nothing more
+        lines = [line for line in without_tracebacks(lines) if not REFUSED.match(line.strip())]
+    for line in lines:
         done = PELICAN_DONE.match(line.strip())
         if done:
             counts = (int(done["articles"]), int(done["pages"]))
         elif line.strip():
             print(line, file=sys.stderr)
     if result.returncode != 0:
-        raise BuildError(f"de Pelican-build mislukte (exitcode {result.returncode}); zie hierboven")
+        failed = f"de Pelican-build mislukte (exitcode {result.returncode}); zie hierboven"
+        raise BuildError(refused[0] if refused else failed)
     return counts
 
 
+def without_tracebacks(lines: list[str]) -> list[str]:
+    """Pelican's output lines without the tracebacks it logs with an error (pure)."""
+    kept, inside = [], False
+    for line in lines:
+        if line.startswith(TRACEBACK_START):
+            inside = True
+        elif inside and not line.startswith(" "):
+            inside = False  # the exception's own line ends the traceback
+            continue
+        if not inside:
+            kept.append(line)
+    return kept
+
+
 def run_pagefind(output: Path) -> None:
-    """Index output for search with Pagefind (when installed), printing only its warnings."""
+    """Index output for search with Pagefind (when installed), printing only its warnings; the
+    previous index is removed first, so no page that is gone stays findable."""
     if importlib.util.find_spec("pagefind") is None:
         print("pagefind niet geïnstalleerd: geen zoekindex gemaakt")
         return
+    # Pagefind never removes the fragments of pages that are gone: index afresh.
+    shutil.rmtree(output / "pagefind", ignore_errors=True)
     command = [sys.executable, "-m", "pagefind", "--site", str(output), "--quiet"]
     result = subprocess.run(  # noqa: S603 -- our own fixed command
         command, capture_output=True, text=True, env=_quiet_env(), check=False
@@ -222,17 +238,3 @@ def run_pagefind(output: Path) -> None:
         print(said, file=sys.stderr)
     if result.returncode != 0:
         raise BuildError(f"de zoekindex maken mislukte (exitcode {result.returncode})")
-
-
-def valid_build_time(value: str) -> str:
-    """BUILD_TIME as the command line takes it: an ISO 8601 time with its offset."""
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        moment = None
-    if moment is None or moment.tzinfo is None:
-        raise ValueError(
-            f"BUILD_TIME {value!r} is geen tijd met tijdzone; schrijf bijvoorbeeld "
-            "2012-08-20T12:00:00+02:00"
-        )
-    return value

@@ -13,8 +13,9 @@ from pathlib import Path
 from typing import Any, Protocol, TextIO
 
 from pipeline.commands import Comment, comment_from_json
+from pipeline.errors import UserError
 from pipeline.i18n import json_reason, os_reason
-from pipeline.model import Issue, IssueDataError, issue_from_json
+from pipeline.model import Issue, IssueDataError, issue_from_json, login_of
 from pipeline.sync import Fetched, SyncPlan
 from pipeline.syncstate import IssueRecord, SyncState
 
@@ -28,7 +29,7 @@ VALUE_END = re.compile(r"[ \t\n\r,\]]")
 CHUNK = 1 << 20
 
 
-class SourceError(Exception):
+class SourceError(UserError):
     """The issues cannot be read (missing file, bad JSON, unreachable API, bad token)."""
 
 
@@ -80,6 +81,8 @@ def issues_from_payload(data: Any) -> Fetched:
             issue = issue_from_json(data["issue"])
             if data.get("action") in GONE_ACTIONS:
                 issue = replace(issue, deleted=True)
+            if data.get("action") == "closed" and issue.closed_by is None:
+                issue = replace(issue, closed_by=login_of(data.get("sender")))
             comment = data.get("comment")
             comments = _comments([comment]) if isinstance(comment, Mapping) else ()
             return Fetched((issue,), complete=False, comments=comments)

@@ -5,8 +5,10 @@ Precedence, first matching row wins (labels by role; names come from pelicanconf
 | # | condition                                                        | state       |
 |---|------------------------------------------------------------------|-------------|
 | 1 | a pull request, or no `submission` label (`verhaal`)             | IGNORED     |
-| 2 | deleted/transferred, closed as not planned, or label `withdrawn` | WITHDRAWN   |
-| 3 | label `rejected` (`afgewezen`) or `spam`                         | REJECTED    |
+| 2 | deleted/transferred, closed as not planned by its author (or by  | WITHDRAWN   |
+|   | someone not known yet), or label `withdrawn`                     |             |
+| 3 | label `rejected` (`afgewezen`) or `spam`, or closed as not       | REJECTED    |
+|   | planned by someone else (an editor)                              |             |
 | 4 | the answers have problems                                        | INCOMPLETE  |
 | 5 | label `approved` + `shortlist`, created on time                  | SHORTLISTED |
 | 6 | label `approved` (also when late: late stories may be published) | PUBLISHED   |
@@ -31,7 +33,9 @@ from __future__ import annotations
 import enum
 from collections.abc import Sequence
 
+from pipeline.arrival import submitted_at
 from pipeline.model import Issue
+from pipeline.phase import on_time
 from pipeline.settings import Config
 
 
@@ -59,8 +63,9 @@ ON_SITE = frozenset({State.PUBLISHED, State.SHORTLISTED, State.CHANGED})
 
 
 def is_late(issue: Issue, config: Config) -> bool:
-    """True when the issue was created after the call's deadline."""
-    return issue.created_at > config.call_deadline
+    """True when the issue came in after the call's deadline: when it was created, or for a
+    story mailed to the editors, when its mail arrived (see pipeline.arrival)."""
+    return not on_time(submitted_at(issue, config), config.call_deadline)
 
 
 def decide(issue: Issue, problems: Sequence[object], config: Config) -> State:
@@ -68,9 +73,12 @@ def decide(issue: Issue, problems: Sequence[object], config: Config) -> State:
     labels = config.labels
     if issue.is_pull_request or labels.submission not in issue.labels:
         return State.IGNORED
-    if issue.deleted or issue.closed_as_not_planned or labels.withdrawn in issue.labels:
+    by_editor = issue.closed_as_not_planned and issue.closed_by_someone_else
+    if issue.deleted or (issue.closed_as_not_planned and not by_editor):
         return State.WITHDRAWN
-    if labels.rejected in issue.labels or labels.spam in issue.labels:
+    if labels.withdrawn in issue.labels:
+        return State.WITHDRAWN
+    if labels.rejected in issue.labels or labels.spam in issue.labels or by_editor:
         return State.REJECTED
     if problems:
         return State.INCOMPLETE

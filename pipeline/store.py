@@ -6,12 +6,13 @@ import contextlib
 import functools
 import os
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
+from pipeline.errors import UserError
 from pipeline.i18n import os_reason
 from pipeline.plan import Plan
-from pipeline.settings import SHORTLIST_PATH, Config
+from pipeline.settings import Config
 from pipeline.syncstate import SyncState, from_json, to_json
 
 # Temp files start with "." so that Pelican ignores them should one ever be left behind.
@@ -19,7 +20,7 @@ TEMP_PREFIX = ".pipeline-"
 TEMP_SUFFIX = ".tmp"
 
 
-class StoreError(Exception):
+class StoreError(UserError):
     """The content folder cannot be read or written."""
 
 
@@ -60,17 +61,16 @@ class ContentFiles(Mapping[Path, str]):
 
 
 def read_existing(content: Path, config: Config) -> ContentFiles:
-    """The pipeline's files in the content folder: story files and the shortlist page (their
-    names now, their texts when asked for)."""
-    stories = content / config.stories_dir
+    """The files the sync owns in the content folder (Config.owns): story files and the
+    shortlist page (their names now, their texts when asked for)."""
+    stories, shortlist = config.owned_places
     paths = []
-    if stories.is_dir():
-        with os.scandir(stories) as entries:
-            names = [e.name for e in entries if e.name.endswith(".md") and e.is_file()]
-        folder = Path(config.stories_dir)
-        paths = [folder / name for name in sorted(names) if not name.startswith(".")]
-    if (content / SHORTLIST_PATH).is_file():
-        paths.append(SHORTLIST_PATH)
+    if (content / stories).is_dir():
+        with os.scandir(content / stories) as entries:
+            paths = [stories / e.name for e in entries if e.is_file()]
+        paths = sorted(path for path in paths if config.is_story_file(path))
+    if (content / shortlist).is_file():
+        paths.append(shortlist)
     return ContentFiles(content, paths)
 
 
@@ -81,20 +81,28 @@ def _inside(content: Path, relative: Path) -> Path:
     return content / relative
 
 
-def _fsync_directory(directory: Path) -> None:
+def _fsync(path: Path) -> None:
     with contextlib.suppress(OSError):  # not every file system lets a directory be synced
-        descriptor = os.open(directory, os.O_RDONLY)
+        descriptor = os.open(path, os.O_RDONLY)
         try:
             os.fsync(descriptor)
         finally:
             os.close(descriptor)
 
 
+def make_durable(paths: Iterable[Path]) -> None:
+    """Flush written files and the folders of written or deleted ones to disk, each once: the
+    files a sync changed, not every file system as `os.sync()` would."""
+    paths = list(paths)
+    for path in [*(path for path in paths if path.is_file()), *{path.parent for path in paths}]:
+        _fsync(path)
+
+
 def atomic_write(path: Path, text: str, *, durable: bool = True) -> None:
     """Write text to path so that readers see the old or the new file, never half of one.
 
     durable=False skips the fsyncs of the file and its folder (which make it survive a power
-    loss); a caller writing many files makes them durable at once with `os.sync()`.
+    loss); a caller writing many files makes them durable together with `make_durable`.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     descriptor, temp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=path.parent)
@@ -110,13 +118,14 @@ def atomic_write(path: Path, text: str, *, durable: bool = True) -> None:
             Path(temp).unlink()
         raise
     if durable:
-        _fsync_directory(path.parent)
+        _fsync(path.parent)
 
 
 def remove_leftovers(content: Path, config: Config) -> list[Path]:
     """Delete temp files an interrupted sync left behind; return what was removed."""
     removed = []
-    for folder in (content / config.stories_dir, content / SHORTLIST_PATH.parent):
+    stories, shortlist = config.owned_places
+    for folder in (content / stories, content / shortlist.parent):
         if folder.is_dir():
             for temp in folder.glob(f"{TEMP_PREFIX}*{TEMP_SUFFIX}"):
                 temp.unlink(missing_ok=True)
@@ -152,18 +161,18 @@ def apply_plan(plan: Plan, content: Path, config: Config) -> list[Path]:
     except OSError as error:
         raise StoreError(f"schrijven in {content} mislukt: {os_reason(error)}") from error
     finally:
-        if changed:
-            # One flush for the whole sync instead of an fsync per file.
-            os.sync()
+        # The flushes after all writes, so that no write waits for the disk.
+        make_durable(content / relative for relative in changed)
     return changed
 
 
 def load_state(path: Path) -> SyncState:
-    """The saved state; an absent or unreadable file is an empty state (the next sync is full)."""
+    """The saved state; an absent or unreadable file is an empty state (the next sync is full)
+    whose editorial records are seeded from the story files (sync.seeded)."""
     try:
         return from_json(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, ValueError, AttributeError, TypeError):
-        return SyncState()
+        return SyncState(migrate=True)
 
 
 def save_state(path: Path, state: SyncState) -> bool:

@@ -15,17 +15,18 @@ from types import MappingProxyType
 from typing import Any
 
 from pipeline.commands import Comment, command_labels
+from pipeline.editorial import issue_fingerprint, seed
 from pipeline.feedback import IssueWrites, Outcome, plan_writes
 from pipeline.form import Form
+from pipeline.githubrules import PAGE_SIZE
 from pipeline.model import Issue
-from pipeline.plan import Plan, plan_sync
-from pipeline.settings import Config
+from pipeline.plan import Decision, Plan, plan_sync, story_numbers
+from pipeline.render import is_hand_edited, split_story
+from pipeline.settings import SHORTLIST_PATH, Config
+from pipeline.stage import as_told, read_answers, stage_record, with_confirmed
+from pipeline.state import State
 from pipeline.syncstate import IssueRecord, SyncState
-from pipeline.validate import MarkdownCheck, Verdict
-
-# Issues per listed page: a listing of one page costs as much next time, so a state that
-# changed nothing else is not worth a commit.
-PAGE_SIZE = 100
+from pipeline.validate import MarkdownCheck
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,43 @@ def comments_to_read(
     return frozenset(issue.number for issue in unread), since
 
 
+def closers_to_read(issues: Iterable[Issue], state: SyncState, config: Config) -> frozenset[int]:
+    """Submissions closed as not planned whose closer is neither in the listing nor recorded
+    for this close: who closed decides between a withdrawal and a rejection (state.decide)."""
+    wanted = set()
+    for issue in issues:
+        if not issue.closed_as_not_planned or issue.closed_by is not None:
+            continue
+        if config.labels.submission not in issue.labels:
+            continue
+        record = state.issues.get(issue.number)
+        editorial = record.editorial if record is not None else None
+        if (
+            editorial is None
+            or editorial.closed_by is None
+            or editorial.closed_at != issue.closed_at
+        ):
+            wanted.add(issue.number)
+    return frozenset(wanted)
+
+
+def with_closers(
+    issues: Iterable[Issue], state: SyncState, found: Mapping[int, str | None]
+) -> list[Issue]:
+    """The issues with their closer filled in: found now, or recorded for the same close."""
+    result = []
+    for issue in issues:
+        if issue.closed_by is None and issue.state == "closed":
+            record = state.issues.get(issue.number)
+            editorial = record.editorial if record is not None else None
+            closer = found.get(issue.number)
+            if closer is None and editorial is not None and editorial.closed_at == issue.closed_at:
+                closer = editorial.closed_by
+            issue = replace(issue, closed_by=closer)
+        result.append(issue)
+    return result
+
+
 def newest_update(issues: Iterable[Issue], started: datetime | None) -> datetime | None:
     """The newest update of the listed issues still on GitHub, never after the listing began."""
     newest = max((issue.updated_at for issue in issues if not issue.deleted), default=None)
@@ -105,42 +143,34 @@ def with_commands(
     return tuple(result), MappingProxyType(added)
 
 
-# States told to an issue whose text converted without a problem (State names, lower case).
-CLEAN_TOLD = frozenset({"pending", "late", "published", "shortlisted", "changed"})
-
-
-def _unchanged(issue: Issue, record: IssueRecord | None) -> bool:
-    """True when the issue was not updated, nor commented on, since it was last seen."""
-    return (
-        record is not None
-        and record.seen_at is not None
-        and not issue.deleted
-        and issue.updated_at <= record.seen_at
-        and issue.comments == record.comments
-    )
-
-
-def unchanged_and_clean(issues: Iterable[Issue], state: SyncState) -> frozenset[int]:
-    """Issues not updated since they were last seen, whose text then had no problem: the same
-    text converts the same way, so it need not be converted again."""
-    clean = set()
+def unchanged(issues: Iterable[Issue], state: SyncState) -> frozenset[int]:
+    """Issues that are exactly as their record last saw them (state, labels, title, body,
+    comments, votes): an incremental sync leaves them as they are. What changed is found by
+    what changed, not by when: a change in the same second as our own write is seen."""
+    same = set()
     for issue in issues:
         record = state.issues.get(issue.number)
-        if record is not None and record.told in CLEAN_TOLD and _unchanged(issue, record):
-            clean.add(issue.number)
-    return frozenset(clean)
+        if record is not None and record.seen == issue_fingerprint(issue) and not issue.deleted:
+            same.add(issue.number)
+    return frozenset(same)
 
 
-def unchanged_and_refused(issues: Iterable[Issue], state: SyncState) -> dict[int, Verdict]:
-    """Issues not updated since they were last seen, whose text the Markdown guard then
-    refused, with its verdict: the same text is refused the same way, without converting it
-    again (a stranger's slow text costs its bound once, not at every sync)."""
-    refused: dict[int, Verdict] = {}
-    for issue in issues:
-        record = state.issues.get(issue.number)
-        if record is not None and record.refused is not None and _unchanged(issue, record):
-            refused[issue.number] = record.refused
-    return refused
+def seeded(state: SyncState, files: Mapping[Path, str], config: Config) -> SyncState:
+    """A state read from an older file (or none) with its editorial records seeded from the
+    story files of ours: a published story counts as approved text (editorial.seed)."""
+    if not state.migrate:
+        return state
+    stories = []
+    for path, number in story_numbers(files, config).items():
+        text = files[path]
+        if is_hand_edited(text):
+            continue
+        try:
+            metadata, body = split_story(text)
+        except Exception:  # noqa: S112 - unreadable: the plan reports it
+            continue
+        stories.append((number, metadata, body))
+    return replace(state, issues=MappingProxyType(seed(state.issues, stories)))
 
 
 @dataclass(frozen=True)
@@ -163,16 +193,14 @@ def plan_run(
     *,
     check_markdown: MarkdownCheck,
     tell: bool = True,
+    now: datetime | None = None,
 ) -> SyncPlan:
     """Plan a whole run: apply the commands, decide every issue, plan the files and the
     status comments and labels that changed since each issue was last told (tell=False: no
     issue writes, for a source that cannot write or a run that will not)."""
     issues, added = with_commands(fetched.issues, fetched.comments, config)
-    told = {number: record.told for number, record in state.issues.items()}
-    settled = unchanged_and_clean(issues, state) - set(added)
-    refused = unchanged_and_refused(issues, state)
-    for number in added:
-        refused.pop(number, None)
+    state = seeded(state, files, config)
+    settled = unchanged(issues, state) - set(added)
     # GitHub lists the issues updated at the last moment seen again (its `since` includes it):
     # an incremental sync leaves those that did not change since as they are, like the rest.
     to_plan = issues if fetched.complete else [i for i in issues if i.number not in settled]
@@ -183,13 +211,41 @@ def plan_run(
         config,
         complete=fetched.complete,
         check_markdown=check_markdown,
-        told=told,
-        verified=settled,
-        refused=refused,
+        records=state.issues,
+        commanded=frozenset(added),
     )
     by_number = {issue.number: issue for issue in issues}
-    writes = plan_writes(content.decisions, by_number, state.issues, added) if tell else ()
+    # The picks' answers to the stage (pipeline/stage.py): the shortlist page names who comes.
+    record = stage_record(state.stage)
+    answers = read_answers(fetched.comments, by_number, record)
+    content = with_confirmed(content, files.get(SHORTLIST_PATH), answers)
+    # now: the moment of the run, for the call's phase (None: every pick told as chosen).
+    told_as = (
+        content.decisions
+        if now is None
+        else as_told(content, files.get(SHORTLIST_PATH), config, now)
+    )
+    writes = plan_writes(told_as, by_number, state.issues, added) if tell else ()
     return SyncPlan(content, fetched, issues, writes, state)
+
+
+def _decided(record: IssueRecord | None, decision: Decision) -> IssueRecord:
+    """The record with what this plan decided: the editorial history and the guard's verdict
+    (kept whether or not the issue's writes fit the budget)."""
+    record = record or IssueRecord("", "")
+    if decision.editorial is not None:
+        record = replace(record, editorial=decision.editorial)
+    if decision.checked is not None:
+        record = replace(record, checked=decision.checked[0], verdict=decision.checked[1])
+    return record
+
+
+def _after_writes(issue: Issue, write: IssueWrites | None, comments: int | None) -> Issue:
+    """The issue as our writes left it: their labels on and off, our comment counted."""
+    if write is None:
+        return issue
+    labels = (issue.labels | write.labels_add) - write.labels_remove
+    return replace(issue, labels=labels, comments=comments or issue.comments)
 
 
 def next_state(
@@ -198,40 +254,64 @@ def next_state(
     written: Mapping[int, IssueRecord],
     written_at: Mapping[int, datetime],
     dashboard: Mapping[str, Any] | None = None,
+    stage: Mapping[str, Any] | None = None,
 ) -> SyncState | None:
     """The state after the run, or None when it is not worth saving (a commit).
 
-    List from the newest update seen next time, or from the update of an issue whose writes
-    failed or wait for the next run. Each listed issue's comments are known up to its update,
-    or up to our own last write to it (GitHub's clock), which moved that update.
+    Every planned issue's record takes the plan's editorial history and verdict. An issue is
+    recorded as seen (its fingerprint as our writes left it, and the moment up to which its
+    comments are known) unless its writes failed or wait, or it waits for conversion time:
+    then it is planned again, and listing starts no later than its update.
     """
     state = plan.state
     records = {**state.issues, **written}
     last_seen = state.last_seen
     listed = plan.issues
     if listed:
-        waiting = {*outcome.failed, *outcome.deferred}
+        decisions = {d.number: d for d in plan.content.decisions}
+        writes = {w.number: w for w in plan.writes}
+        postponed = {number for number, d in decisions.items() if d.postponed}
+        waiting = {*outcome.failed, *outcome.deferred, *postponed}
         for issue in listed:
-            record = records.get(issue.number)
-            if record is None or issue.number in waiting:
+            decision = decisions.get(issue.number)
+            if decision is None or decision.postponed or decision.state is State.IGNORED:
+                continue
+            record = _decided(records.get(issue.number), decision)
+            if issue.number in waiting:
+                records[issue.number] = record
                 continue
             if issue.number in outcome.records:
                 moment = max(written_at.get(issue.number, issue.updated_at), issue.updated_at)
-                records[issue.number] = replace(record, seen_at=moment)
-            else:
-                records[issue.number] = replace(
-                    record, comments=issue.comments, seen_at=issue.updated_at
+                after = _after_writes(issue, writes.get(issue.number), record.comments)
+                flagged = record.editorial.flagged or decision.show != "current"
+                record = replace(
+                    record,
+                    seen_at=moment,
+                    seen=issue_fingerprint(after),
+                    editorial=replace(record.editorial, flagged=flagged),
                 )
+            else:
+                record = replace(
+                    record,
+                    comments=issue.comments,
+                    seen_at=issue.updated_at,
+                    seen=issue_fingerprint(issue),
+                )
+            records[issue.number] = record
         by_number = {issue.number: issue for issue in listed}
         held_back = [by_number[number].updated_at for number in waiting if number in by_number]
         start = plan.fetched.newest or state.last_seen  # None: list everything next time
         last_seen = None if start is None else min([start, *held_back])
     board = state.dashboard if dashboard is None else MappingProxyType(dict(dashboard))
-    new = SyncState(last_seen, MappingProxyType(records), board)
+    acted = state.stage if stage is None else MappingProxyType(dict(stage))
+    new = SyncState(last_seen, MappingProxyType(records), board, acted)
     worth = (
-        dict(records) != dict(state.issues)
+        state.migrate
+        or dict(records) != dict(state.issues)
         or dict(board) != dict(state.dashboard)
+        or dict(acted) != dict(state.stage)
         or plan.content.changes_files
+        # a listing of one page costs as much next time: a moved clock alone is no commit
         or (len(listed) > PAGE_SIZE and last_seen != state.last_seen)
         or (state.last_seen is None and last_seen is not None)
     )

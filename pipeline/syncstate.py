@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from types import MappingProxyType
 from typing import Any
@@ -14,7 +14,41 @@ from pipeline.validate import VERDICTS, Verdict
 
 # A dotfile in the content folder: committed with the stories, ignored by Pelican.
 STATE_NAME = ".sync-state.json"
-VERSION = 1
+VERSION = 2
+# Versions `from_json` reads; an older one is migrated (see `sync.seeded`).
+READABLE = (1, VERSION)
+# The verdict of a text the Markdown guard converted without a problem.
+CLEAN = "ok"
+
+
+@dataclass(frozen=True)
+class Editorial:
+    """The editorial history of one submission, as recorded facts (editorial.py decides by it).
+
+    `approved` is the fingerprint of the text an editor last approved (title and every
+    published answer, `editorial.text_fingerprint`), `approved_at` the issue's update at which
+    the sync saw that approval and `approved_by` the label change that made it: "goedgekeurd"
+    (the label came on), "gewijzigd" (an editor removed it), "migratie" (a story file published
+    before the record existed). `waiting` is the fingerprint of a newer text that waits for the
+    editors; `flagged` says the label `gewijzigd` is on the issue as far as the sync knows (seen
+    on it, or put there by its own write); `approval_label` says `goedgekeurd` was on when the
+    issue was last planned. `withdrawn_by` ("auteur", "redactie", "verwijderd") and
+    `withdrawn_at` record a withdrawal: after it, no text goes online without a new approval.
+    `closed_by` is who closed the issue at `closed_at` (GitHub's login), once known. `text` is
+    the fingerprint of the issue's text when it was last planned.
+    """
+
+    approved: str | None = None
+    approved_at: datetime | None = None
+    approved_by: str | None = None
+    waiting: str | None = None
+    flagged: bool = False
+    approval_label: bool = False
+    withdrawn_by: str | None = None
+    withdrawn_at: datetime | None = None
+    closed_by: str | None = None
+    closed_at: datetime | None = None
+    text: str | None = None
 
 
 @dataclass(frozen=True)
@@ -26,8 +60,12 @@ class IssueRecord:
     tell whether every comment of the issue is known. `seen_at` is the issue's `updated_at`
     (GitHub's clock) up to which its comments, and so its commands, are known: an issue
     updated later may have a new command, whatever its comment count says.
-    `refused` is the Markdown guard's verdict ("slow", "deep", "broken") on the text it was
-    told about, when that text could not be converted: the same text is not converted again.
+    `seen` is the fingerprint of the issue as last seen (`editorial.issue_fingerprint`: state,
+    state reason, labels, title, body, comments, votes), after the sync's own writes to it: an
+    issue that differs is planned again, whatever its update time says. `checked` is the
+    fingerprint of the story text the Markdown guard last judged and `verdict` its verdict
+    (`CLEAN`, or "slow", "deep", "broken"): the same text is never converted twice.
+    `told` is "" for an issue that was planned but not yet told anything.
     """
 
     told: str
@@ -35,7 +73,15 @@ class IssueRecord:
     comment: int | None = None
     comments: int | None = None
     seen_at: datetime | None = None
-    refused: Verdict | None = None
+    seen: str | None = None
+    checked: str | None = None
+    verdict: str | None = None
+    editorial: Editorial = field(default_factory=Editorial)
+
+    @property
+    def refused(self) -> Verdict | None:
+        """The guard's verdict when it refused the text last checked."""
+        return self.verdict if self.verdict in VERDICTS else None
 
 
 @dataclass(frozen=True)
@@ -58,6 +104,12 @@ class SyncState:
     # body, "drawn": the day and problems it was drawn for, "rows": its rows as JSON}, so an
     # incremental sync can keep it, and leave it be when nothing in it changed (dashboard.py).
     dashboard: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    # The final act (pipeline/stage.py, StageRecord as JSON): whom the sync invited to the
+    # stage, by which comment and when, and each pick's last answer.
+    stage: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    # Read from a file of an older version, or from no file at all while story files exist:
+    # `sync.seeded` seeds the editorial record from the story files before the first plan.
+    migrate: bool = False
     # The writes of the last hour, across runs: (when a run's writes ended, how many), for
     # the hourly write budget (writebudget.py).
     recent_writes: tuple[tuple[datetime, int], ...] = ()
@@ -69,24 +121,49 @@ def _timestamp(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def _optional_time(moment: datetime | None) -> str | None:
+    return None if moment is None else _timestamp(moment)
+
+
+def _editorial_json(editorial: Editorial) -> dict[str, Any]:
+    """The editorial record's fields that are set (an empty record: an empty object)."""
+    data: dict[str, Any] = {}
+    for name in EDITORIAL_FIELDS:
+        value = getattr(editorial, name)
+        if value is None or value is False:
+            continue
+        data[name] = _timestamp(value) if isinstance(value, datetime) else value
+    return data
+
+
+def _record_json(record: IssueRecord) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "told": record.told,
+        "fingerprint": record.fingerprint,
+        "comment": record.comment,
+        "comments": record.comments,
+        "seen_at": _optional_time(record.seen_at),
+    }
+    optional = {"seen": record.seen, "checked": record.checked, "verdict": record.verdict}
+    data.update({key: value for key, value in optional.items() if value is not None})
+    editorial = _editorial_json(record.editorial)
+    if editorial:
+        data["editorial"] = editorial
+    return data
+
+
 def to_json(state: SyncState) -> str:
     """The file's text: stable key order, so an unchanged state is an unchanged file (pure)."""
     data: dict[str, Any] = {
         "version": VERSION,
-        "last_seen": None if state.last_seen is None else _timestamp(state.last_seen),
+        "last_seen": _optional_time(state.last_seen),
         "dashboard": dict(state.dashboard),
         "issues": {
-            str(number): {
-                "told": record.told,
-                "fingerprint": record.fingerprint,
-                "comment": record.comment,
-                "comments": record.comments,
-                "seen_at": None if record.seen_at is None else _timestamp(record.seen_at),
-                **({"refused": record.refused} if record.refused else {}),
-            }
-            for number, record in sorted(state.issues.items())
+            str(number): _record_json(record) for number, record in sorted(state.issues.items())
         },
     }
+    if state.stage:
+        data["stage"] = dict(state.stage)
     if state.recent_writes:
         data["recent_writes"] = [
             {"at": _timestamp(moment), "count": count} for moment, count in state.recent_writes
@@ -114,26 +191,55 @@ def _moment(value: Any) -> datetime | None:
     return moment
 
 
+EDITORIAL_FIELDS = tuple(Editorial.__dataclass_fields__)
+EDITORIAL_TIMES = frozenset({"approved_at", "withdrawn_at", "closed_at"})
+EDITORIAL_FLAGS = frozenset({"flagged", "approval_label"})
+
+
+def _text_or_none(value: Any, what: str) -> str | None:
+    if value is not None and not isinstance(value, str):
+        raise ValueError(f"{what} is not a text")
+    return value
+
+
+def _editorial(data: Any) -> Editorial:
+    if not isinstance(data, dict):
+        raise ValueError("editorial is not an object")
+    values: dict[str, Any] = {}
+    for name in EDITORIAL_FIELDS:
+        value = data.get(name)
+        if name in EDITORIAL_TIMES:
+            values[name] = _moment(value)
+        elif name in EDITORIAL_FLAGS:
+            values[name] = value is True
+        else:
+            values[name] = _text_or_none(value, name)
+    return Editorial(**values)
+
+
 def _record(data: Any) -> IssueRecord:
     told = data.get("told", data.get("state"))  # "state": files written before the rename
     if not isinstance(told, str) or not isinstance(data.get("fingerprint"), str):
         raise ValueError("record without told state or fingerprint")
-    refused = data.get("refused")
+    verdict = data.get("verdict")
     return IssueRecord(
         told,
         data["fingerprint"],
         _count(data.get("comment"), "comment id"),
         _count(data.get("comments"), "comment count"),
         _moment(data.get("seen_at")),
-        refused if refused in VERDICTS else None,  # anything else: convert the text again
+        _text_or_none(data.get("seen"), "seen"),
+        _text_or_none(data.get("checked"), "checked"),
+        verdict if verdict in (CLEAN, *VERDICTS) else None,  # else: convert the text again
+        _editorial(data.get("editorial") or {}),
     )
 
 
 def from_json(text: str) -> SyncState:
     """Parse the file's text (pure); ValueError when it is not a state of this version."""
     data = json.loads(text)
-    if not isinstance(data, dict) or data.get("version") != VERSION:
-        raise ValueError("not a sync state of this version")
+    if not isinstance(data, dict) or data.get("version") not in READABLE:
+        raise ValueError("not a sync state of a version this pipeline reads")
     moment = _moment(data.get("last_seen"))
     issues = data.get("issues", {})
     if not isinstance(issues, dict):
@@ -142,13 +248,18 @@ def from_json(text: str) -> SyncState:
     dashboard = data.get("dashboard") or {}
     if not isinstance(dashboard, dict):
         raise ValueError("dashboard is not an object")
-    return SyncState(
+    stage = data.get("stage") or {}
+    if not isinstance(stage, dict):
+        raise ValueError("stage is not an object")
+    state = SyncState(
         moment,
         MappingProxyType(records),
         MappingProxyType(dashboard),
-        _recent_writes(data.get("recent_writes") or []),
-        MappingProxyType(_refused_writes(data.get("refused_writes") or {})),
+        MappingProxyType(stage),
+        recent_writes=_recent_writes(data.get("recent_writes") or []),
+        refused_writes=MappingProxyType(_refused_writes(data.get("refused_writes") or {})),
     )
+    return replace(state, migrate=True) if data["version"] < VERSION else state
 
 
 def _recent_writes(data: Any) -> tuple[tuple[datetime, int], ...]:

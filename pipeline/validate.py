@@ -24,6 +24,13 @@ VERDICTS: tuple[Verdict, ...] = get_args(Verdict)
 # Converts a Markdown text the way the site build will, under bounds of time and depth (the
 # shell's markdown_guard.checker); the core only sees the verdict.
 MarkdownCheck: TypeAlias = Callable[[str], ConversionProblem]
+
+
+class CheckPostponed(Exception):
+    """Raised by a Markdown check whose run has spent its conversion time: the issue waits,
+    unchanged, for the next run (plan.py), and every issue after it too."""
+
+
 # What the contributor reads for each verdict, after "We konden je tekst niet verwerken: ".
 CONVERSION_REASONS = {
     "slow": (

@@ -121,8 +121,14 @@ def _memo(settings: dict[str, Any]) -> _Memo | None:
     return memo
 
 
-def save_memo(*_args: Any) -> None:
+def save_memo(generators: Any = (), *_args: Any) -> None:
     """Every content object is made: keep the fragments this build sanitised, no others."""
+    saved = set(_MEMOS)
+    for config in {id(g.settings): g.settings for g in generators or ()}.values():
+        if id(config) not in saved and config.get("INCREMENTAL_BUILD") and config.get("CACHE_PATH"):
+            # no submitted text this build: a memo left by an earlier one would keep the text
+            # of stories that are gone
+            (Path(config["CACHE_PATH"]) / MEMO_NAME).unlink(missing_ok=True)
     for key in list(_MEMOS):
         memo = _MEMOS.pop(key)
         if memo.used == memo.kept:

@@ -1,45 +1,63 @@
-"""Whether the call for stories is open, computed from the deadline and the build's clock."""
+"""The call's status for the theme, from the deadline, the event and the build's clock (the
+phase itself is decided by pipeline/phase.py)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, tzinfo
+from datetime import date, datetime
+
+from pipeline.phase import Calendar, Phase, phase_at
 
 
 @dataclass(frozen=True)
 class CallStatus:
-    """The call's state at one moment: open or closed, and whole calendar days left."""
+    """The call's state at one moment: its phase, and whole calendar days left while open.
+
+    `announced`: the editors' picks are complete (the shortlist is announced, or was).
+    """
 
     is_open: bool
     deadline: datetime
     now: datetime
     days_left: int
+    phase: str = Phase.OPEN.value
+    announced: bool = False
+    event_date: date | None = None
 
     @property
     def state(self) -> str:
         """Dutch one-word state for readers: "open" or "gesloten"."""
         return "open" if self.is_open else "gesloten"
 
+    @property
+    def choosing(self) -> bool:
+        """True while the editors still choose: the deadline passed, the picks incomplete."""
+        return self.phase == Phase.CHOOSING.value
 
-def parse_build_time(value: object, tz: tzinfo) -> datetime:
-    """The build's clock: None means now; a naive time is read in the site's time zone."""
-    if value is None:
-        return datetime.now(tz)
-    if isinstance(value, str):
-        try:
-            value = datetime.fromisoformat(value)
-        except ValueError as error:
-            raise ValueError(f"BUILD_TIME is not an ISO 8601 time: {value!r}") from error
-    if not isinstance(value, datetime):
-        raise ValueError(f"BUILD_TIME must be None, a datetime or an ISO string: {value!r}")
-    return value if value.tzinfo is not None else value.replace(tzinfo=tz)
+    @property
+    def after_event(self) -> bool:
+        """True once the event's day has passed: pages speak of it in the past tense."""
+        return self.phase == Phase.AFTER.value
 
 
-def call_status(deadline: datetime, now: datetime) -> CallStatus:
-    """The call is open up to and including the deadline's moment; days count calendar days."""
-    if deadline.tzinfo is None or now.tzinfo is None:
-        raise ValueError("deadline and now must both carry a time zone")
-    is_open = now <= deadline
-    local_now = now.astimezone(deadline.tzinfo)
-    days_left = (deadline.date() - local_now.date()).days if is_open else 0
-    return CallStatus(is_open=is_open, deadline=deadline, now=now, days_left=days_left)
+def call_status(
+    deadline: datetime,
+    now: datetime,
+    *,
+    event_date: date | None = None,
+    shortlist_size: int = 0,
+    picks: int = 0,
+) -> CallStatus:
+    """The call is open up to and including the deadline's moment; days count calendar days;
+    `picks` is how many eligible stories the editors picked (pipeline.phase.phase_at)."""
+    calendar = Calendar(deadline, event_date, shortlist_size)
+    found = phase_at(calendar, now, picks)
+    return CallStatus(
+        is_open=found.is_open,
+        deadline=deadline,
+        now=now,
+        days_left=found.days_left,
+        phase=found.phase.value,
+        announced=found.announced,
+        event_date=event_date,
+    )

@@ -1,14 +1,15 @@
-"""Checks that refuse a build: who runs the site must be known, posts must not keep placeholders."""
+"""Checks that refuse a build: who runs the site must be known."""
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-# The summary a new post starts with (`make post`, the browser link), for the editor to replace.
-from pipeline.posts import SUMMARY_PLACEHOLDER
+# Whether a summary still is the one a new post starts with (`make post`, the browser link).
+from pipeline.posts import is_placeholder_summary
+
+__all__ = ["BuildRefused", "contact_problems", "contact_refusal", "is_placeholder_summary"]
 
 # The settings that name who runs the site and how to reach them (privacy statement, "Over ons",
 # the call's e-mail route), with the Dutch words the refusal uses for each.
@@ -21,10 +22,6 @@ CONTACT_SETTINGS: dict[str, str] = {
 EMAIL_SETTINGS = frozenset({"CONTACT_EMAIL", "EDITORS_EMAIL"})
 # A plain e-mail address: one @, no spaces or URL syntax, a dot in the domain.
 EMAIL = re.compile(r"^[^@\s<>()\[\]:;,\"?&#/]+@[^@\s<>()\[\]:;,\"?&#/]+\.[a-zA-Z]{2,}$")
-# An HTML tag, for comparing a rendered summary as text.
-TAG = re.compile(r"<[^>]*>")
-# Runs of whitespace, compared as one space.
-WHITESPACE = re.compile(r"\s+")
 
 
 class BuildRefused(Exception):
@@ -52,24 +49,4 @@ def contact_refusal(problems: Iterable[tuple[str, str]]) -> str:
         + "; ".join(lines)
         + ". Vul ze in publishconf.py in, of geef ze mee als omgevingsvariabelen "
         "(bij GitHub Actions als variabelen van de repository)."
-    )
-
-
-def as_text(fragment: str) -> str:
-    """Rendered HTML (a Markdown summary) as the plain text a reader sees, spaces collapsed."""
-    return WHITESPACE.sub(" ", html.unescape(TAG.sub("", fragment))).strip()
-
-
-def is_placeholder_summary(summary: object) -> bool:
-    """True when a summary still is the text `make post` put there to be replaced."""
-    return isinstance(summary, str) and as_text(summary) == SUMMARY_PLACEHOLDER
-
-
-def placeholder_summary_refusal(paths: Iterable[str]) -> str:
-    """The Dutch message that refuses a build while posts keep the placeholder summary."""
-    listed = ", ".join(paths)
-    return (
-        "De site wordt niet gebouwd: de samenvatting (summary) van dit bericht is nog de "
-        f"voorbeeldtekst: {listed}. Vervang \u201c{SUMMARY_PLACEHOLDER}\u201d door een of twee "
-        "eigen zinnen over het bericht."
     )

@@ -38,7 +38,8 @@ from pelican import signals
 from pelican.utils import sanitised_join
 from pelican.writers import FileOverwriteFailedError, Writer
 
-from .callstatus import parse_build_time
+from pipeline.settings import build_time as parse_build_time
+
 from .pageinputs import SharedInputs, is_keyed_setting, page_inputs, shared_inputs, stable_repr
 
 logger = logging.getLogger(__name__)

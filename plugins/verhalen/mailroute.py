@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from pipeline.form import Field, Form
+from pipeline.form import Form
+from pipeline.mailform import Question, dutch_list, questions
 
 # Empty lines left under each question for the answer.
 ANSWER_LINES = 2
@@ -21,41 +22,41 @@ class MailTemplate:
     body: str
 
 
-def _dutch_list(items: list[str], last: str = "en") -> str:
-    if len(items) <= 1:
-        return "".join(items)
-    return f"{', '.join(items[:-1])} {last} {items[-1]}"
-
-
 def _instructions(form: Form) -> list[str]:
-    """What to do, before the questions: the title, what is required, how to choose and tick."""
-    lines = [
+    """What to do and what happens, before the questions: public on GitHub, never the address."""
+    required = [question.label for question in questions(form) if question.required]
+    return [
         "Beantwoord de vragen hieronder, elk op de lege regels onder de vraag.",
-        f'Zet de titel van je verhaal in het onderwerp, achter "{form.title_prefix.strip()}".',
+        "De redactie zet je verhaal als openbaar issue op GitHub, zonder je e-mailadres: vanaf "
+        "dan kan iedereen het daar lezen, ook voordat het op de site staat.",
+        f"Verplicht: {dutch_list(required)}.",
+        *(
+            f"{field.label}: kies uit {dutch_list(list(field.options), 'of')}."
+            for field in form.fields
+            if field.type == "dropdown" and field.options
+        ),
+        *(
+            f"{field.label}: zet een x tussen de haken als je akkoord bent, zo: [x]."
+            for field in form.fields
+            if field.type == "checkboxes"
+        ),
     ]
-    required = [field.label for field in form.fields if field.required]
-    if required:
-        lines.append(f"Verplicht: {_dutch_list(required)}.")
-    for field in form.fields:
-        if field.type == "dropdown" and field.options:
-            lines.append(f"{field.label}: kies uit {_dutch_list(list(field.options), 'of')}.")
-        elif field.type == "checkboxes":
-            lines.append(f"{field.label}: zet een x tussen de haken als je akkoord bent, zo: [x].")
-    return lines
 
 
-def _question(field: Field) -> list[str]:
-    """One section as GitHub writes it in an issue: `### <label>`, then room for the answer."""
-    if field.type == "checkboxes":
-        return [f"### {field.label}", "", *(f"- [ ] {option}" for option in field.options)]
-    return [f"### {field.label}", "", *([""] * (ANSWER_LINES - 1))]
+def _question(question: Question) -> list[str]:
+    """One question: `### <label>`, its hint in brackets, then room for the answer."""
+    lines = [f"### {question.label}", *([question.hint_line] if question.hint_line else [])]
+    if question.field is not None and question.field.type == "checkboxes":
+        return [*lines, "", *(f"- [ ] {option}" for option in question.field.options)]
+    return [*lines, "", *([""] * (ANSWER_LINES - 1))]
 
 
 def mail_template(form: Form) -> MailTemplate:
-    """The subject and body for the form (pure): instructions, then every question in order."""
+    """The subject and body for the form (pure): instructions, then every question in order,
+    the title first."""
     lines = _instructions(form)
-    for field in form.fields:
-        lines += ["", *_question(field)]
+    for question in questions(form):
+        lines += ["", *_question(question)]
     return MailTemplate(subject=form.title_prefix, body="\n".join(lines) + "\n")
 
 

@@ -6,7 +6,8 @@ incremental builds alike:
 
 - the upper-case names of the context (the settings, which key the cache, and values the
   plugins work out from them), but for the folders of this build (UNKEYED_SETTINGS);
-- the call's status without its clock (`is_open`, `deadline`, `days_left`, `state`);
+- the call's status without its clock (`is_open`, `deadline`, `days_left`, `state`, and its
+  phase: `phase`, `announced`, `after_event`, `choosing`);
 - the menu pages by slug (their URL, title and slug) and their URLs;
 - whether the site has posts and stories (not the lists themselves);
 - the page's own article, its category and its story meta (URL, excerpt, sector, neighbours).
@@ -31,7 +32,9 @@ UNKEYED_SETTINGS = frozenset({"PATH", "OUTPUT_PATH", "CACHE_PATH", "THEME", "PLU
 # (None: the value as it is).
 Spec = Mapping[str, "Spec | None"]
 
-CALL_ATTRS: Spec = dict.fromkeys(("is_open", "deadline", "days_left", "state"))
+CALL_ATTRS: Spec = dict.fromkeys(
+    ("is_open", "deadline", "days_left", "state", "phase", "announced", "after_event", "choosing")
+)
 PAGE_ATTRS: Spec = dict.fromkeys(("url", "title", "slug", "save_as"))
 SECTOR_ATTRS: Spec = dict.fromkeys(("name", "slug", "url"))
 META_ATTRS: Spec = {

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import yaml
 from pelican.plugins.yaml_metadata.yaml_metadata import YAMLMetadataReader
 
 from pipeline.form import SAFE_LOADER
+from pipeline.posts import post_problems
+
+from .faultyposts import is_post, relative_path
 
 
 class FastYAMLMetadataReader(YAMLMetadataReader):  # type: ignore[misc]  # Pelican is untyped
@@ -16,6 +20,19 @@ class FastYAMLMetadataReader(YAMLMetadataReader):  # type: ignore[misc]  # Pelic
     Anything that does not load as a mapping goes to the plugin's own method, so broken
     headers are reported exactly as pelican-yaml-metadata reports them.
     """
+
+    def read(self, source_path: str) -> tuple[str, dict[str, Any]]:
+        """Read a file; an editor's post that cannot go online is skipped (Pelican's `skip`
+        status), and reported after reading (faultyposts.py)."""
+        relative = relative_path(source_path, self.settings)
+        if is_post(relative, self.settings):
+            text = Path(source_path).read_text(encoding="utf-8-sig")
+            if post_problems(relative, text):
+                return "", {"status": "skip"}
+        content: str
+        metadata: dict[str, Any]
+        content, metadata = super().read(source_path)
+        return content, metadata
 
     def _load_yaml_metadata(self, text: str, source_path: str) -> dict[str, Any]:
         try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -14,19 +15,21 @@ from pelican.contents import Category
 from pelican.utils import slugify
 
 from pipeline.form import FormError, load_form
+from pipeline.phase import as_day
+from pipeline.settings import SHORTLIST_PATH, build_time
+from pipeline.stage import picks_of
 
 from . import settings
-from .callstatus import CallStatus, call_status, parse_build_time
+from .callstatus import CallStatus, call_status
 from .chart import votes_chart
 from .checks import (
     BuildRefused,
     contact_problems,
     contact_refusal,
-    is_placeholder_summary,
-    placeholder_summary_refusal,
 )
 from .contact import UnknownPlaceholder, fill_placeholders, placeholder, placeholder_values
 from .dates import days_phrase, dutch_date, dutch_date_with_day, iso_date
+from .faultyposts import report_faulty_posts
 from .listings import (
     plain_excerpt,
     posts,
@@ -42,15 +45,33 @@ from .sectors import SectorIndex, form_sectors, sector_index
 logger = logging.getLogger(__name__)
 
 
-def compute_call(config: dict[str, Any]) -> CallStatus | None:
-    """The call's status for this build, or None when no deadline is configured."""
+def compute_call(config: dict[str, Any], picks: int = 0) -> CallStatus | None:
+    """The call's status for this build, or None when no deadline is configured.
+
+    picks: how many eligible stories carry the editors' shortlist label (known once the
+    stories are read; until then none).
+    """
     deadline = settings.get(config, "CALL_DEADLINE")
     if deadline is None:
         logger.warning("CALL_DEADLINE is not set: the call status is left out")
         return None
     tz = ZoneInfo(settings.get(config, "TIMEZONE"))
-    now = parse_build_time(settings.get(config, "BUILD_TIME"), tz)
-    return call_status(deadline, now)
+    now = build_time(settings.get(config, "BUILD_TIME"), tz)
+    size = config.get("SHORTLIST_SIZE", 0)
+    event = as_day(settings.get(config, "EVENT_DATE"), "EVENT_DATE")
+    return call_status(deadline, now, event_date=event, shortlist_size=size, picks=picks)
+
+
+def eligible_picks(config: dict[str, Any], found: Iterable[Any]) -> int:
+    """How many of the editors' picks, as the shortlist page the sync wrote lists them (at most
+    SHORTLIST_SIZE, approved and on time), are stories on the site."""
+    page = Path(config["PATH"]) / SHORTLIST_PATH
+    try:
+        text = page.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return 0
+    numbers = stories_by_number(found)
+    return sum(1 for number in picks_of(text) if number in numbers)
 
 
 def absolute_siteurl(siteurl: str, feed_domain: str | None) -> str:
@@ -66,7 +87,7 @@ def absolute_siteurl(siteurl: str, feed_domain: str | None) -> str:
 
 def slugifier(config: dict[str, Any]) -> Any:
     """Pelican's slugify with this site's substitutions, as the theme's `slug` filter uses it."""
-    return partial(slugify, regex_subs=config.get("SLUG_REGEX_SUBSTITUTIONS", []))
+    return partial(slugify, regex_subs=settings.get(config, "SLUG_REGEX_SUBSTITUTIONS"))
 
 
 def sector_names(config: dict[str, Any]) -> tuple[str, ...]:
@@ -120,6 +141,9 @@ def add_listings(generator: Any) -> None:
         logger.warning("verhalen: sector %r has no usable slug: it gets no sector page", name)
     words = settings.get(config, "EXCERPT_WORDS")
     generator.context["stories"] = found
+    # The picks are known now, before any page is written: the call's phase may move on.
+    if generator.context.get("call") is not None:
+        generator.context["call"] = compute_call(config, eligible_picks(config, found))
     generator.context["posts"] = posts(generator.articles, stories_dir)
     generator.context["stories_by_number"] = stories_by_number(found)
     generator.context["sector_index"] = sectors
@@ -205,18 +229,6 @@ def content_path(content: Any) -> str:
         return source.as_posix()
 
 
-def refuse_placeholder_summaries(generator: Any) -> None:
-    """Refuse to publish a post whose summary is still the one `make post` wrote."""
-    published = [*generator.articles, *generator.hidden_articles]
-    found = sorted(
-        content_path(article)
-        for article in published
-        if is_placeholder_summary(article.metadata.get("summary"))
-    )
-    if found:
-        raise BuildRefused(placeholder_summary_refusal(found))
-
-
 def editors_mail_route(config: dict[str, Any]) -> MailRoute | None:
     """The e-mail that asks the form's questions, or None without an address or form."""
     address = settings.get(config, "EDITORS_EMAIL")
@@ -273,7 +285,8 @@ def register() -> None:
     signals.generator_init.connect(add_contact)
     # article_generator_finalized: all articles are read and sorted, nothing is written yet.
     signals.article_generator_finalized.connect(add_listings)
-    signals.article_generator_finalized.connect(refuse_placeholder_summaries)
+    # Posts that cannot go online were skipped while reading: name them and their fix.
+    signals.article_generator_finalized.connect(report_faulty_posts)
     # page_generator_finalized: all pages are read, before any template is rendered.
     signals.page_generator_finalized.connect(add_pages_by_slug)
     # Before any page's content is read (Pelican remembers it once read).

@@ -24,6 +24,16 @@ def form_labels() -> list[str]:
     return [item["attributes"]["label"] for item in data["body"] if item["type"] != "markdown"]
 
 
+def form_hints() -> dict[str, str]:
+    """Each question's hint (its description, on one line), by label, from the YAML."""
+    data = yaml.safe_load(FORM.read_text(encoding="utf-8"))
+    return {
+        item["attributes"]["label"]: " ".join(str(item["attributes"]["description"]).split())
+        for item in data["body"]
+        if item["type"] != "markdown" and item["attributes"].get("description")
+    }
+
+
 def consent_options() -> list[str]:
     """The consent checkboxes' texts, from the YAML."""
     data = yaml.safe_load(FORM.read_text(encoding="utf-8"))
@@ -56,6 +66,7 @@ def test_both_routes_are_visible_and_the_mail_asks_the_questions(
         expect(github).to_be_visible()
         expect(mail).to_be_visible()
         expect(routes[1]).to_contain_text("Je e-mailadres wordt nooit gepubliceerd")
+        expect(routes[1]).to_contain_text("staat het als openbaar issue op GitHub")
         first, second = box(routes[0]), box(routes[1])
         if width == "1280":
             assert first["y"] == second["y"] and first["x"] + first["width"] <= second["x"]
@@ -71,7 +82,13 @@ def test_both_routes_are_visible_and_the_mail_asks_the_questions(
     assert parts.scheme == "mailto" and unquote(parts.path).endswith("@example.org")
     query = {k: unquote(v) for k, v in (pair.split("=", 1) for pair in parts.query.split("&"))}
     lines = query["body"].split("\r\n")
-    assert [line[4:] for line in lines if line.startswith("### ")] == form_labels()
+    # the title question first, then the form's questions, each with the form's hint under it
+    assert [line[4:] for line in lines if line.startswith("### ")] == ["Titel", *form_labels()]
+    assert lines[lines.index("### Titel") + 1].startswith("(De titel van je verhaal")
+    hints = form_hints()
+    assert "Alleen een getal, bijvoorbeeld 45." in hints["Aantal deelnemers"]
+    for label, hint in hints.items():
+        assert lines[lines.index(f"### {label}") + 1].startswith(f"({hint}"), label
     assert [line[6:] for line in lines if line.startswith("- [ ] ")] == consent_options()
     assert query["subject"].startswith("[Verhaal]")
 

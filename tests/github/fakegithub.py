@@ -109,6 +109,7 @@ class FakeGitHub:
         self.issues: dict[int, JSON] = {}
         self.comments: dict[int, JSON] = {}
         self.labels: dict[str, JSON] = {}
+        self.closers: dict[int, str] = {}
         # The repository's workflows by file name (GitHub also takes a file name as its id).
         self.workflows: dict[str, JSON] = {}
         self.requests: list[Request] = []
@@ -274,10 +275,14 @@ class FakeGitHub:
         with self._lock:
             self.issues[number]["reactions"] = self._rollup(number, counts)
 
-    def update_issue(self, number: int, **fields: Any) -> JSON:
-        """Change an issue as a person would on GitHub (labels by name); bumps updated_at."""
+    def update_issue(self, number: int, *, by: str | None = None, **fields: Any) -> JSON:
+        """Change an issue as a person would on GitHub (labels by name); bumps updated_at.
+        by: who closes it (default its author); like GitHub, only the issue itself (not the
+        list) names who closed it."""
         with self._lock:
             issue = self.issues[number]
+            if fields.get("state") == "closed":
+                self.closers[number] = by or issue["user"]["login"]
             if "labels" in fields:
                 fields["labels"] = [self._label(name) for name in fields["labels"]]
             issue.update(fields)
@@ -486,11 +491,14 @@ class FakeGitHub:
         if int(number) not in self.issues:
             return _error(404, "Not Found")
         fields = {key: body[key] for key in ("title", "body", "state", "labels") if key in body}
-        return Reply(200, self.update_issue(int(number), **fields))
+        return Reply(200, self.update_issue(int(number), by=BOT_LOGIN, **fields))
 
     def get_issue(self, query: dict[str, str], body: Any, number: str) -> Reply:
         issue = self.issues.get(int(number))
-        return Reply(200, issue) if issue else _error(404, "Not Found")
+        if not issue:
+            return _error(404, "Not Found")
+        closer = self.closers.get(int(number)) if issue["state"] == "closed" else None
+        return Reply(200, {**issue, "closed_by": self.user(closer) if closer else None})
 
     def list_issue_comments(self, query: dict[str, str], body: Any, number: str) -> Reply:
         if int(number) not in self.issues:

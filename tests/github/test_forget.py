@@ -6,6 +6,7 @@ import os
 import re
 import subprocess
 import sys
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from types import MappingProxyType
@@ -13,7 +14,14 @@ from types import MappingProxyType
 import pytest
 
 from pipeline import syncstate
-from pipeline.forget import history_commands, plan_erasure, shortlist_without, state_without
+from pipeline.forget import (
+    erased_texts,
+    history_commands,
+    plan_erasure,
+    replace_text_lines,
+    shortlist_without,
+    state_without,
+)
 from pipeline.render import render_shortlist, split_story
 from pipeline.settings import SHORTLIST_PATH
 from pipeline.store import load_state
@@ -25,16 +33,24 @@ REPO = "verhalenbank/verhalenbank"
 URL = f"https://github.com/{REPO}.git"
 STORY = Path("verhalen/12.md")
 STORY_TEXT = "Bel Anna op het nummer dat hier nooit had mogen staan"
+# The story's title: committed in its file and, as older syncs kept it, in the sync state.
+TITLE = "Anna Jansen van de Lindenlaan"
+ERASE_DIR = PurePosixPath("/pad/naar/NAME/.git/verhalenbank-wissen")
 MAINTAINERS = ROOT / "docs" / "maintainers.md"
 
 
 def story(number: int, text: str) -> str:
-    return f"---\ntitle: Verhaal {number}\nissue: {number}\n---\n\n{text}\n"
+    title = TITLE if number == 12 else f"Verhaal {number}"
+    return f"---\ntitle: {title}\nissue: {number}\n---\n\n{text}\n"
 
 
 def state(*numbers: int) -> SyncState:
     records = {n: IssueRecord("published", f"sha256:{n}", 100 + n, 1) for n in numbers}
-    return SyncState(datetime(2012, 8, 2, tzinfo=UTC), MappingProxyType(records))
+    rows = [{"number": n, "title": TITLE if n == 12 else "Blijft staan"} for n in numbers]
+    dashboard = {"issue": 99, "fingerprint": "sha256:d", "drawn": "2012-08-02", "rows": rows}
+    return SyncState(
+        datetime(2012, 8, 2, tzinfo=UTC), MappingProxyType(records), MappingProxyType(dashboard)
+    )
 
 
 def seed() -> dict[str, str]:
@@ -71,6 +87,25 @@ def test_state_without_a_record() -> None:
     assert set(after.issues) == {13}
     assert after.last_seen == state().last_seen
     assert state_without(state(13), 12) is None
+
+
+def test_state_without_the_dashboard_row_is_drawn_anew() -> None:
+    after = state_without(state(12, 13), 12)
+    assert after is not None
+    assert after.dashboard["rows"] == [{"number": 13, "title": "Blijft staan"}]
+    assert (after.dashboard["fingerprint"], after.dashboard["drawn"]) == ("", "")
+    assert after.dashboard["issue"] == 99
+    only_row = replace(state(13), dashboard=state(12, 13).dashboard)
+    dropped = state_without(only_row, 12)
+    assert dropped is not None and TITLE not in syncstate.to_json(dropped)
+
+
+def test_erased_texts_are_the_title_and_name_never_short_or_generic() -> None:
+    text = "---\ntitle: Anna Jansen\nauthor: Anna\nissue: 12\n---\n\nx\n"
+    assert erased_texts(text, state(12), 12) == ["Anna Jansen", TITLE]
+    generic = "---\ntitle: Verhaal 12\nauthor: '[verwijderd]'\nissue: 12\n---\n\nx\n"
+    assert erased_texts(generic, None, 12) == []
+    assert replace_text_lines(["Anna Jansen"]) == "literal:Anna Jansen==>[verwijderd]\n"
 
 
 def test_plan_erasure_touches_only_what_holds_the_number() -> None:
@@ -134,8 +169,15 @@ def test_forget_removes_every_trace_from_the_working_tree(origin: Path, tmp_path
         "- van de shortlist gehaald: pages/shortlist.md\n"
         "- uit de synchronisatiestatus gehaald: .sync-state.json\n"
     )
-    assert history_commands(PurePosixPath("content"), STORY, REPO, 12) in result.stdout
-    assert "git filter-repo --invert-paths --path content/verhalen/12.md" in result.stdout
+    erase_dir = PurePosixPath((work / ".git" / "verhalenbank-wissen").resolve())
+    assert history_commands(PurePosixPath("content"), STORY, REPO, 12, erase_dir) in result.stdout
+    rewrite = (
+        "git filter-repo --sensitive-data-removal --invert-paths --path content/verhalen/12.md"
+    )
+    assert rewrite in result.stdout
+    # the texts to erase from history: in the git folder, never in the working tree
+    texts = (work / ".git" / "verhalenbank-wissen" / "verhaal-12-teksten.txt").read_text("utf-8")
+    assert texts == f"{TITLE}\n"
 
 
 def test_forget_twice_changes_nothing_more(origin: Path, tmp_path: Path) -> None:
@@ -169,7 +211,7 @@ def steps(output: str) -> dict[str, list[str]]:
         heading = re.match(r"^(\d)\. ", line)
         if heading:
             step = heading.group(1)
-        elif re.match(r"^   (git|cd) ", line):
+        elif re.match(r"^   (git|cd|cp) ", line):
             found.setdefault(step, []).append(line.strip())
     return found
 
@@ -194,7 +236,7 @@ def holds_secret(repo: Path) -> list[str]:
     return [
         name
         for name in objects.splitlines()
-        if STORY_TEXT in git(repo, "cat-file", "-p", name) and name
+        if any(secret in git(repo, "cat-file", "-p", name) for secret in (STORY_TEXT, TITLE))
     ]
 
 
@@ -205,26 +247,55 @@ def paths_in_history(repo: Path) -> set[str]:
     return paths
 
 
+def pull_request(origin: Path, tmp_path: Path) -> None:
+    """A pull request whose ref holds the story too (refs/pull/1/head on the origin)."""
+    contributor = clone(origin, tmp_path / "contributor")
+    path = contributor / "content" / STORY
+    path.write_text(story(12, STORY_TEXT + " (voorstel)"), encoding="utf-8")
+    git(contributor, "commit", "--quiet", "-am", "Voorstel")
+    git(contributor, "push", "--quiet", "origin", "HEAD:refs/pull/1/head")
+
+
+def server_gc(origin: Path) -> None:
+    """What GitHub does on a Support request: drop what no ref reaches."""
+    git(origin, "reflog", "expire", "--expire=now", "--all")
+    git(origin, "gc", "--quiet", "--prune=now")
+
+
 def test_the_runbook_removes_the_story_from_history(origin: Path, tmp_path: Path) -> None:
+    pull_request(origin, tmp_path)
     work = clone(origin, tmp_path / "work")
     colleague = clone(origin, tmp_path / "colleague")
     assert "content/verhalen/12.md" in paths_in_history(work)
+    assert holds_secret(origin) != []
     result = forget(work)
     assert result.returncode == 0, result.stderr
     commands = steps(result.stdout)
     assert set(commands) == {"1", "2", "3"}
     run_script(work, commands["1"], origin)
+    original = set(git(origin, "rev-list", "--all").split())
     run_script(tmp_path, commands["2"], origin)
     run_script(colleague, commands["3"], origin)
+    server_gc(origin)
 
     for repo in (origin, colleague):
         history = paths_in_history(repo)
         assert "content/verhalen/12.md" not in history
         assert "content/verhalen/13.md" in history
-    assert holds_secret(colleague) == []
-    # the commits that held the file are listed for GitHub Support
-    listed = (tmp_path / "verhaal-12-commits.txt").read_text(encoding="utf-8").split()
-    assert len(listed) == 3
+        assert "content/.sync-state.json" in history  # the state file stays, without the title
+        assert holds_secret(repo) == []
+    states = git(origin, "log", "--all", "-p", "--", "content/.sync-state.json")
+    assert "[verwijderd]" in states and TITLE not in states
+    # the pull request's ref was rewritten too
+    assert "content/verhalen/12.md" not in git(
+        origin, "ls-tree", "-r", "--name-only", "refs/pull/1/head"
+    )
+    # what GitHub Support needs: the first changed commits, the pull requests
+    lines = (tmp_path / "verhaal-12-commits.txt").read_text(encoding="utf-8").splitlines()
+    first_changed = {line.split()[0] for line in lines}  # "old new" per line
+    assert first_changed and first_changed <= original
+    pulls = (tmp_path / "verhaal-12-pull-requests.txt").read_text(encoding="utf-8").split()
+    assert pulls == ["refs/pull/1/head"]
     assert not (colleague / "content" / STORY).exists()
     assert (colleague / "content" / "verhalen" / "13.md").is_file()
 
@@ -232,9 +303,11 @@ def test_the_runbook_removes_the_story_from_history(origin: Path, tmp_path: Path
 def test_the_maintainers_runbook_matches_the_command() -> None:
     text = MAINTAINERS.read_text(encoding="utf-8")
     section = text.split("\n## Erasure", 1)[1].split("\n## ", 1)[0]
-    printed = history_commands(PurePosixPath("content"), STORY, "OWNER/NAME", 12)
-    commands = [line.strip() for line in printed.splitlines() if re.match(r"^   (git|cd) ", line)]
-    assert len(commands) >= 12
+    printed = history_commands(PurePosixPath("content"), STORY, "OWNER/NAME", 12, ERASE_DIR)
+    commands = [
+        line.strip() for line in printed.splitlines() if re.match(r"^   (git|cd|cp|gh) ", line)
+    ]
+    assert len(commands) >= 16
     missing = [command for command in commands if command not in section]
     assert missing == []
     assert "python -m pipeline forget 12" in section

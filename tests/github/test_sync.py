@@ -738,16 +738,17 @@ def _start_killable(
 
 
 def _evolve(github: FakeGitHub, round_: int) -> None:
-    """Give every sync something to do: new stories, approvals, edits, a withdrawal."""
+    """Give every sync something to do: new stories, approvals, edits, a withdrawal (an
+    editor approves the text the sync saw; an author's edit is a separate step)."""
     base = 10 * round_
     for number in range(base + 1, base + 11):
         answers = answers_with(name="") if number % 7 == 0 else VALID
         story(github, number, answers=answers, created=github.tick())  # new issues are new
     for number in range(max(base - 9, 1), base + 1):
-        labels = ["verhaal", "goedgekeurd"] if number % 2 else ["verhaal"]
-        github.update_issue(
-            number, labels=labels, body=form_body(answers_with(impact=f"Ronde {round_}"))
-        )
+        if number % 2:
+            github.update_issue(number, labels=["verhaal", "goedgekeurd"])
+        else:
+            github.update_issue(number, body=form_body(answers_with(impact=f"Ronde {round_}")))
     if base:
         github.add_comment(base, "/intrekken", login="anna")
 

@@ -16,7 +16,7 @@ STATE = SyncState(
     {
         12: IssueRecord("pending", "sha256:ab", 991, 2),
         3: IssueRecord("incomplete", "sha256:cd"),
-        7: IssueRecord("incomplete", "sha256:ef", 992, 1, refused="slow"),
+        7: IssueRecord("incomplete", "sha256:ef", 992, 1, checked="sha256:0a", verdict="slow"),
     },
 )
 
@@ -27,11 +27,11 @@ def test_round_trip_and_stable_text() -> None:
     assert text.index('"3"') < text.index('"12"')
     assert '"last_seen": "2012-09-01T10:00:05Z"' in text
     assert to_json(from_json(text)) == text
-    assert text.count('"refused"') == 1  # only a record that has a verdict names it
+    assert text.count('"verdict"') == 1  # only a record that has a verdict names it
 
 
 def test_an_unknown_verdict_is_no_verdict() -> None:
-    text = to_json(STATE).replace('"refused": "slow"', '"refused": "snel"')
+    text = to_json(STATE).replace('"verdict": "slow"', '"verdict": "snel"')
     assert from_json(text).issues[7].refused is None  # its text is converted again
 
 
@@ -67,11 +67,11 @@ def test_an_unknown_verdict_is_no_verdict() -> None:
 def test_an_unreadable_state_means_a_full_sync(tmp_path: Path, text: str) -> None:
     path = tmp_path / STATE_NAME
     path.write_text(text, encoding="utf-8")
-    assert load(path) == SyncState()
+    assert load(path) == SyncState(migrate=True)  # seeded from the story files
 
 
 def test_missing_file_is_empty_state(tmp_path: Path) -> None:
-    assert load(tmp_path / STATE_NAME) == SyncState()
+    assert load(tmp_path / STATE_NAME) == SyncState(migrate=True)
 
 
 def test_save_writes_only_changes_and_clears_leftovers(tmp_path: Path) -> None:

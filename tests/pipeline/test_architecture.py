@@ -20,13 +20,23 @@ PIPELINE = ROOT / "pipeline"
 # Decide, parse, validate, render, plan: plain data in, plain data out.
 CORE = frozenset(
     {
+        "arrival",
+        "board",
         "commands",
+        "editorial",
+        "errors",
         "feedback",
         "form",
+        "githubrules",
         "i18n",
         "labels",
+        "mailform",
+        "mailstory",
+        "mailtext",
+        "mentions",
         "model",
         "parse",
+        "phase",
         "plan",
         "posts",
         "privacy",
@@ -34,6 +44,7 @@ CORE = frozenset(
         "render",
         "settings",
         "slug",
+        "stage",
         "state",
         "sync",
         "syncstate",
@@ -44,13 +55,16 @@ CORE = frozenset(
 # The thin shell: GitHub, files, git, processes, the command line.
 SHELL = frozenset(
     {
+        "buildcache",
         "cli",
         "dashboard",
         "forget",
         "github",
+        "githuberrors",
         "gitops",
         "intake",
         "markdown_guard",
+        "podium",
         "preview",
         "sitebuild",
         "siteconfig",

@@ -140,7 +140,33 @@ def test_wrong_usage_exits_2(args: tuple[str, ...]) -> None:
 def test_wrong_usage_exits_2_from_a_process_of_its_own() -> None:
     result = process("sync")
     assert result.returncode == 2
-    assert result.stderr.startswith("gebruik: python -m pipeline sync")
+    assert result.stderr.startswith("gebruik: .venv/bin/python -m pipeline sync")
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "line"),
+    [
+        (
+            ("serve", "--port", "99999"),
+            2,
+            ".venv/bin/python -m pipeline serve: fout: argument --port: geen poortnummer: "
+            "'99999'; kies een getal van 1 tot en met 65535",
+        ),
+        (
+            ("intake", "nergens.eml", "--dry-run"),
+            1,
+            "fout: kan nergens.eml niet lezen: bestaat niet",
+        ),
+    ],
+    ids=["serve-port", "intake-missing"],
+)
+def test_a_user_error_ends_in_one_dutch_line_not_a_traceback(
+    args: tuple[str, ...], code: int, line: str
+) -> None:
+    result = process(*args)
+    assert result.returncode == code
+    assert result.stderr.strip().splitlines()[-1] == line
+    assert "Traceback" not in result.stderr and "Error" not in result.stderr
 
 
 def test_intake_dry_run_in_a_process_of_its_own() -> None:

@@ -28,7 +28,8 @@ PLACEHOLDER = re.compile(r"%(?:\(\w+\))?[sr]")
 
 def subcommands() -> dict[str, argparse.ArgumentParser]:
     """The parser of every subcommand, by name."""
-    (commands,) = (a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    subparsers = i18n.dutch_argparse()._SubParsersAction
+    (commands,) = (a for a in build_parser()._actions if isinstance(a, subparsers))
     return dict(commands.choices)
 
 
@@ -149,7 +150,7 @@ HELP = [("--help",), *((command, "--help") for command in SUBCOMMANDS)]
 def test_help_is_dutch(capsys: pytest.CaptureFixture[str], argv: tuple[str, ...]) -> None:
     code, output = run(capsys, *argv)
     assert code == 0
-    assert output.startswith("gebruik: python -m pipeline")
+    assert output.startswith("gebruik: .venv/bin/python -m pipeline")
     assert "opties:\n  -h, --help" in output and "toon deze hulp en stop" in output
     assert_dutch(output)
 
@@ -169,6 +170,7 @@ WRONG = {
     "site-unknown-option": ("site", "--bla"),
     "site-no-value": ("site", "--output"),
     "serve-bad-port": ("serve", "--port", "acht"),
+    "serve-port-out-of-range": ("serve", "--port", "99999"),
     "serve-unknown-option": ("serve", "--bla"),
     "site-bad-build-time": ("site", "--build-time", "gisteren"),
     "labels-no-repo": ("labels",),
@@ -180,7 +182,7 @@ WRONG = {
 def test_wrong_usage_is_dutch(capsys: pytest.CaptureFixture[str], argv: tuple[str, ...]) -> None:
     code, output = run(capsys, *argv)
     assert code == 2
-    assert output.startswith("gebruik: python -m pipeline")
+    assert output.startswith("gebruik: .venv/bin/python -m pipeline")
     assert ": fout: " in output
     assert_dutch(output)
 
@@ -194,14 +196,24 @@ def test_wrong_usage_is_dutch(capsys: pytest.CaptureFixture[str], argv: tuple[st
         (("bla",), "ongeldige keuze: 'bla' (kies uit 'sync', 'status', 'site', 'serve', "),
         (("--bla",), "python -m pipeline: fout:"),
         (("site", "--output"), "argument --output: verwacht één waarde"),
-        (("serve", "--port", "acht"), "argument --port: ongeldige waarde voor int: 'acht'"),
+        (("serve", "--port", "acht"), "argument --port: geen poortnummer: 'acht'; kies een "),
+        (("serve", "--port", "99999"), "geen poortnummer: '99999'; kies een getal van 1 tot en"),
         (
             ("site", "--build-time", "gisteren"),
-            "BUILD_TIME 'gisteren' is geen tijd met tijdzone; schrijf bijvoorbeeld "
-            "2012-08-20T12:00:00+02:00",
+            "BUILD_TIME 'gisteren' is geen tijd; schrijf bijvoorbeeld 2012-08-20T12:00:00+02:00",
         ),
     ],
-    ids=["exclusive", "required", "one-of", "choice", "prog", "one-value", "port", "time"],
+    ids=[
+        "exclusive",
+        "required",
+        "one-of",
+        "choice",
+        "prog",
+        "one-value",
+        "port",
+        "port-range",
+        "time",
+    ],
 )
 def test_argparse_errors_read_naturally(
     capsys: pytest.CaptureFixture[str], argv: tuple[str, ...], expected: str
@@ -213,6 +225,22 @@ def test_argparse_is_english_again_outside_the_command_line() -> None:
     """The Dutch texts apply while our parser runs, not to other programs in the process."""
     main_help = argparse.ArgumentParser(prog="x").format_help()
     assert "usage: x" in main_help and "show this help message and exit" in main_help
+
+
+def test_argparse_stays_english_while_the_command_line_parses(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The Dutch texts belong to our parser alone: argparse itself is never changed, not even
+    while our parser runs."""
+    seen: list[str] = []
+
+    def count(value: str) -> int:
+        seen.append(argparse.ArgumentParser(prog="x").format_help())
+        return int(value)
+
+    monkeypatch.setattr("pipeline.cli._count", count)
+    main(["sync", "--source", "nergens.json", "--max-writes", "3", "--dry-run"])
+    assert "usage: x" in seen[0] and "show this help message and exit" in seen[0]
 
 
 def test_every_subcommand_has_a_description_and_every_option_a_help_text() -> None:
@@ -332,8 +360,7 @@ def test_github_unreachable_is_said_in_dutch_with_what_to_do(
     ids=["missing", "denied", "disk-full", "json", "unicode"],
 )
 def test_describe_puts_library_errors_into_dutch(error: Exception, expected: str) -> None:
-    assert i18n.is_operational(error)
-    assert i18n.describe(error).startswith(expected)
+    assert (i18n.describe(error) or "").startswith(expected)
 
 
 def test_git_errors_are_said_in_dutch() -> None:
@@ -342,7 +369,6 @@ def test_git_errors_are_said_in_dutch() -> None:
     error = GitCommandError(
         ["git", "push"], 128, stderr="fatal: could not read from remote repository."
     )
-    assert i18n.is_operational(error)
     assert i18n.describe(error) == "de remote is niet te lezen: controleer de URL en de rechten"
     assert i18n.git_reason("! [rejected] main -> main (non-fast-forward)") == (
         "de remote heeft nieuwere commits: haal ze eerst op"
@@ -353,19 +379,32 @@ def test_github_statuses_are_said_in_dutch() -> None:
     from github import GithubException
 
     for status in (401, 403, 404, 422, 429, 502):
-        reason = i18n.describe(GithubException(status, {"message": "Bad credentials"}))
+        reason = i18n.describe(GithubException(status, {"message": "Bad credentials"})) or ""
         assert f"({status})" in reason and "Bad credentials" not in reason
 
 
-def test_a_bug_in_our_code_is_not_hidden(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Only failures of the outside world become one Dutch line; a bug keeps its traceback."""
+def test_a_missing_mail_is_said_in_dutch(capsys: pytest.CaptureFixture[str]) -> None:
+    line = one_error_line(*run(capsys, "intake", "nergens.eml", "--dry-run"))
+    assert line == "fout: kan nergens.eml niet lezen: bestaat niet"
+
+
+def test_a_bug_in_our_code_is_one_line_with_its_traceback_in_the_log(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A failure of our own code is not hidden: its traceback goes to the failure log, as for
+    an issue that was not processed; the terminal gets one Dutch line that says where."""
+    log = tmp_path / "fouten.log"
+    monkeypatch.setenv("VERHALENBANK_FOUTENLOG", str(log))
 
     def broken(root: Path, settings: str) -> None:
         raise KeyError("bug")
 
     monkeypatch.setattr("pipeline.cli.load_config", broken)
-    with pytest.raises(KeyError):
-        main(["status", "--source", str(EXAMPLES)])
+    line = one_error_line(*run(capsys, "status", "--source", str(EXAMPLES)))
+    assert line == f"fout: onverwachte fout in de pipeline (KeyError); details in {log}"
+    details = log.read_text(encoding="utf-8")
+    assert details.startswith("Traceback (most recent call last):")
+    assert "in broken" in details and "KeyError: 'bug'" in details
 
 
 def test_status_names_problems_as_the_form_does(capsys: pytest.CaptureFixture[str]) -> None:

@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import getaddresses
+from html import unescape
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from pipeline.arrival import mail_arrival
 from pipeline.cli import main
-from pipeline.intake import (
-    deadline_warning,
-    intake_from_message,
-    read_message,
-    sent_at,
-    ticked,
-)
+from pipeline.intake import read_message
+from pipeline.mailstory import consent, intake_from_message
+from pipeline.mailtext import MailRefused, arrived, hides, html_to_text
+from pipeline.mentions import heard
 from pipeline.model import Submission, issue_from_json
 from pipeline.parse import parse_body
 from pipeline.plan import plan_sync
@@ -25,7 +25,8 @@ from pipeline.state import State
 from pipeline.validate import validate
 from plugins.verhalen.mailroute import mail_template
 from tests.github.fakegithub import TOKEN, UNPAUSED_SETTINGS, FakeGitHub
-from tests.pipeline.helpers import BEFORE_DEADLINE, CHECK, CONFIG, FORM
+from tests.pipeline.helpers import BEFORE_DEADLINE, CHECK, CONFIG, FORM, issue_json, sync
+from tests.site.conftest import build
 from tests.support import ROOT
 
 MAIL = Path(__file__).parent / "fixtures" / "mail"
@@ -92,7 +93,59 @@ EXPECTED: dict[str, dict[str, Any]] = {
         "impact": "Tweeëntwintig mensen vonden werk.",
         "links": "[Verslag op onze site](https://www.voorbeeld.nl/almere-werkt)",
     },
+    # The call page's template with the title question and the hints, text and HTML agreeing
+    # (the link written differently in each): the HTML part is what is read.
+    "alternative-agree": {
+        "title": "Het repaircafé van Zutphen",
+        "author": "Joke Meijer",
+        "participants": 35,
+        "approach": "Elke zaterdag repareren vrijwilligers samen met bewoners kapotte spullen.\n\n"
+        "De bibliotheek gaf ons een ruimte; de gemeente betaalde het gereedschap.",
+        "links": "[Verslag in de krant](https://www.voorbeeld.nl/repaircafe)",
+    },
+    # Outlook HTML with hidden spans, a hidden paragraph and a class hidden by a style rule.
+    "html-hidden": {
+        "title": "Samen de Stationsbuurt",
+        "author": "Bram de Wit",
+        "approach": "Bewoners, ondernemers en ambtenaren liepen samen door de buurt en schreven "
+        "op wat beter kon.",
+    },
+    # The mail's own answers; the attached message (another story, a forged date) is not read.
+    "attachment": {"title": "Het repaircafé van Zutphen", "author": "Joke Meijer"},
+    # Forwarded as an attachment with an empty body: the attached message is read.
+    "forward-attachment": {"title": "Het repaircafé van Zutphen", "author": "Joke Meijer"},
+    # Consent as a plain "ja" behind each option.
+    "plain-consent": {"title": "De wijktafel in Deventer", "author": "Marieke Jansen"},
+    # NUL, a right-to-left override, a zero-width space and an isolate in the encoded subject.
+    "control-subject": {"title": "De stem van de wijk", "author": "Marieke Jansen"},
+    # Replies: answers above a greeting, a signature and the quoted template.
+    "gmail-reply": {
+        "title": "Het repaircafé van Zutphen",
+        "author": "Joke Meijer",
+        "impact": "Minder afval en een plek waar buren elkaar leren kennen.",
+        "links": "https://www.voorbeeld.nl/repaircafe",
+    },
+    "outlook-reply": {
+        "title": "Samen de Stationsbuurt",
+        "author": "Bram de Wit",
+        "participants": 80,
+        "links": "",
+    },
 }
+# The refused mails: what the editor reads first (one line, on stderr).
+REFUSED = {
+    "missing-consent": "fout: toestemming ontbreekt: niet aangevinkt is “Ik mag dit verhaal",
+    "alternative-differ": "fout: de tekstversie en de HTML-versie van de mail verschillen bij "
+    "“Onze aanpak” en “Toestemming”",
+    "html-hidden-consent": "fout: de toestemming is niet onvoorwaardelijk: naast de vinkjes "
+    "staat “Ik geef nog geen toestemming: eerst wil ik de tekst zien”",
+    "conditional-consent": "fout: de toestemming is niet onvoorwaardelijk: naast de vinkjes "
+    "staat “ja, maar pas na overleg met mijn werkgever, nu dus nog NIET”",
+}
+# Lines on stderr besides warnings: where the arrival time puts the story.
+ARRIVAL_LINE = re.compile(
+    r"^binnengekomen op \w+dag \d{1,2} \w+ \d{4} om \d\d:\d\d, voor de deadline"
+)
 
 
 def intake(capsys: pytest.CaptureFixture[str], *argv: str | Path) -> tuple[int, str, str]:
@@ -108,7 +161,9 @@ def dry_run(capsys: pytest.CaptureFixture[str], path: Path) -> tuple[str, list[s
     """(title, labels, body) printed by --dry-run."""
     code, out, err = intake(capsys, path, "--dry-run")
     assert code == 0, err
-    assert all(line.startswith("let op: ") for line in err.splitlines()), err
+    assert all(
+        line.startswith("let op: ") or ARRIVAL_LINE.match(line) for line in err.splitlines()
+    ), err
     title_line, labels_line, blank, body = out.split("\n", 3)
     assert title_line.startswith("titel: ") and labels_line.startswith("labels: ") and not blank
     return (
@@ -153,11 +208,14 @@ def test_mail_becomes_a_form_body_the_pipeline_publishes(
 
     assert title == f"[Verhaal] {expected['title']}"
     assert labels == ["verhaal", "namens"]
-    assert body.startswith("### Naam\n\n")
+    record, rest = body.split("\n\n", 1)
+    assert mail_arrival(record) == arrived(read_message(path))[0]  # type: ignore[index]
+    assert rest.startswith("### Naam\n\n")
     assert body.rstrip("\n").endswith(f"### Toestemming\n\n- [X] {CONSENT[0]}\n- [X] {CONSENT[1]}")
     submission = published(title, body.rstrip("\n"))
     assert isinstance(submission, Submission), submission
     assert submission.title == expected["title"]
+    assert heard(title) == heard(body) == []
     for key, value in expected.items():
         if key != "title":
             assert getattr(submission, key) == value, key
@@ -169,6 +227,9 @@ def test_mail_becomes_a_form_body_the_pipeline_publishes(
 def test_body_is_exactly_what_github_writes(capsys: pytest.CaptureFixture[str]) -> None:
     _, _, body = dry_run(capsys, MAIL / "base64.eml")
     assert body == (
+        "<!-- verhalenbank:mail-arrived 2012-08-29T16:45:00+00:00 date -->\n"
+        "_Per e-mail binnengekomen op woensdag 29 augustus 2012 om 18:45 (volgens de afzender; "
+        "de mail had geen ontvangsttijd van onze mailserver); ingevoerd door de redactie._\n\n"
         "### Naam\n\nJoost van Dam\n\n"
         "### Organisatie\n\n_No response_\n\n"
         "### Gemeente\n\nZwolle\n\n"
@@ -239,7 +300,10 @@ def test_undecodable_text_is_refused(capsys: pytest.CaptureFixture[str], tmp_pat
     path.write_bytes(raw)
     code, _, err = intake(capsys, path, "--dry-run")
     assert code == 1
-    assert err == "fout: het bericht is niet goed te lezen (onbekende tekenset)\n"
+    assert err == (
+        "fout: de mail is niet goed te lezen (onbekende tekenset); vraag de inzender de mail "
+        "opnieuw te sturen, of voer het verhaal met de hand in via het formulier\n"
+    )
 
 
 @pytest.mark.parametrize(
@@ -253,6 +317,7 @@ def test_undecodable_text_is_refused(capsys: pytest.CaptureFixture[str], tmp_pat
         ([f"- [ ] {CONSENT[0]}", f"- [] {CONSENT[1]} ja"], set()),
         ([f"- {CONSENT[0]}", f"- {CONSENT[1]}"], set()),
         ([CONSENT[0].upper().replace(" ", "  "), "[x]"], set()),
+        ([f"- [x] {CONSENT[0]}", f"- [x] {CONSENT[1]}", "", "Ja!"], {0, 1}),
     ],
     ids=[
         "boxes",
@@ -263,15 +328,43 @@ def test_undecodable_text_is_refused(capsys: pytest.CaptureFixture[str], tmp_pat
         "empty",
         "no-mark",
         "after",
+        "ticked-and-ja",
     ],
 )
 def test_consent_marks(lines: list[str], expected: set[int]) -> None:
-    assert ticked(lines, FORM.field("consent")) == {CONSENT[i] for i in expected}
+    assert consent(lines, FORM.field("consent")) == ({CONSENT[i] for i in expected}, ())
+
+
+@pytest.mark.parametrize(
+    ("lines", "words"),
+    [
+        (
+            [f"- [x] {CONSENT[0]}", f"- [x] {CONSENT[1]} ja, maar pas na overleg"],
+            ["ja, maar pas na overleg"],
+        ),
+        ([f"- [x] {CONSENT[0]} onder voorwaarden", f"- [x] {CONSENT[1]}"], ["onder voorwaarden"]),
+        (
+            [f"- [x] {CONSENT[0]}", f"- [x] {CONSENT[1]}", "", "Nog NIET publiceren!"],
+            ["Nog NIET publiceren!"],
+        ),
+        (
+            [f"- [ ] {CONSENT[0]}", "Ik geef GEEN toestemming.", f"- [x] {CONSENT[1]}"],
+            ["Ik geef GEEN toestemming"],
+        ),
+        ([f"- [x] {CONSENT[0]} nee", f"- [x] {CONSENT[1]}"], [f"{CONSENT[0].rstrip('.')} … nee"]),
+    ],
+    ids=["ja-but", "condition-after-option", "paragraph-after", "between", "tick-and-no"],
+)
+def test_other_words_next_to_a_consent_are_returned_as_written(
+    lines: list[str], words: list[str]
+) -> None:
+    _, found = consent(lines, FORM.field("consent"))
+    assert list(found) == words
 
 
 def test_the_call_pages_template_filled_in_is_read(tmp_path: Path) -> None:
     message = _template_mail()
-    result = intake_from_message(message, FORM, CONFIG)
+    result = intake_from_message(message, FORM, CONFIG, CHECK)
     submission = published(result.title, result.body)
     assert isinstance(submission, Submission), submission
     assert (submission.title, submission.author, submission.sector) == (
@@ -361,14 +454,17 @@ def _template_mail(
     subject: str = "[Verhaal] Samen aan tafel",
     sender: str = "Anna de Vries <anna.devries@example.nl>",
     approach: str = "We gingen met bewoners om tafel.",
+    participants: str = "",
+    name: str = "Anna de Vries",
 ) -> EmailMessage:
     """The call page's mail template (subject and body from the form), filled in."""
     template = mail_template(FORM)
     answers = {
-        "Naam": "Anna de Vries",
+        "Naam": name,
         "Sector": "Zorg",
         "Onze aanpak": approach,
         "Wat het opleverde": "Een vast aanspreekpunt.",
+        "Aantal deelnemers": participants,
     }
     lines = template.body.split("\n")
     filled: list[str] = []
@@ -389,26 +485,268 @@ def _template_mail(
     return message
 
 
-def test_a_story_sent_on_time_but_filed_late_is_flagged(
+def test_arrival_is_the_receiving_servers_time_else_the_date() -> None:
+    # The topmost Received header is our server's; lower ones and Date are the sender's.
+    gmail = read_message(MAIL / "alternative-agree.eml")
+    assert arrived(gmail) == (datetime(2012, 9, 1, 9, 2, 43, tzinfo=UTC), "received")
+    apple = read_message(MAIL / "base64.eml")  # never delivered: saved from the sent folder
+    assert arrived(apple) == (datetime(2012, 8, 29, 16, 45, tzinfo=UTC), "date")
+    del apple["date"]
+    assert arrived(apple) is None
+
+
+def test_an_attached_messages_date_never_counts(capsys: pytest.CaptureFixture[str]) -> None:
+    title, _, body = dry_run(capsys, MAIL / "attachment.eml")
+    assert title == "[Verhaal] Het repaircafé van Zutphen"
+    assert mail_arrival(body) == datetime(2012, 9, 4, 18, 31, 7, tzinfo=UTC)
+    assert "bijlage" not in body and "Iemand Anders" not in body
+    code, _, err = intake(capsys, MAIL / "attachment.eml", "--dry-run")
+    assert code == 0
+    assert err.splitlines() == [
+        "let op: het bijgevoegde bericht “[Verhaal] Een ander verhaal uit de bijlage” is niet "
+        "gelezen, alleen de mail zelf",
+        "let op: de mail kwam binnen op dinsdag 4 september 2012 om 20:31, na de deadline; het "
+        "verhaal krijgt het label ‘te-laat’",
+    ]
+
+
+def test_an_empty_forward_reads_its_attachment_and_says_so(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    message = read_message(MAIL / "quoted-printable.eml")
-    sent = sent_at(message)
-    assert sent == datetime(2012, 8, 28, 9, 2, 11, tzinfo=UTC)
-    after = datetime(2012, 9, 5, tzinfo=UTC)
-    assert deadline_warning(sent, after, CONFIG) == (
-        "let op: verstuurd op 28-08-2012, voor de deadline; het issue is van na de deadline "
-        "en krijgt het label 'te-laat'"
-    )
-    assert deadline_warning(sent, datetime(2012, 9, 1, tzinfo=UTC), CONFIG) is None
-    assert deadline_warning(datetime(2012, 9, 4, tzinfo=UTC), after, CONFIG) is None
-    # The wall clock is long past the 2012 deadline: the CLI says so on stderr.
-    code, _, err = intake(capsys, MAIL / "quoted-printable.eml", "--dry-run")
+    code, _, err = intake(capsys, MAIL / "forward-attachment.eml", "--dry-run")
     assert code == 0
-    assert err.startswith("let op: verstuurd op 28-08-2012")
+    lines = err.splitlines()
+    assert lines[0] == (
+        "let op: de mail zelf is leeg; gelezen is het doorgestuurde bericht in de bijlage "
+        "(“[Verhaal]”)"
+    )
+    # the arrival is the forward's: the attached message's own headers are the sender's word
+    assert lines[1].startswith("let op: dit is een doorgestuurde mail; als aankomsttijd geldt")
+
+
+@pytest.mark.parametrize("name", sorted(REFUSED))
+def test_refusals_name_what_differs_and_the_next_step(
+    capsys: pytest.CaptureFixture[str], name: str
+) -> None:
+    code, out, err = intake(capsys, MAIL / f"{name}.eml", "--dry-run")
+    assert (code, out) == (1, "")
+    assert err.startswith(REFUSED[name]) and err.count("\n") == 1
+    assert "vraag de inzender" in err
+
+
+def test_hidden_html_is_not_filed(capsys: pytest.CaptureFixture[str]) -> None:
+    _, _, body = dry_run(capsys, MAIL / "html-hidden.eml")
+    raw = read_message(MAIL / "html-hidden.eml").get_body(("html",))
+    html = raw.get_content() if raw is not None else ""  # type: ignore[attr-defined]
+    for hidden in (
+        "wethouder",
+        "06-11223344",
+        "Geheime bijzin",
+        "verborgen alinea",
+        "stijlregel verbergt",
+        "Onzichtbare tekst",
+    ):
+        assert hidden in html and hidden not in body, hidden
+
+
+def test_all_missing_consents_and_answers_are_named(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    message = _template_mail(approach="", name="")
+    text = str(message.get_content()).replace("[x]", "[ ]")
+    message.set_content(text)
+    path = tmp_path / "leeg.eml"
+    path.write_bytes(bytes(message))
+    code, _, err = intake(capsys, path, "--dry-run")
+    assert code == 1
+    assert err == (
+        "fout: toestemming ontbreekt: niet aangevinkt zijn “Mijn verhaal en de naam hierboven "
+        "mogen op de Verhalenbank verschijnen” en “Ik mag dit verhaal delen, en wie erin genoemd "
+        "wordt, vindt dat goed”; vraag de inzender om toestemming voordat het verhaal openbaar "
+        "wordt; vraag meteen ook naar “Naam” en “Onze aanpak”: nog leeg\n"
+    )
+
+
+def test_answers_the_sync_refuses_are_warned_about_in_its_own_words(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    message = _template_mail(participants="ca. 35")
+    path = tmp_path / "deelnemers.eml"
+    path.write_bytes(bytes(message))
+    title, _, body = dry_run(capsys, path)
+    _, _, err = intake(capsys, path, "--dry-run")
+    problems = published(title, body)
+    assert isinstance(problems, list) and len(problems) == 1
+    ((_, words),) = problems  # what the sync will tell, word for word
+    assert words == (
+        "Vul bij “Aantal deelnemers” alleen een getal in, bijvoorbeeld 45, of laat het leeg."
+    )
+    assert f"let op: de sync meldt na het aanmaken: {words} (vraag de inzender ernaar" in err
+
+
+def test_control_and_direction_characters_leave_the_title_with_a_line_saying_so(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    message = read_message(MAIL / "control-subject.eml")
+    assert "\x00" in str(message["subject"]) and "\u202e" in str(message["subject"])
+    title, _, _ = dry_run(capsys, MAIL / "control-subject.eml")
+    assert title == "[Verhaal] De stem van de wijk"
+    _, _, err = intake(capsys, MAIL / "control-subject.eml", "--dry-run")
+    assert err.splitlines()[0] == (
+        "let op: uit de titel zijn stuurtekens, onzichtbare tekens of tekens die de leesrichting "
+        "omdraaien weggehaald"
+    )
+
+
+@pytest.mark.parametrize(
+    ("length", "reason"),
+    [
+        (90_000, "GitHub neemt hoogstens 65.536 tekens aan en de site hoogstens 20.000"),
+        (25_000, "de site neemt hoogstens 20.000 tekens aan"),
+    ],
+    ids=["over-githubs-limit", "over-the-sites-limit"],
+)
+def test_an_oversize_mail_is_refused_before_anything_is_posted(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, length: int, reason: str
+) -> None:
+    paragraph = "Bewoners en professionals zaten samen aan tafel en maakten een plan. "
+    approach = "\n\n".join([paragraph * 10] * (length // (len(paragraph) * 10) + 1))
+    path = tmp_path / "lang.eml"
+    path.write_bytes(bytes(_template_mail(approach=approach)))
+    code, out, err = intake(capsys, path, "--dry-run")
+    assert (code, out) == (1, "")
+    assert err.startswith("fout: het verhaal is te lang: het issue zou ")
+    assert f"{reason}; vraag de inzender het verhaal in te korten\n" in err
+
+
+def test_mentions_and_references_are_silent_on_github(capsys: pytest.CaptureFixture[str]) -> None:
+    raw = read_message(MAIL / "mentions.eml")
+    text = str(raw.get_content())  # type: ignore[attr-defined]
+    assert {"@annadevries", "@gemeente-deventer/wijkteams", "verhalenbank/verhalenbank#7"} <= {
+        word.strip(",.") for word in text.split()
+    }
+    assert len(heard(text)) >= 7
+    title, _, body = dry_run(capsys, MAIL / "mentions.eml")
+    assert heard(title) == heard(body) == []
+    # what a reader sees is unchanged: only invisible characters were added
+    assert title.replace("\u200c", "") == "[Verhaal] Hoe @wijkteam en #12 samenwerkten"
+    assert "Zie ook verhalenbank/verhalenbank#7, #12 en GH-3, of " in body.replace("\u200c", "")
 
 
 def test_fixture_folder_is_complete() -> None:
     names = {path.stem for path in MAIL.glob("*.eml")}
-    assert names == {*EXPECTED, "missing-consent"}
+    assert names == {*EXPECTED, *REFUSED, "mentions"}
     assert ROOT in MAIL.parents
+
+
+def test_a_story_mailed_on_time_and_entered_late_counts_as_on_time(
+    capsys: pytest.CaptureFixture[str], online: FakeGitHub, tmp_path: Path
+) -> None:
+    """Mailed 1 September (before the deadline of 2 September), entered on 3 September."""
+    online.clock = datetime(2012, 9, 3, 8, tzinfo=UTC)
+    code, _, err = intake(capsys, MAIL / "alternative-agree.eml", "--repo", online.full_name)
+    assert code == 0, err
+    (mailed,) = online.issues
+    # The token is an editor's: GitHub records the editor as the author, with write access.
+    online.issues[mailed].update(
+        user=online.user("redactie-lid"), author_association="COLLABORATOR"
+    )
+    # The same lines in a stranger's issue, labelled `namens` by an editor, count for nothing.
+    stranger = online.add_issue(
+        title="[Verhaal] Ook op tijd?",
+        body=online.issues[mailed]["body"],
+        labels=("verhaal", "namens"),
+        login="iemand",
+        created_at="2012-09-03T09:00:00Z",
+    )["number"]
+    content = tmp_path / "content"
+
+    code = main(["sync", "--repo", online.full_name, "--content", str(content)])
+    _, err = capsys.readouterr()
+    assert code == 0, err
+
+    assert "te-laat" not in online.label_names(mailed)
+    assert "te-laat" in online.label_names(stranger)
+    reply = _status(online, mailed)
+    assert "> Dank je wel voor je verhaal! We hebben het goed ontvangen." in reply
+    assert "deadline" not in reply
+    assert "na de deadline" in _status(online, stranger)
+    (board,) = [n for n in online.issues if "overzicht" in online.label_names(n)]
+    dashboard = online.issues[board]["body"]
+    waiting = dashboard.split("## Wachten op beoordeling")[1].split("\n## ")[0]
+    assert re.search(
+        rf"^- \[#{mailed} Het repaircafé van Zutphen\]\([^)]+\): wacht [^,]+, per e-mail "
+        r"binnengekomen op zaterdag 1 september 2012 om 11:02$",
+        waiting,
+        re.MULTILINE,
+    ), waiting
+    late = dashboard.split("## Te laat binnengekomen")[1].split("\n## ")[0]
+    (line,) = [line for line in late.splitlines() if line.startswith(f"- [#{stranger} Ook op")]
+    assert "per e-mail" not in line
+
+
+def _status(github: FakeGitHub, number: int) -> str:
+    """The pipeline's status comment on an issue."""
+    (text,) = [
+        c["body"] for c in github.issue_comments(number) if "verhalenbank:status" in c["body"]
+    ]
+    return str(text)
+
+
+def test_silenced_mentions_read_the_same_on_the_story_page(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Through the project's own sync and Pelican build, readers see the mail's characters."""
+    title, _, body = dry_run(capsys, MAIL / "mentions.eml")
+    issue = issue_json(
+        40,
+        title=title,
+        body=body,
+        labels=("verhaal", "namens", "goedgekeurd"),
+        login="redactie-lid",
+        association="MEMBER",
+    )
+
+    def write(content: Path) -> None:
+        plan, _ = sync(content, [issue])
+        assert plan.decision(40).state is State.PUBLISHED, plan.decision(40)
+
+    site = build(tmp_path, write=write, BUILD_TIME="2012-09-10T12:00:00+02:00")
+    page = site.text("/verhalen/40/")
+    text = " ".join(unescape(re.sub(r"<[^>]+>", " ", page)).split())
+    assert "\u200c" not in page
+    assert "Hoe @wijkteam en #12 samenwerkten" in text
+    assert "We vroegen @annadevries en @gemeente-deventer/wijkteams om mee te denken." in text
+    assert "Zie ook verhalenbank/verhalenbank#7, #12 en GH-3, of" in text
+    assert "of https://github.com/verhalenbank/verhalenbank/issues/5." in text
+
+
+@pytest.mark.parametrize(
+    ("style", "hidden"),
+    [
+        ("display:none", True),
+        ("DISPLAY: none !important", True),
+        ("visibility: hidden", True),
+        ("font-size:0", True),
+        ("font-size: 0px", True),
+        ("font-size:.5pt", True),
+        ("opacity:0", True),
+        ("max-height:0;overflow:hidden", True),
+        ("mso-hide:all", True),
+        ("font-size:0.8em", False),
+        ("font-size:11pt", False),
+        ("opacity:0.5", False),
+        ("height:0", False),
+        ("color:#ffffff", False),
+    ],
+)
+def test_which_inline_styles_hide_text(style: str, hidden: bool) -> None:
+    assert hides(style) is hidden
+    shown_text = html_to_text(f'<p>zichtbaar <span style="{style}">verstopt</span></p>')
+    assert shown_text == ("zichtbaar" if hidden else "zichtbaar verstopt")
+
+
+def test_a_hiding_rule_we_cannot_evaluate_refuses_the_mail() -> None:
+    assert html_to_text("<style>p.x, #y {display:none}</style><p class=x>a</p><p>b</p>") == "b"
+    with pytest.raises(MailRefused, match="CSS-regel “div > span”"):
+        html_to_text("<style>div > span {display:none}</style><div><span>a</span></div>")

@@ -13,6 +13,8 @@ from pipeline.render import split_story
 from pipeline.settings import SHORTLIST_PATH
 from pipeline.sources import issues_from_payload
 from pipeline.state import State
+from pipeline.sync import seeded
+from pipeline.syncstate import IssueRecord, SyncState
 from tests.pipeline.helpers import AFTER_DEADLINE, CHECK, CONFIG, FORM, answers_with, issue_json
 from tests.support import ROOT
 
@@ -26,14 +28,19 @@ def story(number: int) -> Path:
 
 
 def plan(issues: list[dict[str, Any]], files: dict[Path, str] | None = None, **kw: Any) -> Plan:
+    """Plan with the records a state file of the previous version migrates to: each story file
+    counts as approved text, and `told` says which issues were told their edit waits."""
+    config = kw.pop("config", CONFIG)
+    told = {n: IssueRecord(state, "") for n, state in kw.pop("told", {}).items()}
+    state = seeded(SyncState(issues=told, migrate=True), files or {}, config)
     return plan_sync(
         [issue_from_json(data) for data in issues],
         files or {},
         FORM,
-        kw.pop("config", CONFIG),
+        config,
         complete=kw.pop("complete", True),
         check_markdown=CHECK,
-        told=kw.pop("told", {}),
+        records=state.issues,
     )
 
 

@@ -24,7 +24,14 @@ from pipeline.privacy import (
 from pipeline.state import State
 from pipeline.validate import build_submission
 from tests.pipeline.helpers import FORM, answers_with, issue_json
-from tests.pipeline.personal_data import ORDINARY, SPELLINGS, Spelling, leaks
+from tests.pipeline.personal_data import (
+    NEW_ORDINARY,
+    NEW_SPELLINGS,
+    ORDINARY,
+    SPELLINGS,
+    Spelling,
+    leaks,
+)
 
 
 def test_at_least_forty_spellings() -> None:
@@ -33,7 +40,17 @@ def test_at_least_forty_spellings() -> None:
     assert {s.kind for s in SPELLINGS} == set(KIND_NAMES)
 
 
-@pytest.mark.parametrize("spelling", SPELLINGS, ids=[s.id for s in SPELLINGS])
+def test_at_least_forty_new_spellings_of_every_kind() -> None:
+    assert len(NEW_SPELLINGS) >= 40
+    ids = [s.id for s in SPELLINGS + NEW_SPELLINGS]
+    assert len(set(ids)) == len(ids)
+    assert {s.kind for s in NEW_SPELLINGS} == set(KIND_NAMES)
+
+
+ALL_SPELLINGS = SPELLINGS + NEW_SPELLINGS
+
+
+@pytest.mark.parametrize("spelling", ALL_SPELLINGS, ids=[s.id for s in ALL_SPELLINGS])
 @pytest.mark.parametrize("markdown", [True, False], ids=["markdown", "one-line"])
 def test_personal_data_is_removed(spelling: Spelling, markdown: bool) -> None:
     text = f"Neem contact op: {spelling.text} (liefst overdag)."
@@ -54,7 +71,24 @@ def test_ordinary_figures_stay(text: str, markdown: bool) -> None:
     assert result.kinds == frozenset()
 
 
+@pytest.mark.parametrize("text", NEW_ORDINARY, ids=NEW_ORDINARY)
+@pytest.mark.parametrize("markdown", [True, False], ids=["markdown", "one-line"])
+def test_ordinary_text_next_to_careless_forms_stays(text: str, markdown: bool) -> None:
+    result = scrub_field(text, markdown=markdown)
+    assert result.text == (text if markdown else " ".join(text.split()))
+    assert result.kinds == frozenset()
+
+
 MARKDOWN_CASES = [
+    ("[bel](tel:0612345678)", "[bel](tel:[verwijderd])"),
+    ("Bel (06-12345678) of mail.", "Bel ([verwijderd]) of mail."),
+    ("(06 1234 5678)", "([verwijderd])"),
+    ("[mail](mailto:anna at voorbeeld dot nl)", "[mail](mailto:[verwijderd])"),
+    ("[bel 06 1234](tel:x) 5678 nu", "[bel [verwijderd]] nu"),
+    ("(038) 421 12 34 overdag", "[verwijderd] overdag"),
+    ("Ze at thuis punt uit.\n\nDe rest.", "Ze at thuis punt uit.\n\nDe rest."),
+    ("Lijst (zie bijlage 2): bel 06    12345678.", "Lijst (zie bijlage 2): bel [verwijderd]."),
+    ("IBAN (NL91  ABNA  0417  1643  00).", "IBAN ([verwijderd])."),
     ("Mail **anna@example.nl** of bel.", "Mail **[verwijderd]** of bel."),
     ("<mailto:anna@example.nl>", "<mailto:[verwijderd]>"),
     ("[schrijf ons](mailto:anna@example.nl)", "[schrijf ons](mailto:[verwijderd])"),
@@ -223,6 +257,17 @@ WORST_CASES = {
     "zero-width": _repeat("\u200b1"),
     "at-words": _repeat("a (at) "),
     "ligatures": "ﬁ" * N,
+    "spaced-at-signs": _repeat("a @ "),
+    "at-words-spelled": _repeat("a at "),
+    "dot-words-spelled": _repeat("a punt "),
+    "spaced-dots": _repeat("a . "),
+    "letter-digits": _repeat("O1l "),
+    "iban-split-heads": _repeat("NL 9"),
+    "iban-slashes": _repeat("NL91/"),
+    "whitespace-runs": _repeat("0  \t \u00a0"),
+    "commas": _repeat("0,"),
+    "parentheses": _repeat("(06)"),
+    "brackets": _repeat("[(0612345678)"),
     "mixed": _repeat("06<!-- -->12&#51;45 678 anna&#64;x.nl NL91 ABNA 0417 1643 00 "),
 }
 CPU_LIMIT = 0.5

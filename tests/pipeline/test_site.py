@@ -110,7 +110,8 @@ def test_withdrawal_removes_every_trace(sites: tuple[Build, Build]) -> None:
             assert left == [], (number, trace)
 
 
-def test_site_command_builds_from_a_working_copy(tmp_path: Path) -> None:
+def project_copy(tmp_path: Path) -> Path:
+    """The project's settings, theme, plugins, examples and form with fresh content."""
     root = tmp_path / "project"
     root.mkdir()
     for name in ("pelicanconf.py", "publishconf.py"):
@@ -118,6 +119,11 @@ def test_site_command_builds_from_a_working_copy(tmp_path: Path) -> None:
     for name in ("theme", "plugins", "examples", ".github/ISSUE_TEMPLATE"):
         shutil.copytree(ROOT / name, root / name, ignore=shutil.ignore_patterns("__pycache__"))
     fresh_content(root)
+    return root
+
+
+def test_site_command_builds_from_a_working_copy(tmp_path: Path) -> None:
+    root = project_copy(tmp_path)
     env = {k: v for k, v in os.environ.items() if k not in {"GITHUB_TOKEN", "GITHUB_REPOSITORY"}}
     result = subprocess.run(
         [sys.executable, "-m", "pipeline", "site"],
@@ -136,3 +142,28 @@ def test_site_command_builds_from_a_working_copy(tmp_path: Path) -> None:
     # the sample stories never land in content/
     assert not (root / "content" / "verhalen").exists()
     assert not (root / "content" / "pages" / "shortlist.md").exists()
+
+
+def test_a_refused_build_ends_in_its_one_dutch_line(tmp_path: Path) -> None:
+    """Our plugins' refusal (here: production settings without a contact) is the error line of
+    `site` and `serve`, without Pelican's traceback around it."""
+    root = project_copy(tmp_path)
+    unset = {"GITHUB_TOKEN", "GITHUB_REPOSITORY", "ORGANISATION_NAME", "CONTACT_EMAIL"}
+    env = {k: v for k, v in os.environ.items() if k not in unset | {"EDITORS_EMAIL"}}
+    result = subprocess.run(
+        [sys.executable, "-m", "pipeline", "site", "--settings", "publishconf.py"],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        "fout: De site wordt niet gebouwd: de privacyverklaring, 'Over ons' en de oproep moeten "
+        "noemen wie de site beheert en hoe je die bereikt. ORGANISATION_NAME ontbreekt (de naam "
+        "van de organisatie achter de site); CONTACT_EMAIL ontbreekt (het e-mailadres voor vragen "
+        "over privacy en gegevens); EDITORS_EMAIL ontbreekt (het e-mailadres van de redactie). "
+        "Vul ze in publishconf.py in, of geef ze mee als omgevingsvariabelen (bij GitHub Actions "
+        "als variabelen van de repository)."
+    ]

@@ -149,3 +149,40 @@ def test_plan_paths_cannot_leave_the_content_folder(tmp_path: Path) -> None:
 def test_shortlist_path_is_read_back(tmp_path: Path) -> None:
     sync(tmp_path, [issue_json(1, labels=APPROVED)])
     assert SHORTLIST_PATH in read_existing(tmp_path, CONFIG)
+
+
+def test_a_sync_flushes_the_files_it_changed_and_their_folders_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Durable without os.sync(), which would flush every file system of the machine."""
+    import os
+
+    sync(tmp_path, [issue_json(1, labels=APPROVED), issue_json(2, labels=APPROVED)])
+    flushed: list[Path] = []
+    real_fsync = os.fsync
+
+    def fsync(descriptor: int) -> None:
+        flushed.append(Path(f"/proc/self/fd/{descriptor}").readlink())
+        real_fsync(descriptor)
+
+    def sync_everything() -> None:
+        raise AssertionError("os.sync() flushes every file system")
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(os, "sync", sync_everything)
+    withdrawn = issue_json(2, labels=APPROVED, state="closed", state_reason="not_planned")
+    _, changed = sync(tmp_path, [issue_json(1, labels=APPROVED, votes=5), withdrawn])
+    assert sorted(p.as_posix() for p in changed) == [
+        "pages/shortlist.md",
+        "verhalen/1.md",
+        "verhalen/2.md",
+    ]
+    root = tmp_path.resolve()
+    assert sorted(flushed) == sorted(
+        [
+            root / "pages" / "shortlist.md",
+            root / "verhalen" / "1.md",
+            root / "pages",
+            root / "verhalen",
+        ]
+    )

@@ -17,7 +17,7 @@ from pipeline.state import State
 from pipeline.sync import Fetched, comments_to_read, next_state, plan_run
 from pipeline.syncstate import IssueRecord, SyncState
 from pipeline.validate import ConversionProblem
-from tests.pipeline.helpers import CHECK, CONFIG, FORM, issue_json
+from tests.pipeline.helpers import CHECK, CONFIG, FORM, answers_with, issue_json
 
 APPROVED = ["verhaal", "goedgekeurd"]
 LATER = "2012-08-05T10:00:00Z"
@@ -125,30 +125,36 @@ def test_the_next_state_waits_for_deferred_issues_and_knows_our_own_writes() -> 
     assert state is not None
     assert state.last_seen == moment("2012-08-03T10:00:00Z")  # issue 2 waits: listed again
     assert state.issues[1].seen_at == ours
-    assert 2 not in state.issues
+    # Issue 2 waits for its writes: not seen (planned again), but its decision is recorded.
+    waiting = state.issues[2]
+    assert (waiting.told, waiting.seen, waiting.seen_at) == ("", None, None)
+    assert waiting.editorial.approved is not None and waiting.verdict == "ok"
 
 
 def test_an_unchanged_clean_text_is_not_converted_again() -> None:
+    """The verdict belongs to the text: recorded by its fingerprint, never converted twice."""
     issue = issue_from_json(issue_json(1, updated="2012-08-02T10:00:00Z"))
-    seen = moment("2012-08-02T10:00:00Z")
     calls: list[str] = []
 
     def counting(body: str) -> None:
         calls.append(body)
         return None
 
-    clean = SyncState(seen, MappingProxyType({1: IssueRecord("pending", "x", 5, 0, seen)}))
-    dirty = SyncState(seen, MappingProxyType({1: IssueRecord("incomplete", "x", 5, 0, seen)}))
-    fetched = Fetched((issue,), complete=False)
-    plan_run(fetched, {}, clean, FORM, CONFIG, check_markdown=counting)
-    assert calls == []
-    plan_run(fetched, {}, dirty, FORM, CONFIG, check_markdown=counting)
+    fetched = Fetched((issue,), complete=True)
+    first = plan_run(fetched, {}, SyncState(), FORM, CONFIG, check_markdown=counting)
     assert len(calls) == 1
+    (checked,) = [d.checked for d in first.content.decisions]
+    assert checked is not None and checked[1] == "ok"
+    known = SyncState(issues={1: IssueRecord("", "", checked=checked[0], verdict="ok")})
+    plan_run(fetched, {}, known, FORM, CONFIG, check_markdown=counting)
+    assert len(calls) == 1  # the same text: not converted again
+    other = SyncState(issues={1: IssueRecord("", "", checked="sha256:other", verdict="ok")})
+    plan_run(fetched, {}, other, FORM, CONFIG, check_markdown=counting)
+    assert len(calls) == 2  # another text was judged: this one is converted
 
 
 @pytest.mark.parametrize("complete", [False, True], ids=["incremental", "full"])
 def test_an_unchanged_refused_text_is_refused_again_without_converting(complete: bool) -> None:
-    seen = moment("2012-08-02T10:00:00Z")
     issue = issue_from_json(issue_json(1, labels=APPROVED, updated="2012-08-02T10:00:00Z"))
     calls: list[str] = []
 
@@ -159,17 +165,22 @@ def test_an_unchanged_refused_text_is_refused_again_without_converting(complete:
     first = plan_run(
         Fetched((issue,), complete=complete), {}, SyncState(), FORM, CONFIG, check_markdown=refusing
     )
-    (write,) = first.writes
-    assert write.refused == "slow" and len(calls) == 1
-    told = IssueRecord("incomplete", "x", 5, 0, seen, refused=write.refused)
-    state = SyncState(seen, MappingProxyType({1: told}))
+    (decision,) = first.content.decisions
+    assert decision.checked is not None and decision.checked[1] == "slow" and len(calls) == 1
+    told = IssueRecord("incomplete", "x", 5, 0, checked=decision.checked[0], verdict="slow")
+    state = SyncState(issues=MappingProxyType({1: told}))
     again = plan_run(
         Fetched((issue,), complete=complete), {}, state, FORM, CONFIG, check_markdown=refusing
     )
     assert len(calls) == 1  # not converted again, and refused as before
-    assert again.content.decisions == first.content.decisions
+    assert [d.state for d in again.content.decisions] == [State.INCOMPLETE]
+    assert again.content.decisions[0].problems == decision.problems
     # Edited since: converted again.
-    edited = issue_from_json(issue_json(1, labels=APPROVED, updated="2012-08-03T10:00:00Z"))
+    edited = issue_from_json(
+        issue_json(
+            1, labels=APPROVED, updated="2012-08-03T10:00:00Z", answers=answers_with(impact="X")
+        )
+    )
     plan_run(
         Fetched((edited,), complete=complete), {}, state, FORM, CONFIG, check_markdown=refusing
     )

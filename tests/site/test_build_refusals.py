@@ -102,17 +102,18 @@ def new_post(content: Path) -> Path:
     return content / "posts" / "2012-09-22-terugblik.md"
 
 
-def test_post_with_placeholder_summary_refuses_until_it_is_replaced(tmp_path: Path) -> None:
+def test_post_with_placeholder_summary_stays_offline_until_it_is_replaced(tmp_path: Path) -> None:
+    # It used to refuse the whole build; now the site builds without the post and names it.
     content = content_copy(tmp_path)
     post = new_post(content)
     result = pelican(content)
-    assert result.returncode == 1
+    assert result.returncode == 0, logged(result)
     assert (
-        "BuildRefused: De site wordt niet gebouwd: de samenvatting (summary) van dit bericht is "
-        "nog de voorbeeldtekst: posts/2012-09-22-terugblik.md. Vervang \u201cEén of twee zinnen "
-        "die de lezer laten weten waar dit bericht over gaat.\u201d door een of twee eigen "
-        "zinnen over het bericht."
+        "posts/2012-09-22-terugblik.md: de samenvatting (summary) is nog de voorbeeldtekst. "
+        "Vervang \u201cEén of twee zinnen die de lezer laten weten waar dit bericht over "
+        "gaat.\u201d door een of twee eigen zinnen over het bericht."
     ) in logged(result)
+    assert not (tmp_path / "output" / "blog" / "terugblik" / "index.html").exists()
     text = post.read_text(encoding="utf-8")
     post.write_text(
         text.replace(
@@ -123,6 +124,7 @@ def test_post_with_placeholder_summary_refuses_until_it_is_replaced(tmp_path: Pa
     )
     result = pelican(content)
     assert result.returncode == 0, logged(result)
+    assert "Berichten die niet online staan" not in logged(result)
     assert (tmp_path / "output" / "blog" / "terugblik" / "index.html").is_file()
 
 
@@ -149,6 +151,7 @@ def test_submitted_shortlist_is_never_filled_in(tmp_path: Path) -> None:
         target.parent.mkdir(exist_ok=True)
         shutil.copyfile(FIXTURES / "verhalen" / f"{number}.md", target)
     result = pelican(content)
+    # Filling it in would refuse the build over {{ onbekend }}. (The shortlist page shows its
+    # own words for each phase of the call, not the file's text.)
     assert result.returncode == 0, logged(result)
-    html = (tmp_path / "output" / "shortlist" / "index.html").read_text(encoding="utf-8")
-    assert "Ingestuurd: {{ contact }} en {{ onbekend }}" in html
+    assert "onbekend" not in logged(result)

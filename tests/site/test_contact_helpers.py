@@ -7,12 +7,8 @@ from urllib.parse import unquote, urlsplit
 import pytest
 
 from pipeline.form import form_from_yaml
-from plugins.verhalen.checks import (
-    SUMMARY_PLACEHOLDER,
-    contact_problems,
-    contact_refusal,
-    is_placeholder_summary,
-)
+from pipeline.posts import SUMMARY_PLACEHOLDER, is_placeholder_summary
+from plugins.verhalen.checks import contact_problems, contact_refusal
 from plugins.verhalen.contact import UnknownPlaceholder, fill_placeholders, placeholder_values
 from plugins.verhalen.mailroute import MailTemplate, mail_template, mailto_url
 
@@ -113,19 +109,23 @@ def test_unknown_placeholder_is_refused_by_name() -> None:
         fill_placeholders("{{ telefoon }} {{ adres }} {{ organisatie }}", placeholder_values(GOOD))
 
 
-def test_mail_template_asks_every_question_in_form_order() -> None:
+def test_mail_template_asks_the_title_then_every_question_with_its_hint() -> None:
     template = mail_template(SMALL_FORM)
     assert template.subject == "[Verhaal] "
     assert template.body == (
         "Beantwoord de vragen hieronder, elk op de lege regels onder de vraag.\n"
-        'Zet de titel van je verhaal in het onderwerp, achter "[Verhaal]".\n'
-        "Verplicht: Naam en Toestemming.\n"
+        "De redactie zet je verhaal als openbaar issue op GitHub, zonder je e-mailadres: vanaf "
+        "dan kan iedereen het daar lezen, ook voordat het op de site staat.\n"
+        "Verplicht: Titel, Naam en Toestemming.\n"
         "Sector: kies uit Zorg of Bouw.\n"
         "Toestemming: zet een x tussen de haken als je akkoord bent, zo: [x].\n"
+        "\n### Titel\n"
+        "(De titel van je verhaal, zoals die boven je verhaal op de site komt te staan.)\n\n\n"
         "\n### Naam\n\n\n"
-        "\n### Sector\n\n\n"
+        "\n### Sector\n(Kies uit Zorg of Bouw.)\n\n\n"
         "\n### Aanpak & resultaat\n\n\n"
-        "\n### Toestemming\n\n- [ ] Het mag op de site.\n"
+        "\n### Toestemming\n(Zet een x tussen de haken bij elke toestemming die je geeft.)\n\n"
+        "- [ ] Het mag op de site.\n"
     )
 
 

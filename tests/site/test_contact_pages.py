@@ -15,7 +15,9 @@ import yaml
 from pelican.settings import read_settings
 
 from pipeline.form import load_form
-from pipeline.intake import intake_from_message
+from pipeline.mailform import TITLE_HINT, TITLE_LABEL
+from pipeline.mailstory import intake_from_message, read_answers
+from pipeline.markdown_guard import checker
 from pipeline.parse import parse_body
 from pipeline.siteconfig import load_config
 from pipeline.validate import MAX_BODY
@@ -216,12 +218,15 @@ def test_open_call_page_offers_both_routes(base_site: Site) -> None:
     found = links(routes)
     assert (SETTINGS["SUBMISSION_FORM_URL"], "Naar het formulier op GitHub") in found
     assert "De redactie zet je verhaal voor je in het formulier" in routes
+    assert "zodra de redactie je verhaal invoert, staat het als openbaar issue op GitHub" in routes
     assert "Je e-mailadres wordt nooit gepubliceerd:" in routes
     # the box at the top leads to the routes, not past them
     assert ("#delen", "Deel jouw verhaal") in links(html)
 
 
-def test_mailto_body_asks_the_form_questions_in_order(base_site: Site) -> None:
+def test_mailto_body_asks_the_title_then_the_form_questions_with_their_hints(
+    base_site: Site,
+) -> None:
     address, query = mailto_parts(mail_route_href(base_site.text("/oproep/")))
     assert address == SETTINGS["EDITORS_EMAIL"]
     assert set(query) == {"subject", "body"}
@@ -231,22 +236,27 @@ def test_mailto_body_asks_the_form_questions_in_order(base_site: Site) -> None:
     lines = body.split("\r\n")
     questions = form_questions()
     headings = [line for line in lines if line.startswith("### ")]
-    assert headings == [f"### {item['attributes']['label']}" for item in questions]
+    assert headings == [
+        f"### {TITLE_LABEL}",
+        *(f"### {item['attributes']['label']}" for item in questions),
+    ]
+    assert lines[lines.index(f"### {TITLE_LABEL}") + 1] == f"({TITLE_HINT})"
     for item in questions:
         start = lines.index(f"### {item['attributes']['label']}")
-        after = lines[start + 1 : start + 3]
+        hint = " ".join(str(item["attributes"].get("description", "")).split())
+        assert lines[start + 1].startswith(f"({hint}"), item["id"]
+        assert lines[start + 1].endswith(")"), item["id"]
         if item["type"] == "checkboxes":
             options = item["attributes"]["options"]
             expected = [f"- [ ] {option['label']}" for option in options]
-            assert lines[start + 2 : start + 2 + len(options)] == expected
+            assert lines[start + 3 : start + 3 + len(options)] == expected
         else:
-            assert after == ["", ""], item["id"]
-    # the pipeline reads it as a form body: every section found, every answer still empty
-    answers = parse_body(body, load_form(FORM_FILE))
-    assert answers.missing == () and answers.unknown == ()
-    assert set(answers.values.values()) <= {""} | {
-        "\n".join(f"- [ ] {o}" for o in load_form(FORM_FILE).field("consent").options)
-    }
+            assert lines[start + 2 : start + 4] == ["", ""], item["id"]
+    assert "(Ongeveer hoeveel mensen deden er mee? Alleen een getal, bijvoorbeeld 45.)" in lines
+    # intake reads the template as sent unchanged: every answer empty, no consent given
+    reading = read_answers(body.replace("\r\n", "\n"), load_form(FORM_FILE))
+    assert set(reading.values.values()) == {""}
+    assert reading.checked == {"consent": frozenset()} and not reading.unclear
 
 
 # What a contributor types under the questions of the e-mail, by label.
@@ -267,14 +277,15 @@ def test_filled_in_mail_becomes_the_issue_the_form_would_make(base_site: Site) -
         if line.startswith("- [ ] "):
             line = "- [x] " + line[6:]
         filled.append(line)
-        if line.startswith("### ") and line[4:] in FILLED_IN:
-            filled += ["", FILLED_IN[line[4:]]]
+        if filled[-2:-1] and filled[-2].startswith("### ") and filled[-2][4:] in FILLED_IN:
+            filled += ["", FILLED_IN[filled[-2][4:]]]  # under the question's hint
     message = EmailMessage()
     message["From"] = "anna@example.net"
     message["To"] = SETTINGS["EDITORS_EMAIL"]
     message["Subject"] = query["subject"] + "Samen een buurthuis"
     message.set_content("\n".join(filled))
-    intake = intake_from_message(message, load_form(FORM_FILE), load_config(ROOT))
+    config = load_config(ROOT)
+    intake = intake_from_message(message, load_form(FORM_FILE), config, checker(config.markdown))
     assert intake.title == "[Verhaal] Samen een buurthuis"
     answers = parse_body(intake.body, load_form(FORM_FILE))
     by_label = {f.label: f.id for f in load_form(FORM_FILE).fields}
@@ -300,6 +311,7 @@ def test_mailto_body_names_required_questions_and_choices(base_site: Site) -> No
     ]
     sectors = yaml.safe_load(FORM_FILE.read_text("utf-8"))["body"]
     options = next(i for i in sectors if i.get("id") == "sector")["attributes"]["options"]
+    required = [TITLE_LABEL, *required]  # the title is asked first and always needed
     assert f"Verplicht: {', '.join(required[:-1])} en {required[-1]}." in query["body"]
     assert f"Sector: kies uit {', '.join(options[:-1])} of {options[-1]}." in query["body"]
 
@@ -349,3 +361,11 @@ def test_site_content_has_no_unfilled_placeholders(base_site: Site, full_site: S
     for site in (base_site, full_site):
         for page in site.output.rglob("*.html"):
             assert "{{" not in page.read_text(encoding="utf-8"), page
+
+
+def test_privacy_statement_says_a_mailed_story_becomes_a_public_issue(base_site: Site) -> None:
+    text = " ".join(unescape(re.sub(r"<[^>]+>", " ", base_site.text("/privacy/"))).split())
+    assert (
+        "De redactie zet je verhaal voor je als openbaar issue op GitHub, zonder je e-mailadres."
+    ) in text
+    assert "Een gemaild verhaal staat er zodra de redactie het invoert" in text

@@ -49,7 +49,8 @@ def test_story_page_shows_who_where_and_votes(full_site: Site) -> None:
     for row in ("Anna de Vries", "Zorggroep Noord", "Groningen", "<dd>60</dd>"):
         assert row in html
     assert '<span class="sector sector--zorg">Zorg</span>' in html
-    assert '<span class="badge badge--shortlist">Shortlist</span>' in html
+    # Labelled, but two picks of three while the call is open: not presented as chosen.
+    assert "badge--shortlist" not in html
     assert '<span class="votes-count">4</span> stemmen' in html
     assert 'href="https://github.com/verhalenbank/verhalenbank/issues/101">Stem of reageer' in html
     assert "<h2>Onze aanpak</h2>" in html
@@ -81,19 +82,21 @@ def test_story_card_has_sector_tag_and_plain_excerpt(full_site: Site) -> None:
     assert "Onze aanpak" not in html
 
 
-def test_home_shows_shortlist_and_latest_stories(full_site: Site) -> None:
+def test_home_shows_no_picks_before_the_announcement(full_site: Site) -> None:
+    # Two of three picks while the call is open: the home page presents none as chosen
+    # (tests/site/test_calendar.py builds the announcement itself).
     html = full_site.text("/")
     shortlist, _, rest = html.partition('<h2 id="blog-titel">')
-    assert story_numbers(shortlist) == [103, 101]
+    assert story_numbers(shortlist) == []
     assert story_numbers(rest) == [103, 102, 101]
     assert '<a href="/shortlist/">Shortlist</a>' in html
 
 
-def test_shortlist_page_resolves_picks_in_order(full_site: Site) -> None:
+def test_shortlist_page_before_the_announcement_is_provisional(full_site: Site) -> None:
     html = full_site.text("/shortlist/")
-    assert story_numbers(html) == [103, 101]
-    assert "De keuze van de redactie" in html
-    assert "Voorlopig" not in html
+    assert story_numbers(html) == []
+    assert "De keuze van de redactie" not in html
+    assert "<strong>Voorlopig.</strong>" in html
     assert '<a href="/shortlist/" aria-current="page">Shortlist</a>' in html
 
 

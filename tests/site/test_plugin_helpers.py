@@ -8,7 +8,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from plugins.verhalen.callstatus import call_status, parse_build_time
+from pipeline.settings import SettingsError
+from pipeline.settings import build_time as parse_build_time
+from plugins.verhalen.callstatus import call_status
 from plugins.verhalen.dates import days_phrase, dutch_date, dutch_date_with_day, iso_date
 from plugins.verhalen.listings import (
     plain_excerpt,
@@ -89,7 +91,7 @@ def test_parse_build_time_none_is_now() -> None:
 
 @pytest.mark.parametrize("value", ["morgen", "2012-13-01", 20120801, ["2012-08-01"]])
 def test_parse_build_time_rejects_nonsense(value: object) -> None:
-    with pytest.raises(ValueError, match="BUILD_TIME"):
+    with pytest.raises(SettingsError, match=r"BUILD_TIME .* is geen tijd; schrijf bijvoorbeeld"):
         parse_build_time(value, AMS)
 
 

@@ -318,7 +318,7 @@ def test_sitemap_lists_exactly_the_readable_pages(site: Site) -> None:
     ns = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
     locs = sorted(loc.text or "" for loc in root.iter(f"{ns}loc"))
     expected = {"/", "/blog/", "/blog/deel-jouw-verhaal/", "/oproep/", "/over-ons/", "/shortlist/"}
-    expected.add("/privacy/")
+    expected |= {"/privacy/", "/toegankelijkheid/"}
     expected |= {"/verhalen/"} | {f"/verhalen/pagina/{n}/" for n in range(2, 8)}
     expected |= {story.url for story in STORIES}
     counts = Counter(story.sector for story in STORIES)
@@ -381,7 +381,7 @@ def test_search_index_finds_a_story_by_a_word_from_its_body(site: Site) -> None:
 # --- Validity, links and weight ---------------------------------------------------------------
 def test_every_page_is_valid_html(site: Site) -> None:
     files = sorted(site.output.rglob("*.html"))
-    assert len(files) == 55  # 32 articles, 16 lists, 4 pages, home, search, 404
+    assert len(files) == 56  # 32 articles, 16 lists, 5 pages, home, search, 404
     assert vnu_errors(files) == []
 
 

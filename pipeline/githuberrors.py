@@ -1,0 +1,32 @@
+"""What PyGithub raises when GitHub cannot be used, and the one Dutch line for it: shared by
+the sync (github), the editors' dashboard and the mail intake."""
+
+from __future__ import annotations
+
+import requests
+from github import GithubException, RateLimitExceededExceedsMaxWait
+
+from pipeline import i18n
+from pipeline.sources import SourceError
+
+# The longest wait for a rate limit (primary reset, secondary limit, Retry-After) we sit out.
+MAX_WAIT = 60.0
+# What PyGithub raises when GitHub cannot be used: API errors and transport errors.
+GITHUB_ERRORS = (GithubException, requests.RequestException)
+
+
+def failure(
+    error: Exception, after: str = "sync afgebroken, content niet gewijzigd"
+) -> SourceError:
+    """One line for an operational failure talking to GitHub, and what it means."""
+    if isinstance(error, RateLimitExceededExceedsMaxWait):
+        wait = f"{error.wait:.0f} s" if error.wait is not None else "te lang"
+        reason = f"GitHub-limiet bereikt: wachten zou {wait} duren (meer dan {MAX_WAIT:.0f} s)"
+    elif isinstance(error, GithubException):
+        reason = i18n.github_status_reason(error.status)
+        words = i18n.github_words(error.data)
+        if words:
+            reason += f"; GitHub: {words}"  # its own reason, translated or quoted
+    else:
+        reason = i18n.network_reason(error)
+    return SourceError(f"{reason}; {after}")

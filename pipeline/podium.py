@@ -1,0 +1,212 @@
+"""The final act on GitHub and the dashboard's lead: invite the picks once the shortlist is
+announced, record their answers, and gather what the top of the dashboard says (the I/O side
+of pipeline/stage.py and pipeline/board.py)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Protocol
+
+from pipeline import board
+from pipeline.model import Issue
+from pipeline.phase import CallPhase, phase_at
+from pipeline.posts import POSTS_DIR, post_problems
+from pipeline.settings import SHORTLIST_PATH, Config
+from pipeline.stage import (
+    Answer,
+    Invitation,
+    Pick,
+    StageRecord,
+    invitation_text,
+    picks_of,
+    posted_invitations,
+    read_answers,
+    story_names,
+    to_invite,
+)
+from pipeline.state import State
+from pipeline.sync import SyncPlan
+
+# The posts folder inside the content folder (content/posts).
+POSTS_FOLDER = Path(POSTS_DIR).name
+
+
+class CommentWriter(Protocol):
+    """What the final act needs of GitHub: post a comment, and GitHub's time of each write."""
+
+    written_at: dict[int, datetime]
+
+    def create_comment(self, number: int, body: str) -> int: ...
+
+
+def _content_text(plan: SyncPlan, content: Path, path: Path) -> str | None:
+    """A pipeline file as it will be after this run: planned, else on disk."""
+    planned = plan.content.writes.get(path)
+    if planned is not None:
+        return planned
+    if path in plan.content.deletes:
+        return None
+    try:
+        return (content / path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def shortlist(plan: SyncPlan, content: Path) -> tuple[list[int], list[int]]:
+    """(picks, ranking) as the shortlist page will show them after this run."""
+    text = _content_text(plan, content, SHORTLIST_PATH)
+    picks = picks_of(text)
+    from pipeline.render import split_story
+
+    try:
+        ranking = [int(n) for n in split_story(text or "")[0].get("ranking") or []]
+    except Exception:  # no page of ours: no ranking to suggest from
+        ranking = []
+    return picks, ranking
+
+
+def load_record(stage: Mapping[str, Any]) -> tuple[StageRecord, list[str]]:
+    """The recorded stage; an unreadable record starts empty and says so."""
+    try:
+        return StageRecord.from_json(stage), []
+    except ValueError:
+        return StageRecord(), ["het podium in de sync-status was onleesbaar en begint opnieuw"]
+
+
+@dataclass(frozen=True)
+class Act:
+    """What the final act did this run: the record after it, its report, its writes."""
+
+    record: StageRecord
+    report: tuple[str, ...] = ()
+    writes: int = 0
+
+
+def act(
+    plan: SyncPlan,
+    content: Path,
+    config: Config,
+    writer: CommentWriter,
+    fetch_issue: Callable[[int], Issue | None],
+    *,
+    now: datetime,
+    budget: int,
+) -> Act:
+    """Record the picks' answers from this run's comments, and invite each pick not invited
+    yet once the shortlist is announced (at most `budget` comments; the rest wait)."""
+    record, report = load_record(plan.state.stage)
+    record = posted_invitations(plan.fetched.comments, record)
+    issues = {issue.number: issue for issue in plan.issues}
+    answers = read_answers(plan.fetched.comments, issues, record)
+    for number, reply in sorted(answers.items()):
+        if record.answers.get(number) != reply:
+            report.append(f"issue #{number}: {reply.answer.value} voor het podium")
+    record = replace(record, answers=MappingProxyType(answers))
+    picks, _ = shortlist(plan, content)
+    call = phase_at(config.calendar, now, len(picks))
+    invited = dict(record.invited)
+    writes = 0
+    for number in to_invite(picks, call.phase, record):
+        if writes >= budget:
+            report.append("de overige uitnodigingen voor het podium volgen bij de volgende sync")
+            break
+        issue = issues.get(number) or fetch_issue(number)
+        if issue is None or issue.deleted:
+            continue
+        title, name = story_names(_content_text(plan, content, config.story_path(number)))
+        pick = Pick(
+            number,
+            title or issue.title,
+            name,
+            config.story_url(number),
+            on_behalf=config.labels.on_behalf in issue.labels,
+        )
+        comment = writer.create_comment(number, invitation_text(pick, config))
+        writes += 1
+        invited[number] = Invitation(comment, writer.written_at.get(number, now))
+        report.append(f"issue #{number}: uitgenodigd voor het podium")
+    return Act(replace(record, invited=MappingProxyType(invited)), tuple(report), writes)
+
+
+def faulty_posts(content: Path) -> list[str]:
+    """Every editor's post in the content folder that cannot go online, with its fix."""
+    folder = content / POSTS_FOLDER
+    if not folder.is_dir():
+        return []
+    problems = []
+    for path in sorted(folder.rglob("*.md")):
+        relative = path.relative_to(content).as_posix()
+        if any(part.startswith(".") for part in path.relative_to(content).parts):
+            continue
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            problems.append(f"{relative}: het bestand is onleesbaar. Sla het op als UTF-8-tekst.")
+            continue
+        problems += post_problems(relative, text)
+    return problems
+
+
+@dataclass(frozen=True)
+class Board:
+    """What the top of the dashboard and its own sections say, gathered for one drawing."""
+
+    call: CallPhase
+    picks: tuple[int, ...]
+    ranking: tuple[int, ...]
+    record: StageRecord
+    posts: tuple[str, ...]
+    now: datetime
+
+    @classmethod
+    def gather(
+        cls, plan: SyncPlan, content: Path, config: Config, stage: Mapping[str, Any], now: datetime
+    ) -> Board:
+        """Read the shortlist, the stage record and the posts as they are after this run."""
+        picks, ranking = shortlist(plan, content)
+        record, _ = load_record(stage)
+        call = phase_at(config.calendar, now, len(picks))
+        return cls(call, tuple(picks), tuple(ranking), record, tuple(faulty_posts(content)), now)
+
+    def key(self) -> list[str]:
+        """What the drawing depends on besides the rows, the day and the problems."""
+        stage = json.dumps(self.record.to_json(), sort_keys=True)
+        return [self.call.phase.value, repr(self.picks), repr(self.ranking), stage, *self.posts]
+
+    def parts(
+        self, rows: Sequence[Any], links: Mapping[int, str], config: Config
+    ) -> dict[str, Any]:
+        """dashboard_body's lead, sections and waiting_days for these rows."""
+        pending = sum(1 for row in rows if row.state in (State.PENDING, State.LATE))
+        confirmed = sum(
+            1
+            for number in self.picks
+            if (reply := self.record.answers.get(number)) and reply.answer is Answer.CONFIRMED
+        )
+        lead = board.lead_lines(
+            self.call,
+            config,
+            self.now,
+            pending=pending,
+            picks=len(self.picks),
+            confirmed=confirmed,
+        )
+        stage = board.stage_lines(self.picks, self.ranking, self.record, links, self.now, config)
+        return {
+            "lead": lead,
+            "sections": [*stage, *board.posts_lines(self.posts)],
+            "waiting_days": board.waiting_matters(self.call),
+        }
+
+
+def plain_lead(plan: SyncPlan, content: Path, config: Config, now: datetime) -> list[str]:
+    """The dashboard's lead as plain text for the terminal (`status`)."""
+    top = Board.gather(plan, content, config, plan.state.stage, now)
+    rows = [decision for decision in plan.content.decisions if decision.state is not State.IGNORED]
+    lead = top.parts(rows, {}, config)["lead"]
+    return [line.removeprefix("- ").replace("**", "").replace("`", "") for line in lead]
