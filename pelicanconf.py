@@ -26,7 +26,7 @@ EVENT_NAME = "The Next Cocreator"
 EVENT_DATE = date(2012, 9, 21)
 # Where the event takes place, as the picks' invitation names it.
 EVENT_PLACE = "Utrecht"
-SPOTLIGHT_MINUTES = 5
+# Minutes on stage per pick: SPOTLIGHT_MINUTES, 5 unless set here (pipeline/settings.py).
 SHORTLIST_SIZE = 3
 # The last day a pick can confirm (`/bevestigen`) or decline (`/afzeggen`) a place on stage.
 CONFIRM_BY = date(2012, 9, 14)

@@ -675,7 +675,7 @@ def test_a_story_mailed_on_time_and_entered_late_counts_as_on_time(
     dashboard = online.issues[board]["body"]
     waiting = dashboard.split("## Wachten op beoordeling")[1].split("\n## ")[0]
     assert re.search(
-        rf"^- \[#{mailed} Het repaircafé van Zutphen\]\([^)]+\): wacht [^,]+, per e-mail "
+        rf"^- \[#{mailed} Het repaircafé van Zutphen\]\([^)]+\): (wacht [^,]+, )?per e-mail "
         r"binnengekomen op zaterdag 1 september 2012 om 11:02$",
         waiting,
         re.MULTILINE,
