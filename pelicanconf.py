@@ -150,12 +150,13 @@ PLUGINS = [
     "pelican.plugins.sitemap",
     "story_safety",
     "verhalen",
+    "incremental",
     # after every build: drop content-cache entries of sources that are gone
     "cache_prune",
 ]
 SITEMAP = {"format": "xml", "exclude": ["404.html", "zoeken/", "robots.txt"]}
 
-# Incremental builds (plugins/verhalen/incremental.py): the content cache lives in CACHE_PATH/<hash
+# Incremental builds (plugins/incremental/): the content cache lives in CACHE_PATH/<hash
 # of settings, theme, site code and package versions>, so any of those changing builds cold;
 # unchanged output files are not rewritten, and files only the previous build made are removed.
 # Without that build's manifest, DELETE_OUTPUT_DIRECTORY empties the output first (cold).
@@ -164,6 +165,7 @@ LOAD_CONTENT_CACHE = True
 CACHE_PATH = "cache"
 # Stamp cached files by content: a fresh checkout (CI) gives every file a new mtime.
 CHECK_MODIFIED_METHOD = "sha256"
-INCREMENTAL_BUILD = True
+# Off ({"enabled": False}), Pelican builds as it always does: the same site, byte for byte.
+INCREMENTAL_BUILD = {"enabled": True}
 DELETE_OUTPUT_DIRECTORY = True
 RELATIVE_URLS = False

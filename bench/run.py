@@ -23,6 +23,8 @@ PLAIN_SETTINGS = Path(__file__).resolve().parent / "plainconf.py"
 BUILD_TIME = "2012-09-15T12:00:00+02:00"
 # Figures in the order the tables show them.
 BUILD_FIGURES = ("build_cold", "build_warm", "rebuild_one")
+# The search index of a built site, as the deploy makes it (ours: of the rebuilt site).
+INDEX_FIGURE = "index"
 SYNC_FIGURES = ("sync_offline", "sync_one", "sync_first", "sync_full", "sync_unchanged")
 
 
@@ -99,9 +101,14 @@ def _prepare(size: int, seed: int, config: Config, folder: Path) -> Inputs:
     issues = generate_issues(size, seed, form, call)
     source = folder / "issues.json"
     source.write_text(json.dumps(issues, ensure_ascii=False), encoding="utf-8")
-    # The one new story arrives as GitHub's `issues` webhook payload, as in production.
+    # The one approval arrives as GitHub's `issues` webhook payload, as in production: the
+    # editors label a new story approved.
     new_story = folder / "new-story-webhook.json"
-    payload = {"action": "opened", "issue": new_issue(size + 1, seed, form, call)}
+    payload = {
+        "action": "labeled",
+        "label": {"name": config.labels.approved},
+        "issue": new_issue(size + 1, seed, form, call),
+    }
     new_story.write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
     return Inputs(size, issues, source, new_story)
 
@@ -130,7 +137,7 @@ def _run_size(
         progress(f"N={inputs.size} pair {pair + 1}/{pairs}: plain")
         samples += plain.run(inputs.size, pair, full=full)
         progress(f"N={inputs.size} pair {pair + 1}/{pairs}: hugo")
-        samples.append(hugo.run(inputs.size, pair))
+        samples += hugo.run(inputs.size, pair, full=full)
         # Sizes run once are for linearity of the offline sync and the cold builds only.
         if online is not None and full:
             progress(f"N={inputs.size} pair {pair + 1}/{pairs}: online sync")
@@ -162,6 +169,8 @@ def _ours(inputs: Inputs, folder: Path, pair: int, *, full: bool) -> list[Sample
         moved = _ours_build_command(runner / "content", runner / "output", runner / "cache")
         rebuild = run_measured(moved, cwd=ROOT, log=logs / "rebuild-one.log")
         samples.append(sample("rebuild_one", rebuild, files=_count_files(runner / "output")))
+        index = pagefind_command(runner / "output")
+        samples.append(sample(INDEX_FIGURE, run_measured(index, cwd=ROOT, log=logs / "index.log")))
     return samples
 
 
@@ -189,14 +198,20 @@ class HugoTwin:
         write_hugo_content(stories, self.content, leave_out=f"{new_number}.md")
         self.ready = True
 
-    def run(self, size: int, pair: int) -> Sample:
-        """A full build into a fresh output folder with a fresh cache."""
+    def run(self, size: int, pair: int, *, full: bool) -> list[Sample]:
+        """A full build into a fresh output folder with a fresh cache; with full, its search
+        index too."""
         folder = self.folder / f"pair-{pair}"
         shutil.rmtree(folder, ignore_errors=True)
-        output = folder / "output"
+        output, logs = folder / "output", _logs(folder)
+        sample = _sampler(size, pair, "hugo")
         command = hugo_command(self.content, output, folder / "cache")
-        cost = run_measured(command, cwd=ROOT, log=_logs(folder) / "build-cold.log")
-        return _sampler(size, pair, "hugo")("build_cold", cost, files=_count_files(output))
+        cost = run_measured(command, cwd=ROOT, log=logs / "build-cold.log")
+        samples = [sample("build_cold", cost, files=_count_files(output))]
+        if full:
+            index = run_measured(pagefind_command(output), cwd=ROOT, log=logs / "index.log")
+            samples.append(sample(INDEX_FIGURE, index))
+        return samples
 
 
 class PlainBaseline:
@@ -276,6 +291,11 @@ def _sync_command(source: Path, content: Path) -> list[str]:
         "--content",
         str(content),
     ]
+
+
+def pagefind_command(site: Path) -> list[str]:
+    """Pagefind's index of a built site, run as the deploy runs it (deploy.yml)."""
+    return [sys.executable, "-m", "pagefind", "--site", str(site), "--quiet"]
 
 
 def _ours_build_command(content: Path, output: Path, cache: Path) -> list[str]:

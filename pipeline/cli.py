@@ -127,6 +127,15 @@ def _state(source: Source, content: Path) -> SyncState:
     return dataclasses.replace(state, issues={**state.issues, **written}) if written else state
 
 
+def _failure_log(config: Config) -> Path:
+    """The maintainers' log file of failures in our code (tracebacks)."""
+    return _log_path(config.root)
+
+
+def _log_path(root: Path) -> Path:
+    return Path(os.environ.get(FAILURE_LOG_ENV) or root / FAILURE_LOG)
+
+
 def log_failures(plan: Plan, config: Config) -> Path | None:
     """Append the details of issues that failed in our code to the maintainers' log file."""
     failed = [d for d in plan.decisions if d.failure_detail]
@@ -145,7 +154,7 @@ def log_failures(plan: Plan, config: Config) -> Path | None:
 def _append_log(root: Path, text: str) -> Path | None:
     """Append details (tracebacks) to the maintainers' failure log; its path, or None (said
     in one line) when it cannot be written."""
-    path = Path(os.environ.get(FAILURE_LOG_ENV) or root / FAILURE_LOG)
+    path = _log_path(root)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("a", encoding="utf-8") as log:
@@ -304,9 +313,10 @@ def _site_build(args: argparse.Namespace, config: Config) -> sitebuild.Built:
         lambda work: _plan(args, config, source, work).content,
         output=output,
         build_time=args.build_time,
+        failure_log=_failure_log(config),
     )
     if built.changed:
-        print(f"{len(built.changed)} bestanden in {sitebuild.WORK_CONTENT} bijgewerkt")
+        print(built.changed_line())
     shown = output.relative_to(config.root) if output.is_relative_to(config.root) else output
     print(built.summary(f"{shown}/"), flush=True)
     return built

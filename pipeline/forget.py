@@ -25,7 +25,7 @@ from typing import Any
 from pipeline import syncstate
 from pipeline.buildcache import forget_source
 from pipeline.render import render_shortlist, split_story
-from pipeline.settings import SHORTLIST_PATH, Config
+from pipeline.settings import Config
 from pipeline.siteconfig import load_config, read_settings_file
 from pipeline.store import StoreError, atomic_write, save_state
 from pipeline.syncstate import STATE_NAME, SyncState
@@ -120,12 +120,13 @@ def replace_text_lines(texts: list[str]) -> str:
 def plan_erasure(
     number: int,
     story: Path,
+    shortlist_path: Path,
     files: dict[Path, str],
     state_text: str | None,
 ) -> Erasure:
     """What to change (pure). files: the story file and shortlist page that exist, by path."""
     delete = (story,) if story in files else ()
-    shortlist = files.get(SHORTLIST_PATH)
+    shortlist = files.get(shortlist_path)
     state = syncstate.from_json(state_text) if state_text is not None else None
     return Erasure(
         number=number,
@@ -138,20 +139,22 @@ def plan_erasure(
 def history_commands(
     content: PurePosixPath,
     story: Path,
+    shortlist_path: Path,
     repo: str,
     number: int,
     erase_dir: PurePosixPath,
 ) -> str:
     """The Dutch runbook for erasing the story from everything `forget` cannot reach (pure).
 
-    content: the content folder from the top of the repository; story: the story file in it;
+    content: the content folder from the top of the repository; story: the story file in it
+    and shortlist_path the shortlist page (the files `forget` changed);
     repo: OWNER/NAME on GitHub; erase_dir: where `forget` wrote the texts to erase (an absolute
     path, or one relative to the fresh clone's folder).
     """
     url = f"https://github.com/{repo}.git"
     folder = f"{repo.rsplit('/', 1)[-1]}-schoon"
     changed = " ".join(
-        (content / path).as_posix() for path in (story, SHORTLIST_PATH, Path(STATE_NAME))
+        (content / path).as_posix() for path in (story, shortlist_path, Path(STATE_NAME))
     )
     path = content / story
     state = content / STATE_NAME
@@ -242,31 +245,31 @@ def _read(path: Path) -> str | None:
         raise StoreError(f"{path} is niet te lezen: {error}") from error
 
 
-def _apply(erasure: Erasure, content: Path, shown: Path = Path()) -> list[str]:
+def _apply(erasure: Erasure, content: Path, shortlist: Path, shown: Path = Path()) -> list[str]:
     """Carry out an erasure; the Dutch lines saying what changed (paths shown under `shown`)."""
     lines = []
     for relative in erasure.delete:
         (content / relative).unlink()
         lines.append(f"verwijderd: {(shown / relative).as_posix()}")
     if erasure.shortlist is not None:
-        atomic_write(content / SHORTLIST_PATH, erasure.shortlist)
-        lines.append(f"van de shortlist gehaald: {(shown / SHORTLIST_PATH).as_posix()}")
+        atomic_write(content / shortlist, erasure.shortlist)
+        lines.append(f"van de shortlist gehaald: {(shown / shortlist).as_posix()}")
     if erasure.state is not None:
         save_state(content / STATE_NAME, erasure.state)
         lines.append(f"uit de synchronisatiestatus gehaald: {(shown / STATE_NAME).as_posix()}")
     return lines
 
 
-def _erase_in(content: Path, number: int, story: Path) -> tuple[Erasure, list[str]]:
+def _erase_in(
+    content: Path, number: int, story: Path, shortlist: Path
+) -> tuple[Erasure, list[str]]:
     """Plan the erasure in one content folder: (the erasure, the texts to erase elsewhere)."""
     files = {
-        path: text
-        for path in (story, SHORTLIST_PATH)
-        if (text := _read(content / path)) is not None
+        path: text for path in (story, shortlist) if (text := _read(content / path)) is not None
     }
     state_text = _read(content / STATE_NAME)
     try:
-        erasure = plan_erasure(number, story, files, state_text)
+        erasure = plan_erasure(number, story, shortlist, files, state_text)
         state = syncstate.from_json(state_text) if state_text is not None else None
     except (ValueError, AttributeError, TypeError) as error:
         raise StoreError(f"{content / STATE_NAME} is geen geldige synchronisatiestatus") from error
@@ -331,16 +334,20 @@ def forget(number: int, content: Path, config: Config) -> str:
     """Erase story `number` from the content folder, the working copy `site` builds from,
     the build cache, output/ and the search index; the Dutch report with the next steps."""
     story = config.story_path(number)
-    erasure, texts = _erase_in(content, number, story)
+    erasure, texts = _erase_in(content, number, story, config.shortlist_path)
     work = config.root / BUILD_CONTENT
     plans = [(erasure, content, Path())]
     if work.is_dir() and work.resolve() != content.resolve():
-        work_erasure, work_texts = _erase_in(work, number, story)
+        work_erasure, work_texts = _erase_in(work, number, story, config.shortlist_path)
         plans.append((work_erasure, work, BUILD_CONTENT))
         texts = list(dict.fromkeys(texts + work_texts))
     git_dir = _git_dir(content)
     folder = _write_texts(git_dir, number, texts) if git_dir is not None else None
-    lines = [line for plan, place, shown in plans for line in _apply(plan, place, shown)]
+    lines = [
+        line
+        for plan, place, shown in plans
+        for line in _apply(plan, place, config.shortlist_path, shown)
+    ]
     lines += _erase_build(config, number, story)
     top = _toplevel(content) or config.root
     try:
@@ -361,6 +368,7 @@ def forget(number: int, content: Path, config: Config) -> str:
         history_commands(
             in_repo,
             story,
+            config.shortlist_path,
             config.submission_repo,
             number,
             PurePosixPath(folder.resolve() if folder is not None else ".."),

@@ -28,6 +28,7 @@ from pipeline.mailtext import MailRefused, Shown, arrived, sender_addresses, sho
 from pipeline.mentions import silence
 from pipeline.model import issue_from_json
 from pipeline.parse import NO_RESPONSE, parse_body
+from pipeline.phase import on_time
 from pipeline.privacy import REPLACEMENT, scrub
 from pipeline.settings import Config
 from pipeline.validate import (
@@ -563,7 +564,7 @@ def _arrival(
             "bewaar dan dat bericht zelf als .eml en gebruik dat"
         )
     when = dutch_moment(moment, config.timezone)
-    if moment > config.call_deadline:
+    if not on_time(moment, config.call_deadline):
         notes.append(
             f"let op: de mail kwam binnen op {when}, na de deadline; het verhaal krijgt het "
             f"label ‘{config.labels.late}’"

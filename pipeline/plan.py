@@ -36,7 +36,7 @@ from pipeline.render import (
     story_body,
     story_metadata,
 )
-from pipeline.settings import SHORTLIST_PATH, Config
+from pipeline.settings import Config
 from pipeline.state import State, decide, is_late, wanted_labels
 from pipeline.syncstate import CLEAN, Editorial, IssueRecord
 from pipeline.validate import (
@@ -628,7 +628,7 @@ def plan_sync(
     given = {d.number for d in decisions}
     kept = stories.some(d.number for d in decisions if d.state is State.FAILED)
     others = [number for number in stories.paths if number not in given]
-    shown = _shown_shortlist(existing_files.get(SHORTLIST_PATH))
+    shown = _shown_shortlist(existing_files.get(config.shortlist_path))
     moved = complete or _ranking_moved(decisions, stories, shown)
     if moved or shown is None:
         numbers = [*kept] if complete else [*others, *kept]
@@ -660,8 +660,8 @@ def plan_sync(
 
     if moved:
         shortlist = render_shortlist(picks, ranking)
-        if existing_files.get(SHORTLIST_PATH) != shortlist:
-            out.writes[SHORTLIST_PATH] = shortlist
+        if existing_files.get(config.shortlist_path) != shortlist:
+            out.writes[config.shortlist_path] = shortlist
     return Plan(
         writes=MappingProxyType(out.writes),
         deletes=tuple(out.deletes),

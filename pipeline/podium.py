@@ -16,7 +16,7 @@ from pipeline import board
 from pipeline.model import Issue
 from pipeline.phase import CallPhase, phase_at
 from pipeline.posts import POSTS_DIR, post_problems
-from pipeline.settings import SHORTLIST_PATH, Config
+from pipeline.settings import Config
 from pipeline.stage import (
     Answer,
     Invitation,
@@ -57,9 +57,9 @@ def _content_text(plan: SyncPlan, content: Path, path: Path) -> str | None:
         return None
 
 
-def shortlist(plan: SyncPlan, content: Path) -> tuple[list[int], list[int]]:
+def shortlist(plan: SyncPlan, content: Path, config: Config) -> tuple[list[int], list[int]]:
     """(picks, ranking) as the shortlist page will show them after this run."""
-    text = _content_text(plan, content, SHORTLIST_PATH)
+    text = _content_text(plan, content, config.shortlist_path)
     picks = picks_of(text)
     from pipeline.render import split_story
 
@@ -107,7 +107,7 @@ def act(
         if record.answers.get(number) != reply:
             report.append(f"issue #{number}: {reply.answer.value} voor het podium")
     record = replace(record, answers=MappingProxyType(answers))
-    picks, _ = shortlist(plan, content)
+    picks, _ = shortlist(plan, content, config)
     call = phase_at(config.calendar, now, len(picks))
     invited = dict(record.invited)
     writes = 0
@@ -168,7 +168,7 @@ class Board:
         cls, plan: SyncPlan, content: Path, config: Config, stage: Mapping[str, Any], now: datetime
     ) -> Board:
         """Read the shortlist, the stage record and the posts as they are after this run."""
-        picks, ranking = shortlist(plan, content)
+        picks, ranking = shortlist(plan, content, config)
         record, _ = load_record(stage)
         call = phase_at(config.calendar, now, len(picks))
         return cls(call, tuple(picks), tuple(ranking), record, tuple(faulty_posts(content)), now)

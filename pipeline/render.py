@@ -183,7 +183,7 @@ def choose_picks(ranking: Sequence[int], chosen: Iterable[int], size: int) -> li
 
 
 def render_shortlist(picks: Sequence[int], ranking: Sequence[int]) -> str:
-    """The complete text of content/pages/shortlist.md."""
+    """The complete text of the shortlist page (at SHORTLIST_PATH in the content folder)."""
     metadata = {
         "title": "Shortlist",
         "slug": "shortlist",

@@ -7,7 +7,7 @@ import contextlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from types import MappingProxyType
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -65,8 +65,9 @@ DEFAULTS: Mapping[str, Any] = MappingProxyType(
         "ORGANISATION_NAME": None,
         "CONTACT_EMAIL": None,
         "EDITORS_EMAIL": None,
-        # Pages whose text comes from submissions: no `{{ name }}` is filled in there.
-        "STORY_SAFETY_FILES": ("pages/shortlist.md",),
+        # The shortlist page the sync writes, relative to the content folder: submitted text
+        # like the stories (is_submitted_text).
+        "SHORTLIST_PATH": "pages/shortlist.md",
         # Writing requests (status comments, labels) one sync makes on GitHub at most, and the
         # seconds between two. GitHub's secondary limits allow 80 content-creating requests a
         # minute and 500 an hour: one write a second stays under the first, and all runs of
@@ -91,8 +92,6 @@ DEFAULTS: Mapping[str, Any] = MappingProxyType(
         "CONFIRM_BY": None,
     }
 )
-# Where the pipeline writes the shortlist page, relative to the content folder.
-SHORTLIST_PATH = Path("pages/shortlist.md")
 
 
 class SettingsError(UserError):
@@ -164,6 +163,8 @@ class Config:
     read_pause: float = DEFAULTS["GITHUB_READ_PAUSE"]
     retry_backoff: float = DEFAULTS["GITHUB_RETRY_BACKOFF"]
     author: str = ""  # the site's AUTHOR: who writes the editors' posts
+    # Where the sync writes the shortlist page, relative to the content folder (SHORTLIST_PATH).
+    shortlist_path: Path = Path(DEFAULTS["SHORTLIST_PATH"])
     # The event on stage (see DEFAULTS); event_date None: the call has no event.
     event_name: str = ""
     event_date: date | None = None
@@ -179,7 +180,7 @@ class Config:
     @property
     def owned_places(self) -> tuple[Path, Path]:
         """Where the sync's files are in a content folder: the stories folder, the shortlist."""
-        return Path(self.stories_dir), SHORTLIST_PATH
+        return Path(self.stories_dir), self.shortlist_path
 
     def is_story_file(self, relative: Path) -> bool:
         """A story file of a content folder: a visible `*.md` right in the stories folder."""
@@ -189,7 +190,7 @@ class Config:
     def owns(self, relative: Path) -> bool:
         """Whether the sync owns (writes, replaces, deletes) this file of a content folder: the
         story files and the shortlist page. Every other file is the editors'."""
-        return relative == SHORTLIST_PATH or self.is_story_file(relative)
+        return relative == self.shortlist_path or self.is_story_file(relative)
 
     def story_path(self, number: int) -> Path:
         """Path of a story's file relative to the content folder: from the number alone."""
@@ -237,6 +238,39 @@ def build_time(value: object, timezone: tzinfo) -> datetime:
             f"BUILD_TIME {value!r} is geen tijd; schrijf bijvoorbeeld 2012-08-20T12:00:00+02:00"
         )
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=timezone)
+
+
+def is_submitted_text(relative: str, settings: Mapping[str, Any]) -> bool:
+    """True when the content file at relative (POSIX, inside PATH) holds submitted text: a
+    file under STORIES_DIR or the shortlist page. The one rule: the plugins sanitise these
+    files, fill nothing into them and stop the build when one did not become a page."""
+    parts = PurePosixPath(relative).parts
+    if not parts or ".." in parts:
+        return False
+    return relative == str(setting(settings, "SHORTLIST_PATH")) or parts[0] == str(
+        setting(settings, "STORIES_DIR")
+    )
+
+
+def incremental_build(settings: Mapping[str, Any]) -> bool:
+    """True when INCREMENTAL_BUILD = {"enabled": True} switches the incremental build on
+    (plugins/incremental); without the setting Pelican builds as it always does."""
+    value = settings.get("INCREMENTAL_BUILD", {})
+    if not isinstance(value, Mapping):
+        raise SettingsError(f'INCREMENTAL_BUILD moet zijn als {{"enabled": True}}, niet {value!r}')
+    return value.get("enabled") is True
+
+
+def _shortlist_path(settings: Mapping[str, Any], stories_dir: str) -> Path:
+    value = setting(settings, "SHORTLIST_PATH")
+    path = PurePosixPath(value) if isinstance(value, str) else None
+    if path is None or path.is_absolute() or ".." in path.parts or path.suffix != ".md":
+        raise SettingsError(f"SHORTLIST_PATH moet een .md-bestand in de inhoudsmap zijn: {value!r}")
+    if path.parts[0] == stories_dir or path.name.startswith("."):
+        raise SettingsError(
+            f"SHORTLIST_PATH mag niet in {stories_dir}/ of verborgen zijn: {value!r}"
+        )
+    return Path(path)
 
 
 def _author_slug_substitutions(settings: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
@@ -293,6 +327,7 @@ def config_from_settings(root: Path, settings_file: Path, settings: Mapping[str,
         event_place=str(setting(settings, "EVENT_PLACE") or ""),
         spotlight_minutes=int(_positive(settings, "SPOTLIGHT_MINUTES")),
         confirm_by=_day(settings, "CONFIRM_BY"),
+        shortlist_path=_shortlist_path(settings, stories_dir),
     )
 
 

@@ -1,5 +1,6 @@
 """The site as `site` and `serve` build it: a working copy of content/ with the submissions synced
-in, built by Pelican, indexed by Pagefind, skipped when nothing it is made from changed."""
+in, built by Pelican, indexed by Pagefind, skipped when nothing it is made from (nor the built
+site itself) changed."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -31,12 +33,13 @@ WORK_CONTENT = BUILD_DIR / "content"
 PELICAN_DONE = re.compile(
     r"^Done: Processed (?P<articles>\d+) articles?.*?, (?P<pages>\d+) pages?\b"
 )
-# Our plugins' refusal to build as Pelican logs it: the reason is Dutch and says what to do.
-REFUSED = re.compile(r"^BuildRefused: (?P<reason>.+)$")
-# The first line of a traceback Pelican logs with an error, or of one chained to it.
-TRACEBACK_START = ("Traceback (most recent call last):", "During handling of", "The above excep")
 # Folders in theme/ and plugins/ that hold no input of the build.
 SKIPPED_PARTS = frozenset({"__pycache__", ".pytest_cache", ".ruff_cache"})
+# The pipeline's code, which the plugins import: part of what the site is made from.
+PIPELINE_CODE = Path(__file__).resolve().parent
+# The line before Python's traceback in Pelican's output names the error ("Kind: message").
+TRACEBACK = "Traceback (most recent call last):"
+ERROR_KIND = re.compile(r"^[A-Za-z_][\w.]*: ")
 
 
 class BuildError(UserError):
@@ -67,6 +70,12 @@ class Built:
         ]
         seconds = f"{self.seconds:.1f}".replace(".", ",")
         return f"site gebouwd in {shown}: {', '.join(counts[:2])} en {counts[2]} in {seconds} s"
+
+    def changed_line(self) -> str | None:
+        """The Dutch line on the content files the build brought up to date, if any."""
+        if not self.changed:
+            return None
+        return f"{_count(len(self.changed), 'bestand', 'bestanden')} in {WORK_CONTENT} bijgewerkt"
 
 
 def _count(number: int, one: str, many: str) -> str:
@@ -115,9 +124,27 @@ def fingerprint(files: Iterable[tuple[str, Path]], extra: Iterable[str]) -> str:
     return digest.hexdigest()
 
 
+def output_facts(output: Path) -> list[str]:
+    """Every file of a built site with its size and modification time: a page deleted or
+    altered in output/ makes the next build run."""
+    facts = []
+    for path in sorted(p for p in output.rglob("*") if p.is_file()):
+        stat = path.stat()
+        facts.append(f"{path.relative_to(output).as_posix()} {stat.st_size} {stat.st_mtime_ns}")
+    return facts
+
+
+def package_facts() -> list[str]:
+    """The installed distributions and their versions: an upgrade makes the next build run."""
+    found = {f"{d.metadata['Name']}=={d.version}".lower() for d in metadata.distributions()}
+    return sorted(found)
+
+
 def _inputs(config: Config, settings: dict[str, Any], work: Path) -> Iterator[tuple[str, Path]]:
-    """Every file the build is made from: content, theme, plugins, settings, the form."""
+    """Every file the build is made from: content, theme, plugins, the pipeline's code (which
+    the plugins import), settings, the form."""
     folders = {"content": work, "theme": config.root / str(settings.get("THEME", "theme"))}
+    folders["pipeline"] = PIPELINE_CODE
     for index, plugins in enumerate(settings.get("PLUGIN_PATHS", [])):
         folders[f"plugins{index}"] = config.root / str(plugins)
     for label, folder in folders.items():
@@ -141,9 +168,11 @@ def build(
     *,
     output: Path,
     build_time: str | None = None,
+    failure_log: Path | None = None,
 ) -> Built:
     """Bring the working copy up to date (content/ plus the planned story files), then build
-    and index the site into output, unless nothing it is made from changed."""
+    and index the site into output, unless nothing it is made from changed and output is as
+    the last build left it. A failing Pelican's traceback goes to failure_log."""
     work = (config.root / WORK_CONTENT).resolve()
     work.mkdir(parents=True, exist_ok=True)
     changed = mirror(config.content, work, config.owns) if config.content.is_dir() else []
@@ -151,17 +180,19 @@ def build(
     settings = read_settings_file(config.settings_file)
     # Without a fixed clock the call's state depends on the day the site is built.
     clock = build_time or f"vandaag {date.today().isoformat()}"
-    facts = [str(output.resolve()), clock, sys.version]
+    facts = [str(output.resolve()), clock, sys.version, *package_facts()]
     stamp = config.root / BUILD_DIR / f"{output.name}.fingerprint"
     current = fingerprint(_inputs(config, settings, work), facts)
-    if _finished(output) and stamp.is_file() and stamp.read_text() == current:
-        return Built(output, tuple(changed), rebuilt=False)
+    if _finished(output) and stamp.is_file():
+        built = fingerprint([], output_facts(output))
+        if stamp.read_text() == f"{current}\n{built}":
+            return Built(output, tuple(changed), rebuilt=False)
     stamp.unlink(missing_ok=True)
     started = time.monotonic()
-    articles, pages = run_pelican(config, work, output, build_time)
+    articles, pages = run_pelican(config, work, output, build_time, failure_log)
     run_pagefind(output)
     stamp.parent.mkdir(parents=True, exist_ok=True)
-    stamp.write_text(current)
+    stamp.write_text(f"{current}\n{fingerprint([], output_facts(output))}")
     stories = sum(1 for path in read_existing(work, config) if config.is_story_file(path))
     return Built(
         output,
@@ -180,10 +211,15 @@ def _quiet_env() -> dict[str, str]:
 
 
 def run_pelican(
-    config: Config, work: Path, output: Path, build_time: str | None
+    config: Config,
+    work: Path,
+    output: Path,
+    build_time: str | None,
+    failure_log: Path | None = None,
 ) -> tuple[int, int]:
-    """Build work into output with Pelican; print what it says except its own summary line;
-    return (articles, pages) from that line."""
+    """Build work into output with Pelican; print what it says except its own summary line
+    and, when it fails, its traceback (written to failure_log); return (articles, pages)
+    from the summary line."""
     command = [sys.executable, "-m", "pelican", str(work), "--settings", str(config.settings_file)]
     command += ["--output", str(output), "--log-handler", "plain"]
     if build_time:
@@ -191,34 +227,44 @@ def run_pelican(
     result = subprocess.run(  # noqa: S603 -- our own fixed command
         command, cwd=config.root, capture_output=True, text=True, env=_quiet_env(), check=False
     )
-    counts, lines = (0, 0), (result.stdout + result.stderr).splitlines()
-    refused = [found["reason"] for line in lines if (found := REFUSED.match(line.strip()))]
-    if refused:  # the reason becomes the one error line; its traceback says nothing more
-        lines = [line for line in without_tracebacks(lines) if not REFUSED.match(line.strip())]
-    for line in lines:
+    said, traceback = split_traceback((result.stdout + result.stderr).splitlines())
+    counts = (0, 0)
+    for line in said:
         done = PELICAN_DONE.match(line.strip())
         if done:
             counts = (int(done["articles"]), int(done["pages"]))
         elif line.strip():
             print(line, file=sys.stderr)
     if result.returncode != 0:
-        failed = f"de Pelican-build mislukte (exitcode {result.returncode}); zie hierboven"
-        raise BuildError(refused[0] if refused else failed)
+        raise BuildError(_failure(result.returncode, traceback, failure_log))
     return counts
 
 
-def without_tracebacks(lines: list[str]) -> list[str]:
-    """Pelican's output lines without the tracebacks it logs with an error (pure)."""
-    kept, inside = [], False
-    for line in lines:
-        if line.startswith(TRACEBACK_START):
-            inside = True
-        elif inside and not line.startswith(" "):
-            inside = False  # the exception's own line ends the traceback
-            continue
-        if not inside:
-            kept.append(line)
-    return kept
+def split_traceback(lines: list[str]) -> tuple[list[str], list[str]]:
+    """Pelican's output before its error, and the error: its "Kind: message" line and the
+    traceback that follows (none when there is no traceback)."""
+    start = next((i for i, line in enumerate(lines) if line.strip() == TRACEBACK), None)
+    if start is None:
+        return lines, []
+    start = max(start - 1, 0)
+    return lines[:start], lines[start:]
+
+
+def _failure(code: int, traceback: list[str], log: Path | None) -> str:
+    """The one Dutch line of a failed Pelican build; its traceback appended to the log."""
+    if not traceback:
+        return f"de Pelican-build mislukte (exitcode {code}); zie hierboven"
+    reason = ERROR_KIND.sub("", traceback[0].strip(), count=1)
+    if log is None:
+        return reason
+    try:
+        log.parent.mkdir(parents=True, exist_ok=True)
+        with log.open("a", encoding="utf-8") as out:
+            out.write(f"site: de Pelican-build mislukte (exitcode {code})\n")
+            out.write("\n".join(traceback).rstrip() + "\n\n")
+    except OSError:
+        return reason
+    return f"{reason} (details in {log})"
 
 
 def run_pagefind(output: Path) -> None:

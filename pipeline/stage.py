@@ -14,6 +14,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
+from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
@@ -24,7 +25,7 @@ from pipeline.model import Issue
 from pipeline.phase import Phase, days_until, phase_at
 from pipeline.plan import Decision, Plan
 from pipeline.render import dump_page, split_story
-from pipeline.settings import SHORTLIST_PATH, Config
+from pipeline.settings import Config
 from pipeline.state import State
 
 # The hidden first line of an invitation (it starts with the pipeline's own comment marker,
@@ -321,10 +322,12 @@ def next_by_votes(ranking: Sequence[int], picks: Sequence[int], record: StageRec
     return next((number for number in ranking if number not in passed), None)
 
 
-def with_confirmed(content: Plan, existing: str | None, answers: Mapping[int, Reply]) -> Plan:
-    """The plan with the shortlist page naming the picks who confirmed (`confirmed`), so the
-    site can show them as on stage; no write when the page stays as it is."""
-    text = content.writes.get(SHORTLIST_PATH, existing)
+def with_confirmed(
+    content: Plan, existing: str | None, answers: Mapping[int, Reply], shortlist_path: Path
+) -> Plan:
+    """The plan with the shortlist page (at shortlist_path) naming the picks who confirmed
+    (`confirmed`), so the site can show them as on stage; no write when the page stays."""
+    text = content.writes.get(shortlist_path, existing)
     if text is None:
         return content
     try:
@@ -343,9 +346,9 @@ def with_confirmed(content: Plan, existing: str | None, answers: Mapping[int, Re
     page = dump_page(metadata, body)
     writes = dict(content.writes)
     if page == existing:
-        writes.pop(SHORTLIST_PATH, None)
-    elif page != text or SHORTLIST_PATH in writes:
-        writes[SHORTLIST_PATH] = page
+        writes.pop(shortlist_path, None)
+    elif page != text or shortlist_path in writes:
+        writes[shortlist_path] = page
     return replace(content, writes=MappingProxyType(writes))
 
 
@@ -360,7 +363,7 @@ def stage_record(stage: Mapping[str, Any]) -> StageRecord:
 def as_told(content: Plan, existing: str | None, config: Config, now: datetime) -> list[Decision]:
     """The decisions as status comments tell them: before the shortlist is announced a pick
     is told it is on the site, not that it was chosen (the invitation tells that)."""
-    picks = picks_of(content.writes.get(SHORTLIST_PATH, existing))
+    picks = picks_of(content.writes.get(config.shortlist_path, existing))
     if phase_at(config.calendar, now, len(picks)).announced:
         return list(content.decisions)
     return [

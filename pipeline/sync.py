@@ -22,7 +22,7 @@ from pipeline.githubrules import PAGE_SIZE
 from pipeline.model import Issue
 from pipeline.plan import Decision, Plan, plan_sync, story_numbers
 from pipeline.render import is_hand_edited, split_story
-from pipeline.settings import SHORTLIST_PATH, Config
+from pipeline.settings import Config
 from pipeline.stage import as_told, read_answers, stage_record, with_confirmed
 from pipeline.state import State
 from pipeline.syncstate import IssueRecord, SyncState
@@ -218,13 +218,10 @@ def plan_run(
     # The picks' answers to the stage (pipeline/stage.py): the shortlist page names who comes.
     record = stage_record(state.stage)
     answers = read_answers(fetched.comments, by_number, record)
-    content = with_confirmed(content, files.get(SHORTLIST_PATH), answers)
+    shortlist = files.get(config.shortlist_path)
+    content = with_confirmed(content, shortlist, answers, config.shortlist_path)
     # now: the moment of the run, for the call's phase (None: every pick told as chosen).
-    told_as = (
-        content.decisions
-        if now is None
-        else as_told(content, files.get(SHORTLIST_PATH), config, now)
-    )
+    told_as = content.decisions if now is None else as_told(content, shortlist, config, now)
     writes = plan_writes(told_as, by_number, state.issues, added) if tell else ()
     return SyncPlan(content, fetched, issues, writes, state)
 

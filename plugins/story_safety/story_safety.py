@@ -1,8 +1,8 @@
 """Pelican hooks: clean submitted HTML before Pelican resolves links; fail on an unbuilt story.
 
-Submitted content is every file under PATH/STORIES_DIR (the stories the pipeline writes, also
-after an editor edited one by hand) plus STORY_SAFETY_FILES (the shortlist page). Posts and
-other pages are the editors' own and are left alone.
+Submitted content is what pipeline.settings.is_submitted_text says: every file under
+PATH/STORIES_DIR (the stories the sync writes, also after an editor edited one by hand) and the
+shortlist page (SHORTLIST_PATH). Posts and other pages are the editors' own and are left alone.
 """
 
 from __future__ import annotations
@@ -18,16 +18,19 @@ from typing import Any
 
 from pelican import signals
 
-from . import settings
+from pipeline.settings import incremental_build, is_submitted_text
+
 from .clean import sanitise
 from .unbuilt import check_every_story_built
 
 logger = logging.getLogger(__name__)
 
 # The sanitised HTML of the last build, by hash of what was sanitised: kept in the content
-# cache's folder, which INCREMENTAL_BUILD keys on the settings, the site's code (this plugin
-# included) and the versions of nh3 and the rest, so an entry is what sanitise() returns now.
+# cache's folder, which the incremental build keys on the settings, the site's code (this
+# plugin included) and the versions of nh3 and the rest, so an entry is what sanitise() returns.
 MEMO_NAME = "story-safety.pickle"
+# The name of this build's memo in the build's context (from the first story to save_memo).
+MEMO_KEY = "story_safety_memo"
 
 
 @dataclass
@@ -39,30 +42,21 @@ class _Memo:
     used: dict[str, str] = field(default_factory=dict)
 
 
-# Builds in progress, by id() of their settings (one process may run many builds:
-# `pelican --autoreload`).
-_MEMOS: dict[int, _Memo] = {}
-
-
 @cache
 def _resolved(folder: str) -> Path:
     return Path(folder).resolve()
 
 
 def is_submitted(source_path: str | None, config: dict[str, Any]) -> bool:
-    """True when the file at source_path holds submitted text: its path inside PATH is under
-    STORIES_DIR or in STORY_SAFETY_FILES, as written or with links resolved (either suffices)."""
+    """True when the file at source_path holds submitted text (is_submitted_text), as its path
+    inside PATH is written or with links resolved (either suffices)."""
     if not source_path:
         return False
-    stories = settings.get(config, "STORIES_DIR")
-    files = set(settings.get(config, "STORY_SAFETY_FILES"))
     as_written = (Path(config["PATH"]), Path(source_path))
     for root, path in (as_written, (_resolved(config["PATH"]), Path(source_path).resolve())):
-        try:
-            relative = path.relative_to(root)
-        except ValueError:
-            continue
-        if (relative.parts and relative.parts[0] == stories) or relative.as_posix() in files:
+        if path.is_relative_to(root) and is_submitted_text(
+            path.relative_to(root).as_posix(), config
+        ):
             return True
     return False
 
@@ -74,7 +68,7 @@ def clean_content(content: Any) -> None:
     if not is_submitted(getattr(content, "source_path", None), content.settings):
         return
     intrasite = content._get_intrasite_link_regex()
-    memo = _memo(content.settings)
+    memo = _memo(content.settings, content._context)
     content._content = _sanitised(content._content or "", intrasite, memo)
     for key in content.settings.get("FORMATTED_FIELDS", ["summary"]):
         value = content.metadata.get(key)
@@ -102,13 +96,13 @@ def _sanitised(fragment: str, intrasite: re.Pattern[str], memo: _Memo | None) ->
     return found
 
 
-def _memo(settings: dict[str, Any]) -> _Memo | None:
-    """This build's memo, loaded on first use; None without a keyed cache (INCREMENTAL_BUILD)."""
-    if not settings.get("INCREMENTAL_BUILD") or not settings.get("CACHE_PATH"):
+def _memo(settings: dict[str, Any], context: dict[str, Any] | None) -> _Memo | None:
+    """This build's memo (in its context), loaded on first use; None without a keyed cache."""
+    if context is None or not incremental_build(settings) or not settings.get("CACHE_PATH"):
         return None
     path = Path(settings["CACHE_PATH"]) / MEMO_NAME
-    memo = _MEMOS.get(id(settings))
-    if memo is None or memo.path != path:  # none yet, or left by a build that stopped
+    memo: _Memo | None = context.get(MEMO_KEY)
+    if memo is None:
         try:
             with path.open("rb") as stored:
                 # The build's own cache folder, trusted as Pelican trusts its pickled cache there.
@@ -117,22 +111,21 @@ def _memo(settings: dict[str, Any]) -> _Memo | None:
             kept = {}
         if not isinstance(kept, dict) or not all(isinstance(v, str) for v in kept.values()):
             kept = {}
-        memo = _MEMOS[id(settings)] = _Memo(path, kept)
+        memo = context[MEMO_KEY] = _Memo(path, kept)
     return memo
 
 
-def save_memo(generators: Any = (), *_args: Any) -> None:
-    """Every content object is made: keep the fragments this build sanitised, no others."""
-    saved = set(_MEMOS)
-    for config in {id(g.settings): g.settings for g in generators or ()}.values():
-        if id(config) not in saved and config.get("INCREMENTAL_BUILD") and config.get("CACHE_PATH"):
-            # no submitted text this build: a memo left by an earlier one would keep the text
-            # of stories that are gone
-            (Path(config["CACHE_PATH"]) / MEMO_NAME).unlink(missing_ok=True)
-    for key in list(_MEMOS):
-        memo = _MEMOS.pop(key)
-        if memo.used == memo.kept:
-            continue
+def save_memo(generators: list[Any]) -> None:
+    """Every content object is made: keep the fragments this build sanitised, no others (and
+    take the memo out of the context before any page is rendered from it). A build that
+    sanitised no submitted text removes a memo left by an earlier one: it would keep the text
+    of stories that are gone."""
+    memo = generators[0].context.pop(MEMO_KEY, None) if generators else None
+    if memo is None and generators:
+        settings = generators[0].settings
+        if incremental_build(settings) and settings.get("CACHE_PATH"):
+            (Path(settings["CACHE_PATH"]) / MEMO_NAME).unlink(missing_ok=True)
+    if memo is not None and memo.used != memo.kept:
         memo.path.parent.mkdir(parents=True, exist_ok=True)
         partial = memo.path.with_name(memo.path.name + ".tmp")
         with partial.open("wb") as stored:  # pickled a string at a time, never one big text

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from . import settings
+from pipeline.settings import is_submitted_text
 
 
 class StoryNotBuiltError(Exception):
@@ -24,18 +24,11 @@ class StoryNotBuiltError(Exception):
 
 
 def expected_files(
-    root: Path,
-    stories_dir: str,
-    extra: Iterable[str],
-    extensions: Iterable[str],
-    ignores: Iterable[str],
+    root: Path, settings: Mapping[str, Any], extensions: Iterable[str], ignores: Iterable[str]
 ) -> list[str]:
-    """Paths (relative to root, POSIX) of the files that must become content.
-
-    Every file in the stories folder that Pelican reads (a reader's extension, in no folder
-    and of no name that IGNORE_FILES matches, as Pelican walks it), and the further files of
-    submitted text that exist.
-    """
+    """Paths (relative to root, POSIX) of the files that must become content: every file of
+    submitted text (is_submitted_text) that Pelican reads (a reader's extension, in no folder
+    and of no name that IGNORE_FILES matches, as Pelican walks it)."""
     readable = {f".{extension}" for extension in extensions}
     patterns = list(ignores)
 
@@ -43,15 +36,14 @@ def expected_files(
         return any(fnmatch.fnmatch(name, pattern) for pattern in patterns)
 
     found = []
-    for folder, dirs, files in os.walk(root / stories_dir, followlinks=True):
+    for folder, dirs, files in os.walk(root, followlinks=True):
         dirs[:] = sorted(d for d in dirs if not ignored(d))
-        prefix = Path(folder).relative_to(root).as_posix() + "/"
-        found += [
-            prefix + name
-            for name in sorted(files)
-            if name[name.rfind(".") :] in readable and not ignored(name)
-        ]
-    return found + [name for name in extra if (root / name).is_file() and name not in found]
+        inside = Path(folder).relative_to(root)
+        for name in sorted(files):
+            relative = (inside / name).as_posix()
+            if Path(name).suffix in readable and not ignored(name):
+                found += [relative] if is_submitted_text(relative, settings) else []
+    return found
 
 
 def unbuilt(expected: Iterable[str], generated: Mapping[str, Any]) -> list[str]:
@@ -89,11 +81,7 @@ def check_every_story_built(generators: list[Any]) -> None:
     first = generators[0]
     config = first.settings
     expected = expected_files(
-        Path(config["PATH"]),
-        settings.get(config, "STORIES_DIR"),
-        settings.get(config, "STORY_SAFETY_FILES"),
-        first.readers.extensions,
-        config.get("IGNORE_FILES", []),
+        Path(config["PATH"]), config, first.readers.extensions, config.get("IGNORE_FILES", [])
     )
     missing = unbuilt(expected, first.context.get("generated_content", {}))
     if missing:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
@@ -16,7 +17,7 @@ from pelican.utils import slugify
 
 from pipeline.form import FormError, load_form
 from pipeline.phase import as_day
-from pipeline.settings import SHORTLIST_PATH, build_time
+from pipeline.settings import build_time, is_submitted_text
 from pipeline.stage import picks_of
 
 from . import settings
@@ -65,7 +66,7 @@ def compute_call(config: dict[str, Any], picks: int = 0) -> CallStatus | None:
 def eligible_picks(config: dict[str, Any], found: Iterable[Any]) -> int:
     """How many of the editors' picks, as the shortlist page the sync wrote lists them (at most
     SHORTLIST_SIZE, approved and on time), are stories on the site."""
-    page = Path(config["PATH"]) / SHORTLIST_PATH
+    page = Path(config["PATH"]) / str(settings.get(config, "SHORTLIST_PATH"))
     try:
         text = page.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
@@ -248,20 +249,12 @@ def add_contact(generator: Any) -> None:
         generator.context["mail_route"] = editors_mail_route(generator.settings)
 
 
-def is_submitted_page(page: Any) -> bool:
-    """True for pages whose text comes from submissions (the shortlist): nothing is filled in."""
-    config = page.settings
-    path = content_path(page)
-    stories_dir = settings.get(config, "STORIES_DIR")
-    return path.startswith(f"{stories_dir}/") or path in settings.get(config, "STORY_SAFETY_FILES")
-
-
 def fill_pages(generator: Any) -> None:
     """Write the organisation and contact addresses into the editors' pages where they ask."""
     values = placeholder_values(generator.settings)
     pages = [*generator.pages, *generator.hidden_pages, *generator.draft_pages]
     for page in pages:
-        if is_submitted_page(page):
+        if is_submitted_text(content_path(page), page.settings):  # the shortlist: left as is
             continue
         try:
             page._content = fill_placeholders(page._content or "", values)
@@ -273,6 +266,19 @@ def fill_pages(generator: Any) -> None:
             ) from error
 
 
+def pin_sitemap_clock(pelican: Any) -> None:
+    """With BUILD_TIME set, the sitemap dates undated pages by it too, not by the clock.
+
+    pelican-sitemap gives index pages the time its module was imported as lastmod, so two
+    builds of the same site never matched; a pinned build time makes them reproducible.
+    """
+    pinned = settings.get(pelican.settings, "BUILD_TIME")
+    generator = getattr(sys.modules.get("pelican.plugins.sitemap.sitemap"), "generator", None)
+    if pinned is not None and generator is not None:
+        tz = ZoneInfo(settings.get(pelican.settings, "TIMEZONE"))
+        generator.now = build_time(pinned, tz)
+
+
 def register() -> None:
     """Connect the handlers to Pelican's signals."""
     # readers_init: after pelican-yaml-metadata's own hook (PLUGINS lists it first), so the
@@ -280,6 +286,8 @@ def register() -> None:
     signals.readers_init.connect(use_fast_reader)
     # initialized: the settings are read and nothing is built yet; the earliest refusal.
     signals.initialized.connect(refuse_without_contact)
+    # get_generators: sent at the start of every run, before anything is written.
+    signals.get_generators.connect(pin_sitemap_clock)
     # generator_init: each generator builds its own Jinja environment; the context is shared.
     signals.generator_init.connect(add_filters_and_call)
     signals.generator_init.connect(add_contact)

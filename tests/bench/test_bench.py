@@ -25,9 +25,10 @@ OURS = {
     "build_cold",
     "build_warm",
     "rebuild_one",
+    "index",
 }
 PLAIN = {"build_cold", "build_warm", "rebuild_one"}
-HUGO = {"build_cold"}
+HUGO = {"build_cold", "index"}
 # One bench run serves every test here: keep them on one xdist worker (`--dist loadgroup`).
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("bench")]
 
@@ -108,6 +109,10 @@ def test_hugo_builds_the_same_stories(bench: Path, samples: list[dict]) -> None:
 def test_rebuild_ran_in_another_folder(bench: Path) -> None:
     runner = bench / "work" / f"n{SIZE}" / "ours-0" / "runner"
     assert (runner / "output" / "index.html").is_file()
+    # The deploy path's search index, of the rebuilt site and of Hugo's.
+    assert (runner / "output" / "pagefind" / "pagefind.js").is_file()
+    hugo = bench / "work" / f"n{SIZE}" / "hugo" / "pair-0" / "output"
+    assert (hugo / "pagefind" / "pagefind.js").is_file()
     # The moved cache was used: still one key folder, the same as the first build's.
     first = {p.name for p in (runner.parent / "cache").iterdir() if p.is_dir()}
     assert {p.name for p in (runner / "cache").iterdir() if p.is_dir()} == first
@@ -116,7 +121,7 @@ def test_rebuild_ran_in_another_folder(bench: Path) -> None:
 def test_results_table_is_written(bench: Path) -> None:
     text = (bench / "RESULTS.md").read_text(encoding="utf-8")
     headings = ("## Machine", "## Command", "## Targets", "## Side by side", "## Builds")
-    headings += ("## Syncs",)
+    headings += ("## Syncs", "## Deploy path")
     for heading in headings:
         assert heading in text
     assert f"| {SIZE} | cold build | 1 |" in text

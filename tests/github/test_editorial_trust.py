@@ -231,7 +231,9 @@ def test_a_known_story_whose_issue_answers_404_leaves_at_once(
     assert code == 0
     assert "issue #1: niet gevonden op GitHub" in out
     assert not (content / "verhalen" / "1.md").exists()
-    assert len(github.calls("POST", ISSUE_COMMENTS)) >= 0
+    # One try each (update the status comment, then post a new one), then the story leaves.
+    assert [r.status for r in github.calls("POST", ISSUE_COMMENTS)] == [201, 404]
+    assert [r.status for r in github.calls("PATCH", r".*/issues/comments/\d+")] == [404]
 
 
 def test_a_deleted_account_cannot_withdraw_someone_elses_story(

@@ -23,7 +23,6 @@ from pipeline.forget import (
     state_without,
 )
 from pipeline.render import render_shortlist, split_story
-from pipeline.settings import SHORTLIST_PATH
 from pipeline.store import load_state
 from pipeline.syncstate import IssueRecord, SyncState
 from tests.github.gitrepos import EDITOR_ENV, clone, git, make_origin
@@ -32,6 +31,7 @@ from tests.support import ROOT, CliRun, run_cli
 REPO = "verhalenbank/verhalenbank"
 URL = f"https://github.com/{REPO}.git"
 STORY = Path("verhalen/12.md")
+SHORTLIST = Path("pages/shortlist.md")
 STORY_TEXT = "Bel Anna op het nummer dat hier nooit had mogen staan"
 # The story's title: committed in its file and, as older syncs kept it, in the sync state.
 TITLE = "Anna Jansen van de Lindenlaan"
@@ -109,10 +109,10 @@ def test_erased_texts_are_the_title_and_name_never_short_or_generic() -> None:
 
 
 def test_plan_erasure_touches_only_what_holds_the_number() -> None:
-    files = {STORY: story(12, "x"), SHORTLIST_PATH: render_shortlist([], [13])}
-    erasure = plan_erasure(12, STORY, files, syncstate.to_json(state(13)))
+    files = {STORY: story(12, "x"), SHORTLIST: render_shortlist([], [13])}
+    erasure = plan_erasure(12, STORY, SHORTLIST, files, syncstate.to_json(state(13)))
     assert (erasure.delete, erasure.shortlist, erasure.state) == ((STORY,), None, None)
-    nothing = plan_erasure(12, STORY, {}, None)
+    nothing = plan_erasure(12, STORY, SHORTLIST, {}, None)
     assert not nothing.changes
 
 
@@ -155,7 +155,7 @@ def test_forget_removes_every_trace_from_the_working_tree(origin: Path, tmp_path
     content = work / "content"
     assert not (content / STORY).exists()
     assert (content / "verhalen" / "13.md").is_file()
-    metadata, _ = split_story((content / SHORTLIST_PATH).read_text(encoding="utf-8"))
+    metadata, _ = split_story((content / SHORTLIST).read_text(encoding="utf-8"))
     assert (metadata["picks"], metadata["ranking"]) == ([], [13])
     assert set(load_state(content / ".sync-state.json").issues) == {13}
     assert git(work, "status", "--porcelain").splitlines() == [
@@ -170,7 +170,8 @@ def test_forget_removes_every_trace_from_the_working_tree(origin: Path, tmp_path
         "- uit de synchronisatiestatus gehaald: .sync-state.json\n"
     )
     erase_dir = PurePosixPath((work / ".git" / "verhalenbank-wissen").resolve())
-    assert history_commands(PurePosixPath("content"), STORY, REPO, 12, erase_dir) in result.stdout
+    printed = history_commands(PurePosixPath("content"), STORY, SHORTLIST, REPO, 12, erase_dir)
+    assert printed in result.stdout
     rewrite = (
         "git filter-repo --sensitive-data-removal --invert-paths --path content/verhalen/12.md"
     )
@@ -303,7 +304,9 @@ def test_the_runbook_removes_the_story_from_history(origin: Path, tmp_path: Path
 def test_the_maintainers_runbook_matches_the_command() -> None:
     text = MAINTAINERS.read_text(encoding="utf-8")
     section = text.split("\n## Erasure", 1)[1].split("\n## ", 1)[0]
-    printed = history_commands(PurePosixPath("content"), STORY, "OWNER/NAME", 12, ERASE_DIR)
+    printed = history_commands(
+        PurePosixPath("content"), STORY, SHORTLIST, "OWNER/NAME", 12, ERASE_DIR
+    )
     commands = [
         line.strip() for line in printed.splitlines() if re.match(r"^   (git|cd|cp|gh) ", line)
     ]

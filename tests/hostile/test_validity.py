@@ -120,11 +120,10 @@ def test_every_unbuilt_file_is_named(tmp_path: Path) -> None:
     for name in ("1.md", "2.md", "oud/5.md", ".4.md.tmp", "notities.txt"):
         (tmp_path / "verhalen" / name).write_text("x", encoding="utf-8")
     (tmp_path / "pages").mkdir()
-    (tmp_path / "pages" / "shortlist.md").write_text("x", encoding="utf-8")
-    expected = expected_files(
-        tmp_path, "verhalen", ["pages/shortlist.md", "pages/weg.md"], ["md"], [".*"]
-    )
-    assert expected == ["verhalen/1.md", "verhalen/2.md", "verhalen/oud/5.md", "pages/shortlist.md"]
+    for name in ("shortlist.md", "oproep.md"):
+        (tmp_path / "pages" / name).write_text("x", encoding="utf-8")
+    expected = expected_files(tmp_path, {"STORIES_DIR": "verhalen"}, ["md"], [".*"])
+    assert expected == ["pages/shortlist.md", "verhalen/1.md", "verhalen/2.md", "verhalen/oud/5.md"]
     built = {"verhalen/1.md": object(), "verhalen/2.md": None, "pages/shortlist.md": object()}
     assert unbuilt(expected, built) == ["verhalen/2.md", "verhalen/oud/5.md"]
     assert message({"verhalen/2.md": "RecursionError: te diep", "verhalen/oud/5.md": "x"}) == (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,7 @@ from pipeline.plan import Plan, plan_sync
 from pipeline.settings import Config
 from pipeline.siteconfig import load_config
 from pipeline.store import apply_plan, read_existing
-from tests.support import ROOT
+from tests.support import ROOT, copy_content
 
 CONFIG: Config = load_config(ROOT)
 FORM: Form = load_form(CONFIG.form_path)
@@ -126,3 +127,17 @@ def sync(
         check_markdown=checker(CONFIG.markdown, time_limit or DEFAULT_TIME_LIMIT),
     )
     return plan, apply_plan(plan, content, CONFIG)
+
+
+def site_project(root: Path) -> Path:
+    """A copy of the project in root for `site` and `serve`: settings, theme, plugins, sample
+    issues, the form and content/ without sample stories or shortlist; returns its content."""
+    root.mkdir(parents=True, exist_ok=True)
+    for name in ("pelicanconf.py", "publishconf.py"):
+        shutil.copy2(ROOT / name, root / name)
+    for name in ("theme", "plugins", "examples", ".github/ISSUE_TEMPLATE"):
+        shutil.copytree(ROOT / name, root / name, ignore=shutil.ignore_patterns("__pycache__"))
+    content = copy_content(root / "content")
+    shutil.rmtree(content / "verhalen", ignore_errors=True)
+    (content / "pages" / "shortlist.md").unlink(missing_ok=True)
+    return content

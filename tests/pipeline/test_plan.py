@@ -10,13 +10,14 @@ from typing import Any
 from pipeline.model import issue_from_json
 from pipeline.plan import Plan, plan_sync
 from pipeline.render import split_story
-from pipeline.settings import SHORTLIST_PATH
 from pipeline.sources import issues_from_payload
 from pipeline.state import State
 from pipeline.sync import seeded
 from pipeline.syncstate import IssueRecord, SyncState
 from tests.pipeline.helpers import AFTER_DEADLINE, CHECK, CONFIG, FORM, answers_with, issue_json
 from tests.support import ROOT
+
+SHORTLIST_PATH = CONFIG.shortlist_path
 
 EXAMPLES = json.loads((ROOT / "examples" / "issues.json").read_text(encoding="utf-8"))
 APPROVED = ["verhaal", "goedgekeurd"]

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from tests.pipeline.helpers import sync
+from tests.pipeline.helpers import site_project, sync
 from tests.support import ROOT, build_site, copy_content, output_files
 
 pytestmark = pytest.mark.xdist_group("pipeline-site")
@@ -113,12 +113,7 @@ def test_withdrawal_removes_every_trace(sites: tuple[Build, Build]) -> None:
 def project_copy(tmp_path: Path) -> Path:
     """The project's settings, theme, plugins, examples and form with fresh content."""
     root = tmp_path / "project"
-    root.mkdir()
-    for name in ("pelicanconf.py", "publishconf.py"):
-        shutil.copy2(ROOT / name, root / name)
-    for name in ("theme", "plugins", "examples", ".github/ISSUE_TEMPLATE"):
-        shutil.copytree(ROOT / name, root / name, ignore=shutil.ignore_patterns("__pycache__"))
-    fresh_content(root)
+    site_project(root)
     return root
 
 

@@ -11,10 +11,11 @@ import pytest
 
 from pipeline.plan import Plan
 from pipeline.render import is_hand_edited
-from pipeline.settings import SHORTLIST_PATH
 from pipeline.store import StoreError, apply_plan, read_existing
 from tests.pipeline.helpers import CONFIG, answers_with, issue_json, sync
 from tests.support import ROOT
+
+SHORTLIST_PATH = CONFIG.shortlist_path
 
 APPROVED = ["verhaal", "goedgekeurd"]
 

@@ -1,7 +1,7 @@
 """Incremental builds: a content cache keyed on what decides the output, unchanged files kept.
 
 Pelican's content cache is keyed by file path and stamp only, and every build renders and
-writes every page. With INCREMENTAL_BUILD set:
+writes every page. With INCREMENTAL_BUILD = {"enabled": True}:
 
 - the cache lives in CACHE_PATH/<key>, the key a hash of the settings, the theme, the site's
   own code and the versions of the packages that render: a change to any of them starts cold;
@@ -14,6 +14,9 @@ writes every page. With INCREMENTAL_BUILD set:
 - instead of emptying OUTPUT_PATH first, the files the previous build made and this one did
   not are deleted afterwards (from a manifest of the previous build). Without a manifest of the
   same key and output folder, Pelican's DELETE_OUTPUT_DIRECTORY applies: a cold build.
+
+Switched off, Pelican builds as it always does; the site's bytes are the same (tested). A build
+in progress is data on its Pelican object (one process may run many: `pelican --autoreload`).
 """
 
 from __future__ import annotations
@@ -30,17 +33,17 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 from types import TracebackType
-from typing import Any
-from zoneinfo import ZoneInfo
+from typing import Any, ClassVar
 
 from jinja2 import FileSystemBytecodeCache
 from pelican import signals
 from pelican.utils import sanitised_join
-from pelican.writers import FileOverwriteFailedError, Writer
+from pelican.writers import Writer
 
-from pipeline.settings import build_time as parse_build_time
+from pipeline.settings import incremental_build
 
 from .pageinputs import SharedInputs, is_keyed_setting, page_inputs, shared_inputs, stable_repr
+from .pelicancopy import claim
 
 logger = logging.getLogger(__name__)
 
@@ -255,37 +258,18 @@ def write_if_changed(path: Path, data: bytes) -> bool:
 
 class UnchangedFileWriter(Writer):  # type: ignore[misc]  # Pelican is untyped
     """Pelican's writer, except that a file whose rendered bytes equal the file on disk is left,
-    and an article page whose inputs did not change is not rendered at all."""
+    and an article page whose inputs did not change is not rendered at all. writer_class()
+    binds a subclass to each build."""
+
+    build: ClassVar[_Build]
 
     def __init__(self, output_path: str, settings: dict[str, Any] | None = None) -> None:
         super().__init__(output_path, settings=settings)
-        self.build = _BUILDS.get(id(settings))
-        if self.build is not None:
-            self.build.writer = self
+        self.build.writer = self
         self._shared: tuple[int, SharedInputs] | None = None
 
-    def _claim(self, filename: str, override: bool) -> bool:
-        """Pelican's own checks against writing one file twice (pelican/writers.py); False
-        when the file is to be skipped."""
-        if filename in self._overridden_files:
-            if override:
-                raise FileOverwriteFailedError(
-                    f'Failed to overwrite "{filename}" a second time (was previously overwritten)'
-                )
-            logger.info('Skipping "%s", not overwriting', filename)
-            return False
-        if filename in self._written_files and not override:
-            raise FileOverwriteFailedError(
-                f'Failed to overwrite "{filename}" as Pelican has already written to it'
-                " previously (set `override=True` if intended)"
-            )
-        if override:
-            self._overridden_files.add(filename)
-        self._written_files.add(filename)
-        return True
-
     def _open_w(self, filename: str, encoding: str, override: bool = False) -> Any:
-        if not self._claim(filename, override):
+        if not claim(self, filename, override):
             return Path(os.devnull).open("w", encoding=encoding)
         return _KeepIfSame(filename, encoding)
 
@@ -302,6 +286,7 @@ class UnchangedFileWriter(Writer):  # type: ignore[misc]  # Pelican is untyped
         **kwargs: Any,
     ) -> None:
         """Article pages from their declared inputs; every other file as Pelican writes it."""
+        self.build.context = context
         if kwargs.get("article") is None or relative_urls or paginated or not name:
             super().write_file(
                 name,
@@ -321,8 +306,7 @@ class UnchangedFileWriter(Writer):  # type: ignore[misc]  # Pelican is untyped
     def _shared_inputs(self, context: dict[str, Any]) -> SharedInputs:
         """The inputs all article pages share, worked out once per build (one context)."""
         if self._shared is None or self._shared[0] != id(context):
-            templates = self.build.templates if self.build is not None else ""
-            self._shared = (id(context), shared_inputs(context, templates))
+            self._shared = (id(context), shared_inputs(context, self.build.templates))
         return self._shared[1]
 
     def _write_article_page(
@@ -335,22 +319,21 @@ class UnchangedFileWriter(Writer):  # type: ignore[misc]  # Pelican is untyped
         page: dict[str, Any],
     ) -> None:
         path = sanitised_join(self.output_path, name)
-        if not self._claim(path, override):
+        if not claim(self, path, override):
             return
         local, fingerprint = page_inputs(
             self._shared_inputs(context), name, url, template.name, page
         )
         target = Path(path)
-        build = self.build
-        previous = build.previous.pages.get(name) if build and build.previous else None
+        previous = self.build.previous.pages.get(name) if self.build.previous else None
         stat = _stat(target)
         if stat is None or not is_unchanged(previous, fingerprint, *stat):
             target.parent.mkdir(parents=True, exist_ok=True)
             write_if_changed(target, template.render(local).encode("utf-8"))
             logger.info('Writing "%s"', path)
             stat = _stat(target)
-        if build is not None and fingerprint and stat is not None:
-            build.pages[name] = PageRecord(fingerprint, *stat)
+        if fingerprint and stat is not None:
+            self.build.pages[name] = PageRecord(fingerprint, *stat)
         # Listeners (the sitemap) get the context Pelican's writer gives them.
         signals.content_written.send(
             path,
@@ -374,7 +357,9 @@ def _stat(path: Path) -> tuple[int, int] | None:
 
 @dataclass
 class _Build:
-    """One run of the incremental build: what it started from and what it wrote."""
+    """One run of the incremental build: what it started from and what it wrote. The cache's
+    root and key stay with the Pelican object for its next run (`pelican --autoreload` keeps
+    it, and the loaded code, until the settings change)."""
 
     output: Path
     root: Path
@@ -383,17 +368,12 @@ class _Build:
     started_ns: int
     templates: str
     writer: UnchangedFileWriter | None = None
-    static: set[str] = field(default_factory=set)
+    context: Mapping[str, Any] = field(default_factory=dict)
     pages: dict[str, PageRecord] = field(default_factory=dict)
 
 
-# Builds in progress, by id() of their settings (one process may run many builds:
-# `pelican --autoreload`).
-_BUILDS: dict[int, _Build] = {}
-
-
-def _enabled(settings: Mapping[str, Any]) -> bool:
-    return bool(settings.get("INCREMENTAL_BUILD"))
+# The attribute of the Pelican object that holds its current (or last) build.
+BUILD_ATTRIBUTE = "incremental_build"
 
 
 def _read_manifest(path: Path) -> Manifest | None:
@@ -406,22 +386,18 @@ def _read_manifest(path: Path) -> Manifest | None:
 def start_build(pelican: Any) -> None:
     """Before each build: key the cache, and build on the last output when it is ours."""
     settings = pelican.settings
-    if not _enabled(settings):
+    last: _Build | None = getattr(pelican, BUILD_ATTRIBUTE, None)
+    if not incremental_build(settings):
         return
-    root = Path(settings.setdefault("INCREMENTAL_CACHE_ROOT", settings["CACHE_PATH"])).resolve()
-    # Once per settings: `pelican --autoreload` keeps them (and the loaded code) until the
-    # settings change.
-    if "INCREMENTAL_KEY" not in settings:
-        settings["INCREMENTAL_KEY"] = compute_key(settings)
-    key = settings["INCREMENTAL_KEY"]
+    root = last.root if last else Path(settings["CACHE_PATH"]).resolve()
+    key = last.key if last else compute_key(settings)
     settings["CACHE_PATH"] = str(root / key)
     output = Path(pelican.output_path).resolve()
     manifest = root / MANIFEST_NAME
     previous = _read_manifest(manifest)
     # A build that stops halfway leaves no manifest, so the next one starts cold.
     manifest.unlink(missing_ok=True)
-    relative_output = os.path.relpath(output, root)
-    if can_continue(previous, key, relative_output):
+    if can_continue(previous, key, os.path.relpath(output, root)):
         pelican.delete_outputdir = False
         logger.info("incremental build on %s (cache %s)", output, key)
     else:
@@ -429,27 +405,13 @@ def start_build(pelican: Any) -> None:
         previous = None
         logger.info("cold build into %s (cache %s)", output, key)
     started = time.time_ns() - CLOCK_SLACK_NS
-    _BUILDS[id(settings)] = _Build(output, root, key, previous, started, templates_key(settings))
-
-
-def pin_sitemap_clock(pelican: Any) -> None:
-    """With BUILD_TIME set, the sitemap dates undated pages by it too, not by the clock.
-
-    pelican-sitemap gives index pages the time its module was imported as lastmod, so two
-    builds of the same site never matched; a pinned build time makes them reproducible.
-    """
-    build_time = pelican.settings.get("BUILD_TIME")
-    sitemap = sys.modules.get("pelican.plugins.sitemap.sitemap")
-    generator = getattr(sitemap, "generator", None)
-    if build_time is None or generator is None:
-        return
-    tz = ZoneInfo(pelican.settings.get("TIMEZONE") or "UTC")
-    generator.now = parse_build_time(build_time, tz)
+    build = _Build(output, root, key, previous, started, templates_key(settings))
+    setattr(pelican, BUILD_ATTRIBUTE, build)
 
 
 def relative_cache_keys(generator: Any) -> None:
     """Key the content cache by the path inside PATH, so a moved checkout still hits."""
-    if not _enabled(generator.settings):
+    if not incremental_build(generator.settings):
         return
     readers = generator.readers
     cache = getattr(readers, "_cache", None)
@@ -485,7 +447,7 @@ class _RelativeKeys(dict[str, Any]):
 
 def cache_compiled_templates(generator: Any) -> None:
     """Keep the compiled templates in the keyed cache (Jinja checks each template's source)."""
-    if not _enabled(generator.settings):
+    if not incremental_build(generator.settings):
         return
     folder = Path(generator.settings["CACHE_PATH"]) / "jinja"
     folder.mkdir(parents=True, exist_ok=True)
@@ -493,23 +455,19 @@ def cache_compiled_templates(generator: Any) -> None:
 
 
 def writer_class(pelican: Any) -> type[Writer] | None:
-    """The writer for incremental builds; None leaves Pelican's own."""
-    return UnchangedFileWriter if _enabled(pelican.settings) else None
-
-
-def note_static_files(generator: Any) -> None:
-    """Static files Pelican found up to date are not copied, but they belong to this build."""
-    build = _BUILDS.get(id(generator.settings))
-    if build is not None:
-        build.static |= {sc.save_as for sc in generator.staticfiles}
+    """The writer of this build, bound to it; None leaves Pelican's own."""
+    if not incremental_build(pelican.settings):
+        return None
+    build = getattr(pelican, BUILD_ATTRIBUTE)
+    return type("UnchangedFileWriter", (UnchangedFileWriter,), {"build": build})
 
 
 def finish_build(pelican: Any) -> None:
     """After each build: delete what only the previous build made; record this build's files."""
-    build = _BUILDS.pop(id(pelican.settings), None)
-    if build is None:
+    build: _Build | None = getattr(pelican, BUILD_ATTRIBUTE, None)
+    if build is None or build.writer is None or not incremental_build(pelican.settings):
         return
-    produced = _produced(build)
+    produced = _produced(build, build.writer)
     for name in stale_files(build.previous, produced):
         if is_inside(name):
             _delete(build.output, name)
@@ -518,19 +476,21 @@ def finish_build(pelican: Any) -> None:
     manifest = Manifest(build.key, relative_output, frozenset(produced), pages)
     build.root.mkdir(parents=True, exist_ok=True)
     (build.root / MANIFEST_NAME).write_text(manifest.to_json(), encoding="utf-8")
+    pelican.settings["CACHE_PATH"] = str(build.root)  # as it was, for the next run
+    build.writer, build.context, build.pages = None, {}, {}
 
 
-def _produced(build: _Build) -> set[str]:
-    """Output files of this build: written or kept by the writer, static, or newly changed."""
+def _produced(build: _Build, writer: UnchangedFileWriter) -> set[str]:
+    """Output files of this build: written or kept by the writer, static (also those Pelican
+    found up to date and did not copy), or newly changed."""
     output = build.output
     prefix = f"{output}{os.sep}"
-    written = build.writer._written_files if build.writer is not None else set()
     produced = {
         path.removeprefix(prefix) if path.startswith(prefix) else os.path.relpath(path, output)
-        for path in written
+        for path in writer._written_files
         if path != os.devnull
     }
-    produced |= build.static
+    produced |= {static.save_as for static in build.context.get("staticfiles", [])}
     existing = set()
     for folder, _dirs, files in os.walk(output):
         place = Path(folder)
@@ -557,17 +517,14 @@ def _delete(output: Path, name: str) -> None:
 
 
 def register() -> None:
-    """Connect the handlers (all but the sitemap clock act only with INCREMENTAL_BUILD)."""
+    """Connect the handlers; each acts only with INCREMENTAL_BUILD = {"enabled": True}."""
     # get_generators: the one signal sent at the start of every run (also each rebuild of
     # `pelican --autoreload`), before Pelican empties the output folder.
     signals.get_generators.connect(start_build)
-    signals.get_generators.connect(pin_sitemap_clock)
     # generator_init: the generator's readers have just loaded the content cache.
     signals.generator_init.connect(relative_cache_keys)
     signals.generator_init.connect(cache_compiled_templates)
     # get_writer: the writer that leaves unchanged files alone.
     signals.get_writer.connect(writer_class)
-    # static_generator_finalized: the static files of this build, also those not copied again.
-    signals.static_generator_finalized.connect(note_static_files)
     # finalized: everything is written (the sitemap too); remove what only the last build made.
     signals.finalized.connect(finish_build)

@@ -25,8 +25,8 @@ from dataclasses import dataclass, fields, is_dataclass
 from datetime import date, datetime
 from typing import Any
 
-# Settings that name folders of this build (not what it makes) or hold the incremental
-# build's own state: neither in the cache key nor readable by an article page.
+# Settings that name folders of this build (not what it makes): neither in the cache key nor
+# readable by an article page.
 UNKEYED_SETTINGS = frozenset({"PATH", "OUTPUT_PATH", "CACHE_PATH", "THEME", "PLUGIN_PATHS"})
 # Attribute specs: the attributes a template may read, each with the spec of its value
 # (None: the value as it is).
@@ -83,7 +83,7 @@ class UndeclaredInput(RuntimeError):
     def __init__(self, name: str) -> None:
         super().__init__(
             f"het sjabloon van een verhaal- of berichtpagina leest {name}, maar dat is geen"
-            " opgegeven invoer van die pagina: geef het op in plugins/verhalen/pageinputs.py"
+            " opgegeven invoer van die pagina: geef het op in plugins/incremental/pageinputs.py"
         )
         self.name = name
 
@@ -259,7 +259,7 @@ def shared_inputs(context: Mapping[str, Any], templates: str) -> SharedInputs:
 
 def is_keyed_setting(key: str) -> bool:
     """True for a setting that keys the cache (and that an article page may read)."""
-    return key.isupper() and key not in UNKEYED_SETTINGS and not key.startswith("INCREMENTAL_")
+    return key.isupper() and key not in UNKEYED_SETTINGS
 
 
 def page_inputs(

@@ -11,9 +11,7 @@ from zoneinfo import ZoneInfo
 import jinja2
 import pytest
 
-from plugins.verhalen.callstatus import call_status
-from plugins.verhalen.listings import Neighbour, StoryMeta
-from plugins.verhalen.pageinputs import (
+from plugins.incremental.pageinputs import (
     UndeclaredInput,
     UnstableInput,
     fingerprint_of,
@@ -21,6 +19,8 @@ from plugins.verhalen.pageinputs import (
     page_inputs,
     shared_inputs,
 )
+from plugins.verhalen.callstatus import call_status
+from plugins.verhalen.listings import Neighbour, StoryMeta
 from plugins.verhalen.sectors import Sector
 
 TZ = ZoneInfo("Europe/Amsterdam")
@@ -196,5 +196,4 @@ def test_a_value_without_a_stable_repr_has_no_fingerprint() -> None:
 def test_folders_of_the_build_are_not_keyed_settings() -> None:
     assert is_keyed_setting("SITENAME")
     assert not is_keyed_setting("OUTPUT_PATH")
-    assert not is_keyed_setting("INCREMENTAL_KEY")
     assert not is_keyed_setting("stories")

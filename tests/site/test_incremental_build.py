@@ -16,15 +16,8 @@ from pathlib import Path
 import frontmatter
 import pytest
 
+from plugins.incremental.incremental import MANIFEST_NAME, Manifest
 from plugins.story_safety.story_safety import MEMO_NAME
-from plugins.verhalen.incremental import (
-    MANIFEST_NAME,
-    Manifest,
-    can_continue,
-    stable_repr,
-    stale_files,
-    write_if_changed,
-)
 from tests.site.stories import (
     generated_stories,
     ranking,
@@ -61,7 +54,7 @@ def _build(site: Path, content: Path | None = None, **overrides: object) -> Path
         CACHE_PATH=str(site / "cache"),
         BUILD_TIME=BUILD_TIME,
         # The site's settings hold these too; given here so the test does not rely on them.
-        INCREMENTAL_BUILD=True,
+        INCREMENTAL_BUILD={"enabled": True},
         CACHE_CONTENT=True,
         LOAD_CONTENT_CACHE=True,
         CHECK_MODIFIED_METHOD="sha256",
@@ -195,48 +188,6 @@ def test_settings_change_builds_cold(previous: Path, tmp_path: Path) -> None:
     assert manifest.files == output_files(output)
 
 
-def test_stable_repr_has_no_addresses() -> None:
-    def local() -> None:
-        pass
-
-    text = stable_repr({"b": [local, {3, 1}], "a": object()})
-    assert " at 0x" not in text
-    assert text.startswith("{'a': <builtins.object>, 'b': [<")
-    assert stable_repr({"x": 1, "y": 2}) == stable_repr({"y": 2, "x": 1})
-
-
-@pytest.mark.parametrize(
-    ("previous", "key", "output", "expected"),
-    [
-        (None, "k", "../output", False),
-        (Manifest("k", "../output", frozenset()), "k", "../output", True),
-        (Manifest("k", "../output", frozenset()), "other", "../output", False),
-        (Manifest("k", "../output", frozenset()), "k", "../elsewhere", False),
-    ],
-    ids=["no manifest", "same", "other key", "other output"],
-)
-def test_can_continue(previous: Manifest | None, key: str, output: str, expected: bool) -> None:
-    assert can_continue(previous, key, output) is expected
-
-
-def test_stale_files_are_what_only_the_previous_build_made() -> None:
-    previous = Manifest("k", "o", frozenset({"a/index.html", "b/index.html", "c.xml"}))
-    assert stale_files(previous, {"a/index.html", "d.html"}) == ["c.xml", "b/index.html"]
-    assert stale_files(None, {"a"}) == []
-    assert Manifest.from_json(previous.to_json()) == previous
-    assert Manifest.from_json("not json") is None
-
-
-def test_write_if_changed_keeps_an_equal_file(tmp_path: Path) -> None:
-    path = tmp_path / "page.html"
-    assert write_if_changed(path, b"<p>een</p>")
-    os.utime(path, ns=(1_000_000_000, 1_000_000_000))
-    assert not write_if_changed(path, b"<p>een</p>")
-    assert path.stat().st_mtime_ns == 1_000_000_000
-    assert write_if_changed(path, b"<p>twee</p>")
-    assert path.read_bytes() == b"<p>twee</p>"
-
-
 def _story_page(output: Path, number: int) -> Path:
     return output / "verhalen" / str(number) / "index.html"
 
@@ -307,10 +258,13 @@ def test_a_build_without_incremental_builds_gives_the_same_site(
         previous / "content",
         output,
         BUILD_TIME=BUILD_TIME,
-        INCREMENTAL_BUILD=False,
+        INCREMENTAL_BUILD={"enabled": False},
         DELETE_OUTPUT_DIRECTORY=True,
     )
     assert _differences(previous / "output", output) == []
+    # Switched off indeed: no keyed cache, no manifest (the incremental build made both).
+    assert (previous / "cache" / MANIFEST_NAME).is_file()
+    assert not list((tmp_path / "output-cache").glob(f"**/{MANIFEST_NAME}"))
 
 
 AUTORELOAD = """
@@ -324,18 +278,19 @@ settings = read_settings("pelicanconf.py", override={
     "PATH": content, "OUTPUT_PATH": output, "CACHE_PATH": cache, "THEME": theme,
     "BUILD_TIME": build_time,
 })
-Pelican(settings).run()
+pelican = Pelican(settings)  # pelican.autoreload() runs one Pelican again on each change
+pelican.run()
 template = Path(theme) / "templates" / "article.html"
 text = template.read_text(encoding="utf-8")
 template.write_text(text.replace("{% block head %}", "{% block head %}<!-- bewaard -->"), "utf-8")
-Pelican(settings).run()
+pelican.run()
 """
 
 
 def test_a_template_edited_between_builds_of_one_process_renders_its_pages(
     tmp_path: Path,
 ) -> None:
-    """As `pelican --autoreload`: one settings object, so one cache key for both builds."""
+    """As `pelican --autoreload`: one Pelican object, so one cache key for both builds."""
     theme = tmp_path / "theme"
     shutil.copytree(ROOT / "theme", theme)
     site = tmp_path / "site"
