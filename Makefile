@@ -12,8 +12,9 @@ PORT ?= 8000
 BUILD_TIME ?=
 BUILD_TIME_ARG = $(if $(BUILD_TIME),--build-time "$(BUILD_TIME)")
 JOBS ?= 2
-# The installer of the Python packages (pinned): uv resolves and downloads in parallel.
-UV_VERSION := 0.13.9
+# The installer of the Python packages, pinned with its hashes in this file: uv resolves and
+# downloads in parallel, and installs exactly what uv.lock holds (every package, with hashes).
+UV_REQUIREMENTS := .github/uv/requirements.txt
 UV := $(VENV)/bin/uv
 # Examples the fuzz tests generate under `make fuzz` (`make test` runs 100).
 FUZZ_EXAMPLES ?= 2000
@@ -32,10 +33,13 @@ help: ## list the targets
 	@echo '  BUILD_TIME=2012-08-20T12:00:00+02:00  the clock of make site/serve (default: now),'
 	@echo '             e.g. a moment before CALL_DEADLINE to see the call open'
 
-$(STAMP): pyproject.toml
+# `--locked` stops when uv.lock and pyproject.toml disagree (run `uv lock` after a change);
+# `--inexact` keeps uv itself, which the lock does not list.
+$(STAMP): pyproject.toml uv.lock $(UV_REQUIREMENTS)
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
-	$(UV) pip install --quiet --python $(PY) -e ".[dev]"
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps \
+		-r $(UV_REQUIREMENTS)
+	$(UV) sync --quiet --locked --inexact --extra dev --python $(PY)
 	touch $@
 
 $(NPM_STAMP): package.json package-lock.json

@@ -14,16 +14,13 @@ from bench.generate import IssueJSON
 from bench.measure import Measurement, run_measured
 from bench.run import ROOT, Inputs, Sample, fresh_content
 from tests.github import openapi
-from tests.github.fakegithub import TOKEN, FakeGitHub
+from tests.github.fakegithub import TOKEN, UNPAUSED_SETTINGS, FakeGitHub
 
 # Rollup keys that are not reaction counts.
 ROLLUP_META = frozenset({"url", "total_count"})
-# The CLI with PyGithub's pauses between requests (0.25 s) and writes (1 s) switched off, as the
-# project's tests do: used only to prepare the state the measured syncs start from.
-UNPAUSED_CLI = (
-    "import sys, pipeline.github as github; github.PAUSES = (0.0, 0.0); "
-    "from pipeline.cli import main; sys.exit(main())"
-)
+# The settings without GitHub's pauses between requests (0.25 s) and writes (1 s), as the
+# project's tests use them: only to prepare the state the measured syncs start from.
+UNPAUSED = ["--settings", str(UNPAUSED_SETTINGS)]
 
 
 def seed(server: FakeGitHub, issues: list[IssueJSON]) -> None:
@@ -117,9 +114,11 @@ class OnlineSyncs:
         with unchecked():
             seed(server, inputs.issues)
             server.reset_log()
-            # Every issue gets its status comment here, whatever the write budget of one run.
-            everything = ["--max-writes", str(10 * len(inputs.issues) + 100)]
-            command = [sys.executable, "-c", UNPAUSED_CLI, *self._command(content, everything)[3:]]
+            # Every issue gets its status comment here, whatever the write budgets of one run
+            # and of the hour.
+            writes = str(10 * len(inputs.issues) + 100)
+            everything = ["--max-writes", writes, "--max-writes-per-hour", writes, *UNPAUSED]
+            command = self._command(content, everything)
             log = _logs(folder) / "sync_first.log"
             measured = run_measured(command, cwd=ROOT, log=log, env=self._env(server))
         self.baseline = content

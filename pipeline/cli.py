@@ -207,6 +207,8 @@ def cmd_sync(args: argparse.Namespace) -> int:
     config = _config(args)
     if args.max_writes is not None:
         config = dataclasses.replace(config, writes_per_run=args.max_writes)
+    if args.max_writes_per_hour is not None:
+        config = dataclasses.replace(config, writes_per_hour=args.max_writes_per_hour)
     content = _content(args, config)
     source = _open_source(args, config)
     if args.dry_run:
@@ -458,6 +460,13 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="hoogstens N schrijfacties (reacties, labels) op GitHub in deze sync "
         "(standaard: GITHUB_WRITES_PER_RUN uit de instellingen)",
+    )
+    sync.add_argument(
+        "--max-writes-per-hour",
+        type=_count,
+        metavar="N",
+        help="hoogstens N schrijfacties op GitHub in het afgelopen uur, alle syncs samen "
+        "(standaard: GITHUB_WRITES_PER_HOUR uit de instellingen)",
     )
     sync.set_defaults(handler=cmd_sync)
 

@@ -235,6 +235,11 @@ class NotFound(Exception):
     """GitHub answered 404 for one issue or comment (deleted, transferred, no access)."""
 
 
+class Refused(Exception):
+    """GitHub refused one write for a reason that will not change by itself (422); the
+    message is GitHub's reason, in Dutch where known (i18n.github_refusal)."""
+
+
 class Writer(Protocol):
     """The GitHub calls feedback needs (github.py implements them over PyGithub)."""
 
@@ -263,6 +268,8 @@ class Outcome:
     report: tuple[str, ...] = ()
     deferred: tuple[int, ...] = ()
     writes: int = 0  # writing requests budgeted for
+    # Issues whose writes GitHub refused (Refused), with its reason.
+    refused: Mapping[int, str] = field(default_factory=lambda: MappingProxyType({}))
 
 
 def _write_comment(writer: Writer, write: IssueWrites, body: str) -> tuple[int, bool]:
@@ -324,6 +331,7 @@ def apply_writes(
     done: dict[int, IssueRecord] = {}
     failed: list[int] = []
     report: list[str] = []
+    refused: dict[int, str] = {}
     pending = list(writes)
     left = budget
     for position, write in enumerate(pending):
@@ -331,13 +339,20 @@ def apply_writes(
             if write_cost(write) > left:
                 deferred = tuple(later.number for later in pending[position:])
                 used = budget - left if budget is not None else 0
-                return Outcome(MappingProxyType(done), tuple(failed), tuple(report), deferred, used)
+                return Outcome(
+                    MappingProxyType(done), tuple(failed), tuple(report), deferred, used,
+                    MappingProxyType(refused),
+                )  # fmt: skip
             left -= write_cost(write)
         try:
             done[write.number] = _apply_one(writer, write, records.get(write.number))
         except NotFound:
             failed.append(write.number)
             report.append(f"issue #{write.number}: niet gevonden op GitHub, reactie overgeslagen")
+            continue
+        except Refused as error:
+            refused[write.number] = str(error)
+            report.append(f"issue #{write.number}: {error}; niet opnieuw tot er iets verandert")
             continue
         actions = []
         if write.body is not None:
@@ -346,4 +361,7 @@ def apply_writes(
         actions += [f"label {name} eraf" for name in sorted(write.labels_remove)]
         report.append(f"issue #{write.number}: " + ", ".join(actions))
     used = sum(write_cost(write) for write in pending)
-    return Outcome(MappingProxyType(done), tuple(failed), tuple(report), writes=used)
+    return Outcome(
+        MappingProxyType(done), tuple(failed), tuple(report), writes=used,
+        refused=MappingProxyType(refused),
+    )  # fmt: skip

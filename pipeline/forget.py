@@ -173,6 +173,7 @@ Volgende stappen om verhaal {number} overal te wissen:
 
 2. Haal het verhaal uit elke commit en elke ref, in een verse kloon. Zet eerst de
    synchronisatie stil:
+   gh workflow disable schedule.yml --repo {repo}
    gh workflow disable submissions.yml --repo {repo}
    Kijk dan {replacements} na: elke regel daarin wordt in elk bestand van de hele
    geschiedenis vervangen door "{HISTORY_REPLACEMENT}" (zo blijft {state} bestaan, zonder
@@ -189,6 +190,7 @@ Volgende stappen om verhaal {number} overal te wissen:
    refs/pull/…: dat hoort zo, zie stap 6. Staat er een beschermingsregel op main, zet
    force-push dan even aan en daarna weer uit.) Zet de synchronisatie weer aan:
    gh workflow enable submissions.yml --repo {repo}
+   gh workflow enable schedule.yml --repo {repo}
 
 3. Iedereen met een kloon haalt de nieuwe geschiedenis op (eigen wijzigingen eerst veiligstellen)
    of kloont opnieuw:

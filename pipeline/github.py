@@ -22,7 +22,7 @@ from github import (
 )
 from github.Repository import Repository
 
-from pipeline import dashboard, feedback, podium, syncstate
+from pipeline import dashboard, feedback, i18n, podium, refusals, syncstate, writebudget
 from pipeline.commands import Comment, comment_from_json
 from pipeline.feedback import Outcome
 from pipeline.form import load_form
@@ -30,7 +30,7 @@ from pipeline.githuberrors import GITHUB_ERRORS, MAX_WAIT, failure
 from pipeline.githubrules import API_URL, PAGE_SIZE, api_url, header_date, repo_name, require_token
 from pipeline.labels import label_changes
 from pipeline.model import Issue, IssueDataError, issue_from_json, login_of
-from pipeline.settings import Config
+from pipeline.settings import DEFAULTS, Config
 from pipeline.sources import JsonFileSource, SourceError
 from pipeline.store import save_state
 from pipeline.sync import (
@@ -45,12 +45,6 @@ from pipeline.sync import (
 
 TIMEOUT = 15
 RETRIES = 5
-# Seconds between retries grow from this; None pauses keep PyGithub's polite defaults
-# (tests set both to zero).
-BACKOFF = 1.0
-PAUSES: tuple[float, float] | None = None
-# Seconds between two requests (PyGithub's default); between writes: GITHUB_WRITE_PAUSE.
-READ_PAUSE = 0.25
 
 
 class BoundedRetry(GithubRetry):
@@ -82,8 +76,26 @@ class BoundedRetry(GithubRetry):
         return super().increment(method, url, response, error, _pool, _stacktrace)
 
 
+@dataclass(frozen=True)
+class Timing:
+    """How politely the client talks to GitHub, from the settings: seconds between two
+    requests and between two writes, and the first retry's wait (it doubles at each retry)."""
+
+    read_pause: float
+    write_pause: float
+    backoff: float
+
+    @classmethod
+    def from_config(cls, config: Config) -> Timing:
+        """GITHUB_READ_PAUSE, GITHUB_WRITE_PAUSE and GITHUB_RETRY_BACKOFF of the settings."""
+        return cls(config.read_pause, config.write_pause, config.retry_backoff)
+
+
 def make_retry(
-    *, total: int = RETRIES, backoff: float = BACKOFF, max_wait: float = MAX_WAIT
+    *,
+    total: int = RETRIES,
+    backoff: float = DEFAULTS["GITHUB_RETRY_BACKOFF"],
+    max_wait: float = MAX_WAIT,
 ) -> Any:
     """The retry policy: 5xx, secondary limits and Retry-After are retried within the bound."""
     return BoundedRetry(
@@ -152,6 +164,18 @@ def _not_found() -> Iterator[None]:
         raise
 
 
+@contextmanager
+def _refused() -> Iterator[None]:
+    """Turn a 422 (GitHub refuses what was sent, and will again) into feedback.Refused with
+    GitHub's reason, which skips that issue's writes until their input changes."""
+    try:
+        yield
+    except GithubException as error:
+        if error.status == 422:
+            raise feedback.Refused(i18n.github_refusal(error.status, error.data)) from error
+        raise
+
+
 def _trusted(comment: Comment) -> bool:
     """A status comment we may edit: written by a bot or by someone with write access."""
     return comment.user_type == "Bot" or comment.by_editor
@@ -175,7 +199,7 @@ class PyGithubWriter:
     written_at: dict[int, datetime] = field(default_factory=dict)
 
     def _write(self, number: int, method: str, path: str, body: Any = None) -> Any:
-        with _not_found():
+        with _not_found(), _refused():
             headers, data = self.repo.requester.requestJsonAndCheck(
                 method, f"{self.repo.url}{path}", input=body
             )
@@ -281,6 +305,10 @@ class GitHubSource:
         self.dashboards: list[dict[str, Any]] = []
         # The dashboard as this sync left it, for the sync state (None: untouched).
         self.dashboard: dict[str, Any] | None = None
+        # The writes of the last hour (this process's included) and the refused writes, as
+        # the last feedback left them (None: no feedback ran).
+        self.recent_writes: writebudget.WriteLog | None = None
+        self.refused: dict[int, syncstate.RefusedWrite] | None = None
         # The stage's invitations and answers after this sync (None: untouched).
         self.stage: dict[str, Any] | None = None
 
@@ -361,13 +389,18 @@ class GitHubSource:
         if not self.feedback_on:
             return frozenset()
         records = plan.state.issues
+        log = (*plan.state.recent_writes, *(self.recent_writes or ()))
+        budget, by_hour = writebudget.run_budget(
+            log, datetime.now(UTC), self.config.writes_per_run, self.config.writes_per_hour
+        )
+        # This process's view wins after a rejected push (it knows which refusals went away).
+        before = dict(plan.state.refused_writes) if self.refused is None else dict(self.refused)
+        send, skipped = refusals.still_refused(plan.writes, before)
         try:
             known_comments = {r.comment: n for n, r in records.items() if r.comment is not None}
             fully_read = _fully_read(plan.issues, plan.fetched.comments)
             writer = PyGithubWriter(self.repo, plan.fetched.comments, fully_read, known_comments)
-            outcome = feedback.apply_writes(
-                plan.writes, writer, records, self.config.writes_per_run
-            )
+            outcome = feedback.apply_writes(send, writer, records, budget)
             final = podium.act(
                 plan,
                 self.state_path.parent,
@@ -375,7 +408,7 @@ class GitHubSource:
                 writer,
                 self._issue,
                 now=datetime.now(UTC),
-                budget=self.config.writes_per_run - outcome.writes,
+                budget=budget - outcome.writes,
             )
         except GITHUB_ERRORS as error:
             raise failure(error) from error
@@ -383,16 +416,38 @@ class GitHubSource:
         self.written_at = dict(writer.written_at)
         self._written.update(outcome.records)
         self.outcome = outcome
+        tried = [write for write in send if write.number not in outcome.deferred]
+        self.refused = refusals.after_run(before, tried, outcome.refused)
         for line in (*outcome.report, *final.report):
             print(line)
+        if skipped:
+            print(
+                f"{len(skipped)} issues overgeslagen: GitHub weigerde precies deze "
+                "schrijfactie eerder; de sync probeert het weer zodra er iets verandert "
+                "(zie het overzicht)"
+            )
         if outcome.deferred:
+            if by_hour:
+                limit = (
+                    f"hoogstens {self.config.writes_per_hour} schrijfacties per uur over alle "
+                    f"syncs samen, zie GITHUB_WRITES_PER_HOUR; dit uur nog {budget}"
+                )
+            else:
+                limit = (
+                    f"hoogstens {self.config.writes_per_run} schrijfacties per sync, zie "
+                    "GITHUB_WRITES_PER_RUN"
+                )
             print(
                 f"nog {len(outcome.deferred)} issues wachten op hun statusreactie of labels "
-                f"(hoogstens {self.config.writes_per_run} schrijfacties per sync, zie "
-                "GITHUB_WRITES_PER_RUN); de volgende sync gaat verder"
+                f"({limit}); een volgende sync gaat verder"
             )
-        if outcome.writes + final.writes < self.config.writes_per_run:  # the dashboard waits
+        board_writes = 0
+        if outcome.writes + final.writes < budget:  # the dashboard waits for budget
             self._keep_dashboard(plan, outcome)
+            board_writes = int(_dashboard_written(plan.state.dashboard, self.dashboard))
+        self.recent_writes = writebudget.after_run(
+            log, datetime.now(UTC), outcome.writes + final.writes + board_writes
+        )
         return frozenset(outcome.failed)
 
     def _issue(self, number: int) -> Issue | None:
@@ -419,6 +474,7 @@ class GitHubSource:
         form = load_form(self.config.form_path)
         fresh = dashboard.rows_from_plan(plan.content.decisions, plan.issues, form)
         problems = [f"issue #{number}: niet gevonden op GitHub" for number in outcome.failed]
+        problems += refusals.problems(self.refused or {})
         if outcome.deferred:
             problems.append(f"{len(outcome.deferred)} issues wachten nog op hun statusreactie")
         problems = [*plan.content.report, *problems]
@@ -473,16 +529,46 @@ class GitHubSource:
         new = next_state(
             plan, self.outcome, self._written, self.written_at, self.dashboard, self.stage
         )
-        if new is not None:
-            save_state(self.state_path, new)
+        kept = _with_budget_and_refusals(new or plan.state, self.recent_writes, self.refused)
+        # A new refusal is worth a commit; the hour's log alone is not (it changes each run).
+        if new is not None or dict(kept.refused_writes) != dict(plan.state.refused_writes):
+            save_state(self.state_path, kept)
 
 
-def _client(write_pause: float) -> Github:
+def _dashboard_written(before: Mapping[str, Any], after: Mapping[str, Any] | None) -> bool:
+    """True when this sync wrote the dashboard: its text or its issue changed."""
+    if after is None or after.get("issue") is None:
+        return False
+    return (after.get("issue"), after.get("fingerprint")) != (
+        before.get("issue"),
+        before.get("fingerprint"),
+    )
+
+
+def _with_budget_and_refusals(
+    state: syncstate.SyncState,
+    recent_writes: writebudget.WriteLog | None,
+    refused: Mapping[int, syncstate.RefusedWrite] | None,
+) -> syncstate.SyncState:
+    """The state with the hour's writes and the refused writes as the feedback left them."""
+    if recent_writes is not None:
+        state = replace(state, recent_writes=recent_writes)
+    if refused is not None:
+        state = replace(state, refused_writes=MappingProxyType(dict(refused)))
+    return state
+
+
+def make_client(timing: Timing) -> Github:
+    """A client for the API in GITHUB_API_URL (default GitHub's) with the token in
+    GITHUB_TOKEN, pausing and retrying as timing says."""
     token = require_token(os.environ, "zonder token kan de sync GitHub niet lezen")
     base_url = api_url(os.environ)
-    pauses = PAUSES if PAUSES is not None else (READ_PAUSE, write_pause)
     return connect(
-        token, base_url, retry=make_retry(backoff=BACKOFF), timeout=TIMEOUT, pauses=pauses
+        token,
+        base_url,
+        retry=make_retry(backoff=timing.backoff),
+        timeout=TIMEOUT,
+        pauses=(timing.read_pause, timing.write_pause),
     )
 
 
@@ -491,7 +577,7 @@ def open_source(
 ) -> GitHubSource:
     """The GitHub source for `--repo` (token from GITHUB_TOKEN, base from GITHUB_API_URL)."""
     return GitHubSource(
-        _client(config.write_pause),
+        make_client(Timing.from_config(config)),
         repo_name(repo),
         config,
         content,
@@ -502,7 +588,7 @@ def open_source(
 
 def run_labels(name: str, config: Config) -> int:
     """`labels --repo`: create or update the labels with Dutch descriptions and colours."""
-    repo = _client(config.write_pause).get_repo(repo_name(name))
+    repo = make_client(Timing.from_config(config)).get_repo(repo_name(name))
     try:
         found = {label.name.lower(): label for label in repo.get_labels()}
         existing = {

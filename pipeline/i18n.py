@@ -9,6 +9,7 @@ import gettext
 import importlib.util
 import io
 import json
+import re
 from pathlib import Path
 from types import ModuleType
 
@@ -66,6 +67,27 @@ GITHUB_STATUS_REASONS = {
     422: "GitHub weigert de gegevens (422)",
     429: "GitHub: te veel verzoeken (429); probeer het later opnieuw",
 }
+
+# GitHub's own reasons for refusing a write (the `message` of a 422 and of its `errors`), as
+# GitHub words them -> Dutch; the groups of the pattern fill the Dutch text's {0}, {1}.
+GITHUB_MESSAGES = (
+    (
+        re.compile(r"(?:body )?is too long \(maximum is (\d+) characters\)", re.IGNORECASE),
+        "de tekst is te lang (GitHub staat hoogstens {0} tekens toe)",
+    ),
+    (
+        re.compile(r"was submitted too quickly", re.IGNORECASE),
+        "te snel na de vorige schrijfactie (GitHub remt; een volgende sync probeert het weer)",
+    ),
+    (re.compile(r"issue is locked", re.IGNORECASE), "het gesprek in dit issue is vergrendeld"),
+    (re.compile(r"^label does not exist$", re.IGNORECASE), "dit label bestaat niet"),
+    (
+        re.compile(r"^name is too long \(maximum is (\d+) characters\)$", re.IGNORECASE),
+        "de naam is te lang (GitHub staat hoogstens {0} tekens toe)",
+    ),
+)
+# The general headline GitHub puts above the detailed errors: says nothing by itself.
+GITHUB_HEADLINES = frozenset({"validation failed"})
 
 # git's English stderr (lower-cased fragment) -> Dutch, with what to do next.
 GIT_REASONS = (
@@ -153,6 +175,48 @@ def github_status_reason(status: int) -> str:
     if status >= 500:
         return f"GitHub heeft een storing ({status}); probeer het later opnieuw of {OFFLINE_HINT}"
     return f"GitHub antwoordde met status {status}"
+
+
+def github_messages(data: object) -> list[str]:
+    """GitHub's own reasons in an error's JSON body: each of `errors` (its message, or its
+    field and code), else the top `message`."""
+    if not isinstance(data, dict):
+        return []
+    found = []
+    for item in data.get("errors") or []:
+        if isinstance(item, dict) and isinstance(item.get("message"), str):
+            found.append(item["message"])
+        elif isinstance(item, dict):
+            words = [str(item[key]) for key in ("resource", "field", "code") if item.get(key)]
+            found.append(" ".join(words))
+        elif isinstance(item, str):
+            found.append(item)
+    message = data.get("message")
+    if not found and isinstance(message, str) and message.strip():
+        found.append(message)
+    return [text.strip() for text in found if text.strip()]
+
+
+def github_message_nl(message: str) -> str:
+    """One reason of GitHub's: in Dutch when we know it, else quoted as GitHub wrote it."""
+    for pattern, dutch in GITHUB_MESSAGES:
+        match = pattern.search(message)
+        if match:
+            return dutch.format(*match.groups())
+    return f"“{message}”"
+
+
+def github_words(data: object) -> str:
+    """GitHub's reasons in an error's JSON body, each translated or quoted ("" when none)."""
+    messages = github_messages(data)
+    detailed = [message for message in messages if message.lower() not in GITHUB_HEADLINES]
+    return "; ".join(github_message_nl(message) for message in detailed or messages)
+
+
+def github_refusal(status: int, data: object) -> str:
+    """A write GitHub refused: the status and GitHub's reasons, translated or quoted."""
+    reason = github_words(data) or "zonder opgave van reden"
+    return f"GitHub weigert de schrijfactie ({status}): {reason}"
 
 
 def network_reason(error: BaseException) -> str:

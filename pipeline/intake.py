@@ -68,18 +68,19 @@ def file_issue(repo: Any, intake: Intake) -> tuple[int, str]:
     return int(data["number"]), str(data.get("html_url", ""))
 
 
-def _repo(name: str) -> Any:
+def _repo(name: str, config: Config) -> Any:
     import os
 
     from pipeline import github
 
     name = repo_name(name)
     token = require_token(os.environ, "zonder token kan er geen issue worden gemaakt")
+    timing = github.Timing.from_config(config)  # the settings' pauses and retry wait
     client = github.connect(
         token,
         api_url(os.environ),
-        retry=github.make_retry(backoff=github.BACKOFF),
-        pauses=github.PAUSES,
+        retry=github.make_retry(backoff=timing.backoff),
+        pauses=(timing.read_pause, timing.write_pause),
     )
     return client.get_repo(name)  # lazy: no request
 
@@ -96,7 +97,7 @@ def run_intake(args: argparse.Namespace, config: Config) -> int:
         print()
         print(intake.body)
     else:
-        number, url = file_issue(_repo(args.repo or config.submission_repo), intake)
+        number, url = file_issue(_repo(args.repo or config.submission_repo, config), intake)
         print(f"issue #{number} aangemaakt: {url}")
     for warning in intake.warnings:
         print(warning, file=sys.stderr)

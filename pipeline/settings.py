@@ -70,11 +70,19 @@ DEFAULTS: Mapping[str, Any] = MappingProxyType(
         "SHORTLIST_PATH": "pages/shortlist.md",
         # Writing requests (status comments, labels) one sync makes on GitHub at most, and the
         # seconds between two. GitHub's secondary limits allow 80 content-creating requests a
-        # minute and 500 an hour: one write a second stays under the first, and 50 a run leaves
-        # room for ten runs an hour. A sync that reaches the budget commits what it did; the
-        # next run goes on with the rest.
+        # minute and 500 an hour: one write a second stays under the first, and all runs of
+        # an hour together stay under GITHUB_WRITES_PER_HOUR. A sync that reaches a budget
+        # commits what it did; a later run goes on with the rest.
         "GITHUB_WRITES_PER_RUN": 50,
         "GITHUB_WRITE_PAUSE": 1.0,
+        # Writing requests all syncs of one rolling hour make together (the sync state keeps
+        # the hour's writes): well under GitHub's secondary limit of 500 content-creating
+        # requests an hour, leaving room for the editors' own work with the same account.
+        "GITHUB_WRITES_PER_HOUR": 300,
+        # Seconds between two requests to GitHub (PyGithub's polite default), and the first
+        # retry's wait after a server error or a secondary limit (it doubles at each retry).
+        "GITHUB_READ_PAUSE": 0.25,
+        "GITHUB_RETRY_BACKOFF": 1.0,
         # The event on stage (pipeline/phase.py): its name, day, place, the minutes each
         # pick gets, and the last day a pick can confirm (None: the day before the event).
         "EVENT_NAME": None,
@@ -147,6 +155,12 @@ class Config:
     write_pause: float = DEFAULTS["GITHUB_WRITE_PAUSE"]
     # Seconds of Markdown conversion one sync spends at most (MARKDOWN_CHECK_SECONDS).
     check_seconds: float = DEFAULTS["MARKDOWN_CHECK_SECONDS"]
+    # Writing requests of all syncs of one rolling hour together (GITHUB_WRITES_PER_HOUR).
+    writes_per_hour: int = DEFAULTS["GITHUB_WRITES_PER_HOUR"]
+    # Seconds between two requests, and the first retry's wait (GITHUB_READ_PAUSE,
+    # GITHUB_RETRY_BACKOFF).
+    read_pause: float = DEFAULTS["GITHUB_READ_PAUSE"]
+    retry_backoff: float = DEFAULTS["GITHUB_RETRY_BACKOFF"]
     author: str = ""  # the site's AUTHOR: who writes the editors' posts
     # Where the sync writes the shortlist page, relative to the content folder (SHORTLIST_PATH).
     shortlist_path: Path = Path(DEFAULTS["SHORTLIST_PATH"])
@@ -306,6 +320,9 @@ def config_from_settings(root: Path, settings_file: Path, settings: Mapping[str,
         writes_per_run=_positive(settings, "GITHUB_WRITES_PER_RUN"),
         write_pause=float(_positive(settings, "GITHUB_WRITE_PAUSE")),
         check_seconds=float(_positive(settings, "MARKDOWN_CHECK_SECONDS")),
+        writes_per_hour=_positive(settings, "GITHUB_WRITES_PER_HOUR"),
+        read_pause=float(_positive(settings, "GITHUB_READ_PAUSE")),
+        retry_backoff=float(_positive(settings, "GITHUB_RETRY_BACKOFF")),
         author=str(settings.get("AUTHOR", "")),
         event_name=str(setting(settings, "EVENT_NAME") or ""),
         event_date=_day(settings, "EVENT_DATE"),

@@ -85,6 +85,16 @@ class IssueRecord:
 
 
 @dataclass(frozen=True)
+class RefusedWrite:
+    """A write GitHub refused for a reason that does not change by itself (422): the
+    fingerprint of what was to be written (refusals.input_fingerprint) and GitHub's reason,
+    in Dutch where known. The same write is not tried again until its input changes."""
+
+    fingerprint: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class SyncState:
     """`last_seen` is GitHub's `updated_at` to list from next time (None: list everything)."""
 
@@ -100,6 +110,11 @@ class SyncState:
     # Read from a file of an older version, or from no file at all while story files exist:
     # `sync.seeded` seeds the editorial record from the story files before the first plan.
     migrate: bool = False
+    # The writes of the last hour, across runs: (when a run's writes ended, how many), for
+    # the hourly write budget (writebudget.py).
+    recent_writes: tuple[tuple[datetime, int], ...] = ()
+    # Writes GitHub refused (422) per issue, not retried until their input changes.
+    refused_writes: Mapping[int, RefusedWrite] = field(default_factory=lambda: MappingProxyType({}))
 
 
 def _timestamp(moment: datetime) -> str:
@@ -149,6 +164,15 @@ def to_json(state: SyncState) -> str:
     }
     if state.stage:
         data["stage"] = dict(state.stage)
+    if state.recent_writes:
+        data["recent_writes"] = [
+            {"at": _timestamp(moment), "count": count} for moment, count in state.recent_writes
+        ]
+    if state.refused_writes:
+        data["refused_writes"] = {
+            str(number): {"fingerprint": refused.fingerprint, "reason": refused.reason}
+            for number, refused in sorted(state.refused_writes.items())
+        }
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -228,6 +252,39 @@ def from_json(text: str) -> SyncState:
     if not isinstance(stage, dict):
         raise ValueError("stage is not an object")
     state = SyncState(
-        moment, MappingProxyType(records), MappingProxyType(dashboard), MappingProxyType(stage)
+        moment,
+        MappingProxyType(records),
+        MappingProxyType(dashboard),
+        MappingProxyType(stage),
+        recent_writes=_recent_writes(data.get("recent_writes") or []),
+        refused_writes=MappingProxyType(_refused_writes(data.get("refused_writes") or {})),
     )
     return replace(state, migrate=True) if data["version"] < VERSION else state
+
+
+def _recent_writes(data: Any) -> tuple[tuple[datetime, int], ...]:
+    """The `recent_writes` list: each entry a time with its count of writes."""
+    if not isinstance(data, list):
+        raise ValueError("recent_writes is not a list")
+    entries = []
+    for entry in data:
+        moment = _moment(entry.get("at")) if isinstance(entry, dict) else None
+        count = _count(entry.get("count"), "write count") if isinstance(entry, dict) else None
+        if moment is None or count is None:
+            raise ValueError("a recent write without time or count")
+        entries.append((moment, count))
+    return tuple(entries)
+
+
+def _refused_writes(data: Any) -> dict[int, RefusedWrite]:
+    """The `refused_writes` object: per issue number, the fingerprint and GitHub's reason."""
+    if not isinstance(data, dict):
+        raise ValueError("refused_writes is not an object")
+    refused = {}
+    for number, entry in data.items():
+        if not isinstance(entry, dict) or not all(
+            isinstance(entry.get(key), str) for key in ("fingerprint", "reason")
+        ):
+            raise ValueError("a refused write without fingerprint or reason")
+        refused[int(number)] = RefusedWrite(entry["fingerprint"], entry["reason"])
+    return refused

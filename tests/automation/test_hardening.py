@@ -23,8 +23,9 @@ from tests.support import ROOT
 
 WORKFLOWS = load_workflows()
 NAMES = sorted(WORKFLOWS)
-EXPECTED_FILES = ["ci.yml", "deploy.yml", "submissions.yml"]
+EXPECTED_FILES = ["ci.yml", "deploy.yml", "schedule.yml", "submissions.yml"]
 SUBMISSIONS = "submissions.yml"
+SCHEDULE = "schedule.yml"
 DEPLOY = "deploy.yml"
 CI = "ci.yml"
 
@@ -32,6 +33,16 @@ CI = "ci.yml"
 EXPECTED_PERMISSIONS = {
     (SUBMISSIONS, "sync"): {"contents": "write", "issues": "write", "pages": "read"},
     (SUBMISSIONS, "deploy"): {"contents": "read", "pages": "write", "id-token": "write"},
+    (SUBMISSIONS, "keep-alive"): {"actions": "write"},
+    # Calls of submissions.yml and deploy.yml: the ceilings of the called jobs.
+    (SCHEDULE, "full-sync"): {
+        "contents": "write",
+        "issues": "write",
+        "pages": "write",
+        "id-token": "write",
+        "actions": "write",
+    },
+    (SCHEDULE, "rebuild"): {"contents": "read", "pages": "write", "id-token": "write"},
     (DEPLOY, "build"): {"contents": "read", "pages": "read"},
     (DEPLOY, "deploy"): {"pages": "write", "id-token": "write"},
     (CI, "test"): {"contents": "read"},
@@ -41,6 +52,12 @@ LEVELS = {"none": 0, "read": 1, "write": 2}
 APP_VARIABLE = "SYNC_APP_CLIENT_ID"
 APP_TOKEN_STEP = "app-token"  # noqa: S105 - a step id
 MAX_TIMEOUT_MINUTES = 30
+# How every workflow installs the pipeline when its environment is not in the cache.
+INSTALL = (
+    "python -m venv .venv && .venv/bin/python -m pip install --disable-pip-version-check --quiet"
+    " --require-hashes --no-deps -r .github/uv/requirements.txt"
+    " && .venv/bin/uv sync --locked --inexact --no-progress --python .venv/bin/python"
+)
 
 
 def _all_jobs() -> list[tuple[str, str]]:
@@ -90,9 +107,13 @@ def test_each_job_has_exactly_its_least_privilege(name: str, job_id: str) -> Non
 def test_each_job_with_steps_has_a_timeout(name: str, job_id: str) -> None:
     job = WORKFLOWS[name].jobs[job_id]
     if "uses" in job:
-        # A job that calls a workflow cannot set a timeout; the called jobs have their own.
+        # A job that calls a workflow cannot set a timeout; the called jobs have their own,
+        # or call a workflow in turn.
         called = _called(job)
-        assert all("timeout-minutes" in called_job for called_job in called.jobs.values())
+        assert all(
+            "timeout-minutes" in called_job or "uses" in called_job
+            for called_job in called.jobs.values()
+        )
     else:
         assert isinstance(job.get("timeout-minutes"), int)
         assert 1 <= job["timeout-minutes"] <= MAX_TIMEOUT_MINUTES
@@ -147,13 +168,20 @@ def test_checkouts_do_not_keep_credentials(name: str, job_id: str, index: int) -
 
 def test_checkouts_cover_every_job_with_steps() -> None:
     jobs_with_checkout = {(name, job_id) for name, job_id, _ in _checkouts()}
-    # The deploy job only publishes the artifact; it needs no checkout.
-    assert jobs_with_checkout == {key for key in EXPECTED_PERMISSIONS if key[1] != "deploy"}
+    # The deploy job only publishes the artifact and keep-alive only calls the API: neither
+    # needs a checkout. Jobs that call a workflow have no steps.
+    no_checkout = {"deploy", "keep-alive"}
+    assert jobs_with_checkout == {
+        (name, job_id)
+        for name, job_id in EXPECTED_PERMISSIONS
+        if job_id not in no_checkout and "uses" not in WORKFLOWS[name].jobs[job_id]
+    }
 
 
 def test_submissions_triggers() -> None:
     triggers = WORKFLOWS[SUBMISSIONS].triggers
-    assert set(triggers) == {"issues", "issue_comment", "schedule", "workflow_dispatch"}
+    # No schedule: GitHub's 60-day rule disables scheduled workflows, events included.
+    assert set(triggers) == {"issues", "issue_comment", "workflow_call", "workflow_dispatch"}
     assert set(triggers["issues"]["types"]) == {
         "opened",
         "edited",
@@ -165,10 +193,13 @@ def test_submissions_triggers() -> None:
         "transferred",
     }
     assert triggers["issue_comment"]["types"] == ["created"]
-    minute, hour, *rest = triggers["schedule"][0]["cron"].split()
+    for trigger in ("workflow_dispatch", "workflow_call"):
+        full = triggers[trigger]["inputs"]["full"]
+        assert full["type"] == "boolean" and full["default"] is False
+    schedule = WORKFLOWS[SCHEDULE]
+    minute, hour, *rest = schedule.triggers["schedule"][0]["cron"].split()
     assert minute.isdigit() and hour == "*" and rest == ["*", "*", "*"], "hourly"
-    full = triggers["workflow_dispatch"]["inputs"]["full"]
-    assert full["type"] == "boolean" and full["default"] is False
+    assert schedule.jobs["full-sync"]["with"] == {"full": True}
 
 
 def test_submissions_run_one_at_a_time_without_cancelling() -> None:
@@ -177,6 +208,7 @@ def test_submissions_run_one_at_a_time_without_cancelling() -> None:
     concurrency = WORKFLOWS[SUBMISSIONS].jobs["sync"]["concurrency"]
     assert concurrency["group"] and "${{" not in concurrency["group"]
     assert concurrency["cancel-in-progress"] is False
+    assert concurrency["queue"] == "max"
 
 
 def test_sync_job_skips_issues_without_the_submission_label() -> None:
@@ -204,7 +236,10 @@ def test_sync_step_runs_the_pipeline_with_the_token_in_its_env_only() -> None:
     token_users = [
         (job_id, s.get("id")) for job_id, s in workflow.steps() if "token" in json.dumps(s)
     ]
-    assert token_users == [("sync", APP_TOKEN_STEP), ("sync", "sync")]
+    assert token_users == [("sync", APP_TOKEN_STEP), ("sync", "sync"), ("keep-alive", None)]
+    # The keep-alive job holds the token for the Actions API alone (actions: write).
+    (keep_alive,) = workflow.jobs["keep-alive"]["steps"]
+    assert keep_alive["env"]["GITHUB_TOKEN"] == "${{ github.token }}"  # noqa: S105
     assert "env" not in workflow.data and "env" not in workflow.jobs["sync"]
 
 
@@ -301,12 +336,15 @@ def test_a_submission_installs_the_dependencies_once() -> None:
         cache, install = _environment_steps(job)
         assert cache["with"]["path"] == ".venv"
         key = cache["with"]["key"]
-        assert "hashFiles('pyproject.toml')" in key and "steps.python.outputs.python-version" in key
+        assert "hashFiles('pyproject.toml', 'uv.lock', '.github/uv/requirements.txt')" in key
+        assert "steps.python.outputs.python-version" in key
         assert install["if"] == f"steps.{cache['id']}.outputs.cache-hit != 'true'"
-        assert install["run"].endswith("-m pip install --disable-pip-version-check --quiet -e .")
+        # uv from its hashes, then the lock: every package with its hash, stopping when the
+        # lock and pyproject.toml disagree.
+        assert install["run"] == INSTALL
         # Install comes after the restore; nothing else installs.
         assert job["steps"].index(install) == job["steps"].index(cache) + 1
-        assert sum("pip install" in s.get("run", "") for s in job["steps"]) == 1
+        assert sum("install" in s.get("run", "") for s in job["steps"]) == 1
         caches.append(cache)
     # One key in both jobs, and the sync job's cache (not restore-only) saves what it made:
     # from an empty cache the sync installs, the build after it restores. Played out:
@@ -322,7 +360,7 @@ def test_a_submission_installs_the_dependencies_once() -> None:
         s for _, s in WORKFLOWS[CI].steps() if s.get("uses", "").startswith("actions/setup-python@")
     ]
     assert setup["with"]["cache"] == "pip"
-    assert setup["with"]["cache-dependency-path"] == "pyproject.toml"
+    assert setup["with"]["cache-dependency-path"] == ".github/uv/requirements.txt"
 
 
 def test_ci_runs_make_test_on_pull_requests_and_pushes() -> None:
@@ -332,9 +370,11 @@ def test_ci_runs_make_test_on_pull_requests_and_pushes() -> None:
     assert runs == ["sudo scripts/system-deps.sh", "make test"]
 
 
-def test_dependabot_watches_actions_pip_and_npm() -> None:
+def test_dependabot_watches_actions_the_lock_uv_and_npm() -> None:
     config = yaml.safe_load(DEPENDABOT.read_text(encoding="utf-8"))
     assert config["version"] == 2
-    ecosystems = {update["package-ecosystem"] for update in config["updates"]}
-    assert ecosystems == {"github-actions", "pip", "npm"}
+    ecosystems = {(u["package-ecosystem"], u["directory"]) for u in config["updates"]}
+    # uv: pyproject.toml with uv.lock; pip: only uv's own pin, never pyproject.toml alone.
+    expected = {("github-actions", "/"), ("uv", "/"), ("pip", "/.github/uv"), ("npm", "/")}
+    assert ecosystems == expected
     assert all(update["cooldown"]["default-days"] >= 1 for update in config["updates"])

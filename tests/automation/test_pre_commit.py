@@ -55,6 +55,7 @@ def repo(tmp_path: Path) -> Path:
     root = tmp_path / "repo"
     tests = ROOT / "tests"
     files = [PRE_COMMIT_CONFIG, ROOT / "pyproject.toml", DEPENDABOT, *workflow_paths()]
+    files += [ROOT / ".github" / "actionlint.yaml", ROOT / "scripts" / "actionlint.py"]
     for path in [*files, tests / "__init__.py", tests / "support.py"]:
         target = root / path.relative_to(ROOT)
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -87,7 +88,7 @@ def test_config_is_valid_and_downloads_nothing() -> None:
                 ".venv/bin/ruff",
                 ".venv/bin/check-jsonschema",
                 ".venv/bin/zizmor",
-                "node",
+                ".venv/bin/python",  # scripts/actionlint.py runs actionlint
             }
 
 

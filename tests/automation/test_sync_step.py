@@ -33,8 +33,8 @@ EXPRESSIONS: dict[str, dict[str, str]] = {
     # Without an App the app-token step is skipped and its output is empty.
     PUSH_EXPRESSION: {"issues": TOKEN, "schedule": TOKEN},
     "${{ steps.pages.outputs.base_url }}": {"issues": SITE_URL, "schedule": SITE_URL},
-    # `false || null` renders as an empty string; the schedule always runs a full sync.
-    "${{ github.event_name == 'schedule' || inputs.full }}": {"issues": "", "schedule": "true"},
+    # No inputs on an issue event: an empty string. schedule.yml calls with `full: true`.
+    "${{ inputs.full }}": {"issues": "", "schedule": "true"},
 }
 # The files a checkout of main brings along that the sync reads: settings, form, content.
 SEED_PATHS = ["pelicanconf.py", "publishconf.py", ".github", "content"]

@@ -7,7 +7,6 @@ from collections.abc import Iterator
 import pytest
 from github import Auth, Github, GithubRetry
 
-import pipeline.github
 from tests.github.fakegithub import TOKEN, FakeGitHub
 from tests.support import ROOT
 
@@ -31,10 +30,9 @@ def client(github: FakeGitHub) -> Iterator[Github]:
 
 @pytest.fixture
 def online(github: FakeGitHub, monkeypatch: pytest.MonkeyPatch) -> FakeGitHub:
-    """The CLI pointed at the fake GitHub (token, API base), from the project root, no pauses."""
+    """The CLI pointed at the fake GitHub (token, API base), from the project root; the pauses
+    come from the settings (test_sync.cli passes UNPAUSED_SETTINGS)."""
     monkeypatch.chdir(ROOT)
     monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
     monkeypatch.setenv("GITHUB_API_URL", github.url)
-    monkeypatch.setattr(pipeline.github, "PAUSES", (0.0, 0.0))
-    monkeypatch.setattr(pipeline.github, "BACKOFF", 0.0)
     return github

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, quote, unquote, urlencode, urlsplit
 
@@ -27,7 +28,11 @@ BOT_LOGIN = "github-actions[bot]"
 # The reaction keys of GitHub's reaction rollup, in its order.
 REACTIONS = ("+1", "-1", "laugh", "hooray", "confused", "heart", "rocket", "eyes")
 DOCS = "https://docs.github.com/rest"
-FAULT_KINDS = frozenset({"502", "secondary", "429", "primary", "slow", "404"})
+FAULT_KINDS = frozenset({"502", "secondary", "429", "primary", "slow", "404", "422"})
+# The site's settings without GitHub's pauses and retry waits (pass with --settings).
+UNPAUSED_SETTINGS = Path(__file__).with_name("unpaused.py")
+# GitHub's longest comment body, in characters, and how it refuses a longer one.
+MAX_BODY = 65536
 EPOCH = datetime(2012, 9, 10, 12, 0, tzinfo=UTC)
 
 JSON = dict[str, Any]
@@ -105,6 +110,8 @@ class FakeGitHub:
         self.comments: dict[int, JSON] = {}
         self.labels: dict[str, JSON] = {}
         self.closers: dict[int, str] = {}
+        # The repository's workflows by file name (GitHub also takes a file name as its id).
+        self.workflows: dict[str, JSON] = {}
         self.requests: list[Request] = []
         self.faults: list[Fault] = []
         # Called with (method, path, query) before a request is answered, e.g. to change data
@@ -507,6 +514,8 @@ class FakeGitHub:
     def create_comment(self, query: dict[str, str], body: Any, number: str) -> Reply:
         if int(number) not in self.issues:
             return _error(404, "Not Found")
+        if len(body["body"]) > MAX_BODY:
+            return _too_long()
         comment = self.add_comment(int(number), body["body"], login=BOT_LOGIN, user_type="Bot")
         return Reply(201, comment, {"location": comment["url"]})
 
@@ -529,6 +538,8 @@ class FakeGitHub:
         comment = self.comments.get(int(comment_id))
         if comment is None:
             return _error(404, "Not Found")
+        if len(body["body"]) > MAX_BODY:
+            return _too_long()
         comment.update(body=body["body"], updated_at=self.tick())
         issue = self.issues[int(comment["issue_url"].rsplit("/", 1)[-1])]
         issue["updated_at"] = comment["updated_at"]
@@ -587,6 +598,27 @@ class FakeGitHub:
         self.labels[new_name] = label
         return Reply(200, label)
 
+    def add_workflow(self, file_name: str, state: str = "active") -> JSON:
+        """A workflow of the repository, in one of the states GitHub gives them."""
+        example = openapi.spec()["components"]["examples"]["workflow"]["value"]
+        workflow = self._rehost(copy.deepcopy(example))
+        workflow.update(
+            id=self._next_id(), path=f".github/workflows/{file_name}", state=state, name=file_name
+        )
+        self.workflows[file_name] = workflow
+        return workflow
+
+    def get_workflow(self, query: dict[str, str], body: Any, workflow_id: str) -> Reply:
+        workflow = self.workflows.get(unquote(workflow_id))
+        return Reply(200, workflow) if workflow else _error(404, "Not Found")
+
+    def enable_workflow(self, query: dict[str, str], body: Any, workflow_id: str) -> Reply:
+        workflow = self.workflows.get(unquote(workflow_id))
+        if workflow is None:
+            return _error(404, "Not Found")
+        workflow["state"] = "active"
+        return Reply(204)
+
     def get_user(self, query: dict[str, str], body: Any) -> Reply:
         # What an Actions GITHUB_TOKEN gets: the pipeline must never ask who it is.
         return _error(403, "Resource not accessible by integration")
@@ -594,6 +626,19 @@ class FakeGitHub:
 
 def _error(status: int, message: str, headers: dict[str, str] | None = None) -> Reply:
     return Reply(status, {"message": message, "documentation_url": DOCS}, headers or {})
+
+
+def _too_long() -> Reply:
+    """GitHub's answer to a comment body over MAX_BODY characters."""
+    error = {
+        "resource": "IssueComment",
+        "code": "custom",
+        "field": "body",
+        "message": f"body is too long (maximum is {MAX_BODY} characters)",
+    }
+    return Reply(
+        422, {"message": "Validation Failed", "errors": [error], "documentation_url": DOCS}
+    )
 
 
 def _fault_reply(fault: Fault) -> Reply:
@@ -609,6 +654,11 @@ def _fault_reply(fault: Fault) -> Reply:
         return _error(403, message, {"retry-after": str(max(int(fault.delay), 1))})
     if fault.kind == "429":
         return _error(429, "Too Many Requests")
+    if fault.kind == "422":  # a reason the pipeline has no Dutch for: it is quoted
+        error = {"resource": "Issue", "code": "custom", "message": "Something we never saw"}
+        return Reply(
+            422, {"message": "Validation Failed", "errors": [error], "documentation_url": DOCS}
+        )
     reset = int(time.time()) + 3600
     headers = {
         "x-ratelimit-remaining": "0",
@@ -691,6 +741,18 @@ _ROUTES: tuple[tuple[str, str, str, Callable[..., Reply]], ...] = (
         _REPO + r"/labels/(?P<name>[^/]+)",
         "/repos/{owner}/{repo}/labels/{name}",
         FakeGitHub.update_label,
+    ),
+    (
+        "GET",
+        _REPO + r"/actions/workflows/(?P<workflow_id>[^/]+)",
+        "/repos/{owner}/{repo}/actions/workflows/{workflow_id}",
+        FakeGitHub.get_workflow,
+    ),
+    (
+        "PUT",
+        _REPO + r"/actions/workflows/(?P<workflow_id>[^/]+)/enable",
+        "/repos/{owner}/{repo}/actions/workflows/{workflow_id}/enable",
+        FakeGitHub.enable_workflow,
     ),
     ("GET", r"/user", "/user", FakeGitHub.get_user),
 )

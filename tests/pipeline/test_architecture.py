@@ -40,6 +40,7 @@ CORE = frozenset(
         "plan",
         "posts",
         "privacy",
+        "refusals",
         "render",
         "settings",
         "slug",
@@ -48,6 +49,7 @@ CORE = frozenset(
         "sync",
         "syncstate",
         "validate",
+        "writebudget",
     }
 )
 # The thin shell: GitHub, files, git, processes, the command line.

@@ -11,8 +11,7 @@ from pathlib import Path
 
 import pytest
 
-import pipeline.github
-from tests.github.fakegithub import TOKEN, FakeGitHub
+from tests.github.fakegithub import TOKEN, UNPAUSED_SETTINGS, FakeGitHub
 from tests.pipeline.helpers import issue_json
 from tests.support import ROOT, CliRun, run_cli
 
@@ -184,8 +183,8 @@ def test_labels_in_a_process_of_its_own(
     """Token and API base from the environment, as a workflow gives them."""
     monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
     monkeypatch.setenv("GITHUB_API_URL", github.url)
-    monkeypatch.setattr(pipeline.github, "PAUSES", (0.0, 0.0))
-    assert cli("labels", "--repo", github.full_name).returncode == 0  # creates them, no pauses
+    unpaused = ("--settings", str(UNPAUSED_SETTINGS))
+    assert cli("labels", "--repo", github.full_name, *unpaused).returncode == 0  # creates them
     github.reset_log()
     result = process("labels", "--repo", github.full_name, env=dict(os.environ))
     assert (result.returncode, result.stdout) == (0, "alle labels zijn al in orde\n"), result.stderr

@@ -18,6 +18,7 @@ import pytest
 
 from pipeline import i18n
 from pipeline.cli import build_parser, main
+from tests.github.fakegithub import UNPAUSED_SETTINGS
 from tests.support import ROOT
 
 EXAMPLES = ROOT / "examples" / "issues.json"
@@ -339,8 +340,8 @@ def test_github_unreachable_is_said_in_dutch_with_what_to_do(
         port = probe.getsockname()[1]
     monkeypatch.setenv("GITHUB_TOKEN", "t")
     monkeypatch.setenv("GITHUB_API_URL", f"http://127.0.0.1:{port}")
-    monkeypatch.setattr("pipeline.github.BACKOFF", 0, raising=False)
-    code, output = run(capsys, "status", "--repo", "a/b")
+    # The settings without retry waits: the refused connection is retried at once.
+    code, output = run(capsys, "status", "--repo", "a/b", "--settings", str(UNPAUSED_SETTINGS))
     line = one_error_line(code, output)
     assert line.startswith("fout: GitHub onbereikbaar: controleer de netwerkverbinding")
     assert "gebruik --source BESTAND om offline te werken" in line

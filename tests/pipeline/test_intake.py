@@ -12,7 +12,6 @@ from typing import Any
 
 import pytest
 
-import pipeline.github
 from pipeline.arrival import mail_arrival
 from pipeline.cli import main
 from pipeline.intake import read_message
@@ -25,7 +24,7 @@ from pipeline.plan import plan_sync
 from pipeline.state import State
 from pipeline.validate import validate
 from plugins.verhalen.mailroute import mail_template
-from tests.github.fakegithub import TOKEN, FakeGitHub
+from tests.github.fakegithub import TOKEN, UNPAUSED_SETTINGS, FakeGitHub
 from tests.pipeline.helpers import BEFORE_DEADLINE, CHECK, CONFIG, FORM, issue_json, sync
 from tests.site.conftest import build
 from tests.support import ROOT
@@ -150,7 +149,10 @@ ARRIVAL_LINE = re.compile(
 
 
 def intake(capsys: pytest.CaptureFixture[str], *argv: str | Path) -> tuple[int, str, str]:
-    code = main(["intake", *(str(arg) for arg in argv)])
+    args = [str(arg) for arg in argv]
+    if "--settings" not in args:
+        args += ["--settings", str(UNPAUSED_SETTINGS)]
+    code = main(["intake", *args])
     out, err = capsys.readouterr()
     return code, out, err
 
@@ -375,12 +377,11 @@ def test_the_call_pages_template_filled_in_is_read(tmp_path: Path) -> None:
 # --- filing on the fake GitHub ------------------------------------------------------------------
 @pytest.fixture
 def online(github: FakeGitHub, monkeypatch: pytest.MonkeyPatch) -> FakeGitHub:
-    """The CLI pointed at the fake GitHub (token, API base), from the project root, no pauses."""
+    """The CLI pointed at the fake GitHub (token, API base), from the project root; no pauses
+    (the helper `intake` passes the settings without them)."""
     monkeypatch.chdir(ROOT)
     monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
     monkeypatch.setenv("GITHUB_API_URL", github.url)
-    monkeypatch.setattr(pipeline.github, "PAUSES", (0.0, 0.0))
-    monkeypatch.setattr(pipeline.github, "BACKOFF", 0.0)
     return github
 
 

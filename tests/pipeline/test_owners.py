@@ -31,6 +31,7 @@ INTERNAL_SIGNALS = {
     "NotFound",
     "CheckPostponed",
     "MailRefused",
+    "Refused",  # feedback: a write GitHub refused (422), caught per issue by apply_writes
 }
 
 
