@@ -33,13 +33,14 @@ from pipeline.form import Form, load_form
 from pipeline.githubrules import repo_name, require_token, token
 from pipeline.plan import Plan
 from pipeline.podium import plain_lead
+from pipeline.runner import Memory, Planner, start_state, sync_once
 from pipeline.settings import Config, SettingsError, build_time
 from pipeline.siteconfig import load_config, read_settings_file
 from pipeline.sources import JsonFileSource, Source
 from pipeline.state import State
-from pipeline.store import apply_plan, load_state, read_existing
+from pipeline.store import read_existing
 from pipeline.sync import Fetched, SyncPlan, plan_run
-from pipeline.syncstate import STATE_NAME, SyncState
+from pipeline.syncstate import SyncState
 from pipeline.validate import display_title
 
 if TYPE_CHECKING:
@@ -84,7 +85,6 @@ def _open_source(args: argparse.Namespace, config: Config) -> Source:
     return github.open_source(
         args.repo,
         config,
-        _content(args, config),
         feedback_on=not args.no_feedback,
         event=Path(event) if event else None,
     )
@@ -118,13 +118,6 @@ def plan_fetched(
     )
     log_failures(plan.content, config)
     return plan
-
-
-def _state(source: Source, content: Path) -> SyncState:
-    """The sync state in `content`, with what this process already told issues."""
-    state = load_state(content / STATE_NAME)
-    written = source.written()
-    return dataclasses.replace(state, issues={**state.issues, **written}) if written else state
 
 
 def _failure_log(config: Config) -> Path:
@@ -166,33 +159,19 @@ def _append_log(root: Path, text: str) -> Path | None:
 
 
 def _plan(args: argparse.Namespace, config: Config, source: Source, content: Path) -> SyncPlan:
-    state = _state(source, content)
+    state = start_state(content, Memory())
     fetched = source.fetch(state, full=args.full)
     return plan_fetched(fetched, state, load_form(config.form_path), config, content)
 
 
-def _sync_once(args: argparse.Namespace, config: Config, source: Source, content: Path) -> None:
-    """One sync: plan, tell the issues (GitHub), write the files, remember the state.
-
-    An issue that turns out to be gone from GitHub (deleted or transferred: 404 or 410 on
-    writing to it) is planned again as gone, so its story leaves the site in this sync."""
-    state = _state(source, content)
-    fetched = source.fetch(state, full=args.full)
+def _planner(config: Config, content: Path) -> Planner:
+    """How the runner plans: against the story files in `content`, with the project's form."""
     form = load_form(config.form_path)
-    plan = plan_fetched(fetched, state, form, config, content, tell=source.tells)
-    if not args.no_feedback:
-        gone = source.feedback(plan)
-        if gone:
-            plan = plan_fetched(
-                fetched.without(gone), state, form, config, content, tell=source.tells
-            )
-    changed = apply_plan(plan.content, content, config)
-    for path in changed:
-        verb = "verwijderd" if path in plan.content.deletes else "geschreven"
-        print(f"{verb}: {path.as_posix()}")
-    for line in plan.content.report:
-        print(line)
-    source.finish(plan)
+
+    def plan(fetched: Fetched, state: SyncState, tell: bool) -> SyncPlan:
+        return plan_fetched(fetched, state, form, config, content, tell=tell)
+
+    return plan
 
 
 def _count(value: str) -> int:
@@ -214,16 +193,18 @@ def cmd_sync(args: argparse.Namespace) -> int:
     if args.dry_run:
         print(_plan(args, config, source, content).content.describe())
         return EXIT_OK
+    memory = Memory()  # what was told stays told when gitops runs the sync again
+
+    def once() -> None:
+        sync_once(source, content, config, _planner(config, content), full=args.full, memory=memory)
+
     if not (args.commit or args.push):
-        _sync_once(args, config, source, content)
+        once()
         return EXIT_OK
     from pipeline import gitops  # GitPython only when committing
 
     published = gitops.publish(
-        content,
-        gitops.tracked(content, config),
-        lambda: _sync_once(args, config, source, content),
-        push_changes=args.push,
+        content, gitops.tracked(content, config), once, push_changes=args.push
     )
     print(f"commit: {published.message}" if published.commit else "niets te committen")
     if published.pushed:
@@ -275,7 +256,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     config = _config(args)
     source = _open_source(args, config)
     content = _content(args, config)
-    state = _state(source, content)
+    state = start_state(content, Memory())
     fetched = source.fetch(state, full=True)
     form = load_form(config.form_path)
     whole = plan_fetched(fetched, state, form, config, content)
@@ -296,7 +277,7 @@ def _site_source(args: argparse.Namespace, config: Config) -> Source:
         from pipeline import github  # PyGithub only when online
 
         print(f"echte inzendingen uit {repo}")
-        return github.open_source(repo, config, config.content, feedback_on=False)
+        return github.open_source(repo, config, feedback_on=False)
     print(f"voorbeeldinzendingen uit {args.examples} (geen GITHUB_TOKEN of repository)")
     return JsonFileSource(Path(args.examples))
 

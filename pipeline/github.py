@@ -6,9 +6,8 @@ import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
-from types import MappingProxyType
 from typing import Any
 from urllib.parse import quote
 
@@ -22,24 +21,20 @@ from github import (
 )
 from github.Repository import Repository
 
-from pipeline import dashboard, feedback, i18n, podium, refusals, syncstate, writebudget
+from pipeline import dashboard, feedback, i18n, syncstate
 from pipeline.commands import Comment, comment_from_json
-from pipeline.feedback import Outcome
-from pipeline.form import load_form
 from pipeline.githuberrors import GITHUB_ERRORS, MAX_WAIT, failure
 from pipeline.githubrules import API_URL, PAGE_SIZE, api_url, header_date, repo_name, require_token
 from pipeline.labels import label_changes
 from pipeline.model import Issue, IssueDataError, issue_from_json, login_of
 from pipeline.settings import DEFAULTS, Config
 from pipeline.sources import JsonFileSource, SourceError
-from pipeline.store import save_state
 from pipeline.sync import (
     Fetched,
     SyncPlan,
     closers_to_read,
     comments_to_read,
     newest_update,
-    next_state,
     with_closers,
 )
 
@@ -277,15 +272,14 @@ def _with_event(listed: list[Issue], event: Path | None) -> list[Issue]:
 
 
 class GitHubSource:
-    """sources.Source over the GitHub API: lists what pipeline.sync asks for and carries out
-    the plan's issue writes; it decides nothing itself."""
+    """runner.Teller over the GitHub API: lists what pipeline.sync asks for and carries out
+    the writes the runner hands it; it decides nothing itself."""
 
     def __init__(
         self,
         client: Github,
         full_name: str,
         config: Config,
-        content: Path,
         *,
         feedback_on: bool,
         event: Path | None = None,
@@ -294,23 +288,9 @@ class GitHubSource:
         self.repo = client.get_repo(full_name)  # lazy: no request
         self.full_name = full_name
         self.config = config
-        self.state_path = content / syncstate.STATE_NAME
         self.feedback_on = feedback_on
-        # What feedback wrote in this process: survives a reset after a rejected push.
-        self._written: dict[int, syncstate.IssueRecord] = {}
-        # What the last feedback did, and GitHub's time of our last write to each issue.
-        self.outcome = feedback.Outcome()
-        self.written_at: dict[int, datetime] = {}
         # Issues of the last listing labelled as the editors' dashboard (raw JSON).
         self.dashboards: list[dict[str, Any]] = []
-        # The dashboard as this sync left it, for the sync state (None: untouched).
-        self.dashboard: dict[str, Any] | None = None
-        # The writes of the last hour (this process's included) and the refused writes, as
-        # the last feedback left them (None: no feedback ran).
-        self.recent_writes: writebudget.WriteLog | None = None
-        self.refused: dict[int, syncstate.RefusedWrite] | None = None
-        # The stage's invitations and answers after this sync (None: untouched).
-        self.stage: dict[str, Any] | None = None
 
     @property
     def tells(self) -> bool:
@@ -379,78 +359,22 @@ class GitHubSource:
             newest=newest_update(listed, started),
         )
 
-    def written(self) -> Mapping[int, syncstate.IssueRecord]:
-        """What this process already told issues."""
-        return MappingProxyType(dict(self._written))
-
-    def feedback(self, plan: SyncPlan) -> frozenset[int]:
-        """Carry out the plan's status comments and labels within the write budget; print
-        what was done. Returns the issues GitHub no longer has (see Source.feedback)."""
-        if not self.feedback_on:
-            return frozenset()
-        records = plan.state.issues
-        log = (*plan.state.recent_writes, *(self.recent_writes or ()))
-        budget, by_hour = writebudget.run_budget(
-            log, datetime.now(UTC), self.config.writes_per_run, self.config.writes_per_hour
-        )
-        # This process's view wins after a rejected push (it knows which refusals went away).
-        before = dict(plan.state.refused_writes) if self.refused is None else dict(self.refused)
-        send, skipped = refusals.still_refused(plan.writes, before)
+    @contextmanager
+    def talking(self) -> Iterator[None]:
+        """Around the run's writes: PyGithub's errors become one Dutch SourceError."""
         try:
-            known_comments = {r.comment: n for n, r in records.items() if r.comment is not None}
-            fully_read = _fully_read(plan.issues, plan.fetched.comments)
-            writer = PyGithubWriter(self.repo, plan.fetched.comments, fully_read, known_comments)
-            outcome = feedback.apply_writes(send, writer, records, budget)
-            final = podium.act(
-                plan,
-                self.state_path.parent,
-                self.config,
-                writer,
-                self._issue,
-                now=datetime.now(UTC),
-                budget=budget - outcome.writes,
-            )
+            yield
         except GITHUB_ERRORS as error:
             raise failure(error) from error
-        self.stage = final.record.to_json()
-        self.written_at = dict(writer.written_at)
-        self._written.update(outcome.records)
-        self.outcome = outcome
-        tried = [write for write in send if write.number not in outcome.deferred]
-        self.refused = refusals.after_run(before, tried, outcome.refused)
-        for line in (*outcome.report, *final.report):
-            print(line)
-        if skipped:
-            print(
-                f"{len(skipped)} issues overgeslagen: GitHub weigerde precies deze "
-                "schrijfactie eerder; de sync probeert het weer zodra er iets verandert "
-                "(zie het overzicht)"
-            )
-        if outcome.deferred:
-            if by_hour:
-                limit = (
-                    f"hoogstens {self.config.writes_per_hour} schrijfacties per uur over alle "
-                    f"syncs samen, zie GITHUB_WRITES_PER_HOUR; dit uur nog {budget}"
-                )
-            else:
-                limit = (
-                    f"hoogstens {self.config.writes_per_run} schrijfacties per sync, zie "
-                    "GITHUB_WRITES_PER_RUN"
-                )
-            print(
-                f"nog {len(outcome.deferred)} issues wachten op hun statusreactie of labels "
-                f"({limit}); een volgende sync gaat verder"
-            )
-        board_writes = 0
-        if outcome.writes + final.writes < budget:  # the dashboard waits for budget
-            self._keep_dashboard(plan, outcome)
-            board_writes = int(_dashboard_written(plan.state.dashboard, self.dashboard))
-        self.recent_writes = writebudget.after_run(
-            log, datetime.now(UTC), outcome.writes + final.writes + board_writes
-        )
-        return frozenset(outcome.failed)
 
-    def _issue(self, number: int) -> Issue | None:
+    def writer(self, plan: SyncPlan) -> PyGithubWriter:
+        """The writer of this run: it knows the status comments among the listed comments."""
+        records = plan.state.issues
+        known_comments = {r.comment: n for n, r in records.items() if r.comment is not None}
+        fully_read = _fully_read(plan.issues, plan.fetched.comments)
+        return PyGithubWriter(self.repo, plan.fetched.comments, fully_read, known_comments)
+
+    def issue(self, number: int) -> Issue | None:
         """One issue by number (a pick this listing did not bring); None when it is gone."""
         try:
             with _not_found():
@@ -458,104 +382,13 @@ class GitHubSource:
         except (feedback.NotFound, IssueDataError):
             return None
 
-    def _keep_dashboard(self, plan: SyncPlan, outcome: Outcome) -> None:
-        """Keep the editors' dashboard, rewriting it only when its text changed.
-
-        After a complete listing its rows are every submission's, and the listing holds its
-        current text; after an incremental one, the rows of the issues this sync planned
-        replace theirs in the rows kept in the sync state, and the kept fingerprint says
-        whether the text changed (no request otherwise). Ages count days up to today: the
-        text changes at most once a day by itself.
-        """
-        memo = plan.state.dashboard
-        complete = plan.fetched.complete
-        if not complete and not memo.get("rows"):
-            return  # no complete sync has drawn it yet: the next full one will
-        form = load_form(self.config.form_path)
-        fresh = dashboard.rows_from_plan(plan.content.decisions, plan.issues, form)
-        problems = [f"issue #{number}: niet gevonden op GitHub" for number in outcome.failed]
-        problems += refusals.problems(self.refused or {})
-        if outcome.deferred:
-            problems.append(f"{len(outcome.deferred)} issues wachten nog op hun statusreactie")
-        problems = [*plan.content.report, *problems]
-        as_of = datetime.now(UTC)
-        stage = plan.state.stage if self.stage is None else self.stage
-        top = podium.Board.gather(plan, self.state_path.parent, self.config, stage, as_of)
-        drawn = dashboard.drawn_key(as_of, self.config, [*problems, *top.key()])
-        planned = [decision.number for decision in plan.content.decisions]
-        if (
-            not complete
-            and memo.get("drawn") == drawn
-            and dashboard.rows_unchanged(memo["rows"], fresh, planned)
-        ):
-            self.dashboard = dict(memo)  # the same rows, day and problems: the same text
-            return
+    def refresh_dashboard(
+        self, body: str, config: Config, *, complete: bool, known: int | None
+    ) -> int | None:
+        """Create or rewrite the dashboard issue (a failure is a warning); its number."""
         if complete:
-            rows = fresh
-        else:
-            rows = dashboard.merge_rows(dashboard.rows_from_json(memo["rows"]), fresh, planned)
-        if not rows and not self.dashboards and not memo.get("issue"):
-            return  # no submission yet: no dashboard either
-        links = {row.number: dashboard.link(row) for row in rows}
-        body = dashboard.dashboard_body(
-            rows,
-            repo=self.full_name,
-            as_of=as_of,
-            config=self.config,
-            problems=problems,
-            **top.parts(rows, links, self.config),
-        )
-        fingerprint = feedback.fingerprint(body)
-        number = memo.get("issue")
-        if complete:
-            number = dashboard.refresh(self.repo, body, self.config, self.dashboards)
-        elif fingerprint != memo.get("fingerprint") and isinstance(number, int):
-            number = dashboard.refresh(self.repo, body, self.config, known=number)
-        else:
-            fingerprint = str(memo.get("fingerprint", ""))
-        if number is None:
-            fingerprint = ""  # not written: try again next time
-        self.dashboard = {
-            "issue": number,
-            "fingerprint": fingerprint,
-            "drawn": drawn if number is not None else "",
-            "rows": dashboard.rows_to_json(rows),
-        }
-
-    def finish(self, plan: SyncPlan) -> None:
-        """Save the next state (pipeline.sync.next_state) when it is worth a commit."""
-        if not self.feedback_on:
-            return  # commands only last as labels; without feedback, list them again next time
-        new = next_state(
-            plan, self.outcome, self._written, self.written_at, self.dashboard, self.stage
-        )
-        kept = _with_budget_and_refusals(new or plan.state, self.recent_writes, self.refused)
-        # A new refusal is worth a commit; the hour's log alone is not (it changes each run).
-        if new is not None or dict(kept.refused_writes) != dict(plan.state.refused_writes):
-            save_state(self.state_path, kept)
-
-
-def _dashboard_written(before: Mapping[str, Any], after: Mapping[str, Any] | None) -> bool:
-    """True when this sync wrote the dashboard: its text or its issue changed."""
-    if after is None or after.get("issue") is None:
-        return False
-    return (after.get("issue"), after.get("fingerprint")) != (
-        before.get("issue"),
-        before.get("fingerprint"),
-    )
-
-
-def _with_budget_and_refusals(
-    state: syncstate.SyncState,
-    recent_writes: writebudget.WriteLog | None,
-    refused: Mapping[int, syncstate.RefusedWrite] | None,
-) -> syncstate.SyncState:
-    """The state with the hour's writes and the refused writes as the feedback left them."""
-    if recent_writes is not None:
-        state = replace(state, recent_writes=recent_writes)
-    if refused is not None:
-        state = replace(state, refused_writes=MappingProxyType(dict(refused)))
-    return state
+            return dashboard.refresh(self.repo, body, config, self.dashboards)
+        return dashboard.refresh(self.repo, body, config, known=known)
 
 
 def make_client(timing: Timing) -> Github:
@@ -573,14 +406,13 @@ def make_client(timing: Timing) -> Github:
 
 
 def open_source(
-    repo: str, config: Config, content: Path, *, feedback_on: bool, event: Path | None = None
+    repo: str, config: Config, *, feedback_on: bool, event: Path | None = None
 ) -> GitHubSource:
     """The GitHub source for `--repo` (token from GITHUB_TOKEN, base from GITHUB_API_URL)."""
     return GitHubSource(
         make_client(Timing.from_config(config)),
         repo_name(repo),
         config,
-        content,
         feedback_on=feedback_on,
         event=event,
     )

@@ -16,8 +16,8 @@ from pipeline.commands import Comment, comment_from_json
 from pipeline.errors import UserError
 from pipeline.i18n import json_reason, os_reason
 from pipeline.model import Issue, IssueDataError, issue_from_json, login_of
-from pipeline.sync import Fetched, SyncPlan
-from pipeline.syncstate import IssueRecord, SyncState
+from pipeline.sync import Fetched
+from pipeline.syncstate import SyncState
 
 # Webhook actions after which the issue is no longer in the repository.
 GONE_ACTIONS = frozenset({"deleted", "transferred"})
@@ -34,29 +34,17 @@ class SourceError(UserError):
 
 
 class Source(Protocol):
-    """Where the sync gets issues from and where it reports back to."""
+    """Where the sync gets issues from (pipeline.runner runs the sync; a source that `tells`
+    is a runner.Teller, which also carries out writes)."""
 
     @property
     def tells(self) -> bool:
-        """Whether feedback() carries out issue writes: only then does the sync plan them."""
+        """Whether this source carries out issue writes: only then does the sync plan them."""
         ...
 
     def fetch(self, state: SyncState, *, full: bool) -> Fetched:
         """The issues to plan for, with the comments that may hold commands (full=True: all
         issues, ignoring the incremental state)."""
-        ...
-
-    def written(self) -> Mapping[int, IssueRecord]:
-        """What this process already told issues (survives a reset after a rejected push)."""
-        ...
-
-    def feedback(self, plan: SyncPlan) -> frozenset[int]:
-        """Carry out the plan's issue writes (status comment, labels); a no-op offline.
-        Returns the issues GitHub no longer has (404 or 410 on writing to them)."""
-        ...
-
-    def finish(self, plan: SyncPlan) -> None:
-        """Called after the content was written (e.g. save the incremental state)."""
         ...
 
 
@@ -213,14 +201,3 @@ class JsonFileSource:
         except json.JSONDecodeError as error:
             raise SourceError(f"{self.path} is geen geldige JSON: {json_reason(error)}") from error
         return issues_from_payload(data)
-
-    def written(self) -> Mapping[int, IssueRecord]:
-        """A file is never written to."""
-        return {}
-
-    def feedback(self, plan: SyncPlan) -> frozenset[int]:
-        """A file cannot be commented on."""
-        return frozenset()
-
-    def finish(self, plan: SyncPlan) -> None:
-        """Nothing to remember for a file."""

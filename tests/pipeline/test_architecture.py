@@ -65,6 +65,7 @@ SHELL = frozenset(
         "intake",
         "markdown_guard",
         "podium",
+        "runner",
         "preview",
         "sitebuild",
         "siteconfig",
