@@ -110,7 +110,7 @@ def rows_from_plan(decisions: Iterable[Decision], issues: Iterable[Issue], form:
 
 def _changed_note(row: Row) -> str:
     """What readers see of a story whose new text waits for the editors."""
-    if row.offline:
+    if row.offline or not row.state.on_site:
         return "staat niet online tot jullie de nieuwe tekst goedkeuren (haal `gewijzigd` eraf)"
     return "de vorige tekst staat online"
 
