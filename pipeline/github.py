@@ -321,8 +321,13 @@ class GitHubSource:
         return issues, started[0] if started else None
 
     def _closer(self, number: int) -> str | None:
-        """Who closed an issue: only the issue itself says (one request; a listing does not)."""
-        return login_of(self.repo.get_issue(number).raw_data.get("closed_by"))
+        """Who closed an issue: only the issue itself says (one request; a listing does not).
+        None when the issue is gone meanwhile (it is then planned as closed by its author)."""
+        try:
+            with _not_found():
+                return login_of(self.repo.get_issue(number).raw_data.get("closed_by"))
+        except feedback.NotFound:
+            return None
 
     def _list_comments(
         self, since: datetime | None, numbers: frozenset[int]

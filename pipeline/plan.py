@@ -356,8 +356,9 @@ def _decide_issue(
     editorial = replace(
         seen(editorial, issue, config.labels.approved, config.labels.changed),
         text=text if text is not None else editorial.text,
-        closed_by=issue.closed_by if issue.closed_by else editorial.closed_by,
-        closed_at=issue.closed_at if issue.closed_by else editorial.closed_at,
+        # who closed it, for this close (None: GitHub did not say; not asked again)
+        closed_by=issue.closed_by if issue.closed_at else editorial.closed_by,
+        closed_at=issue.closed_at or editorial.closed_at,
     )
     wanted = wanted_labels(state, late, config)
     present = issue.labels & config.labels.managed

@@ -84,7 +84,8 @@ def comments_to_read(
 
 def closers_to_read(issues: Iterable[Issue], state: SyncState, config: Config) -> frozenset[int]:
     """Submissions closed as not planned whose closer is neither in the listing nor recorded
-    for this close: who closed decides between a withdrawal and a rejection (state.decide)."""
+    for this close: who closed decides between a withdrawal and a rejection (state.decide).
+    A close is asked about once: when GitHub names nobody, the record keeps that too."""
     wanted = set()
     for issue in issues:
         if not issue.closed_as_not_planned or issue.closed_by is not None:
@@ -92,13 +93,9 @@ def closers_to_read(issues: Iterable[Issue], state: SyncState, config: Config) -
         if config.labels.submission not in issue.labels:
             continue
         record = state.issues.get(issue.number)
-        editorial = record.editorial if record is not None else None
-        if (
-            editorial is None
-            or editorial.closed_by is None
-            or editorial.closed_at != issue.closed_at
-        ):
-            wanted.add(issue.number)
+        known = record.editorial if record is not None else None
+        if known is None or known.closed_at != issue.closed_at:
+            wanted.add(issue.number)  # not asked for this close yet
     return frozenset(wanted)
 
 

@@ -536,12 +536,12 @@ class FakeGitHub:
 
     def update_comment(self, query: dict[str, str], body: Any, comment_id: str) -> Reply:
         comment = self.comments.get(int(comment_id))
-        if comment is None:
+        issue = self.issues.get(int(comment["issue_url"].rsplit("/", 1)[-1])) if comment else None
+        if comment is None or issue is None:  # a deleted issue takes its comments along
             return _error(404, "Not Found")
         if len(body["body"]) > MAX_BODY:
             return _too_long()
         comment.update(body=body["body"], updated_at=self.tick())
-        issue = self.issues[int(comment["issue_url"].rsplit("/", 1)[-1])]
         issue["updated_at"] = comment["updated_at"]
         return Reply(200, comment)
 

@@ -356,3 +356,44 @@ def test_an_old_state_file_migrates_and_a_published_story_stays_approved(
     migrated = load(state_file)
     assert migrated.issues[1].editorial.approved_by == "migratie"
     assert '"version": 2' in state_file.read_text()
+
+
+def test_a_close_github_names_no_closer_for_is_asked_about_once(
+    online: FakeGitHub, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The listing never says who closed; the issue itself may not either (a deleted
+    account): the sync asks once per close and keeps the answer, also when it is nobody."""
+    github, content = online, tmp_path / "content"
+    story(github, 1)
+    github.issues[1].update(state="closed", state_reason="not_planned", closed_at=github.tick())
+    github.issues[1]["updated_at"] = github.issues[1]["closed_at"]  # no closer on record
+    assert sync(capsys, github, content)[0] == 0
+    assert len([c for c in github.calls("GET") if c.path.endswith("/issues/1")]) == 1
+    assert "Ingetrokken" in status_comments(github, 1)[0]  # nobody named: as by its author
+    github.reset_log()
+    assert sync(capsys, github, content, "--full")[0] == 0
+    assert [c for c in github.calls("GET") if c.path.endswith("/issues/1")] == []
+
+
+def test_an_issue_gone_while_its_closer_is_asked_for_does_not_stop_the_sync(
+    online: FakeGitHub, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    github, content = online, tmp_path / "content"
+    story(github, 1, labels=APPROVED)
+    story(github, 2, labels=APPROVED)
+    assert sync(capsys, github, content)[0] == 0
+    github.update_issue(1, state="closed", state_reason="not_planned")
+    edit(github, 2, impact=NEW_TEXT)
+
+    def vanish(method: str, path: str, query: dict[str, str]) -> None:
+        if method == "GET" and path.endswith("/issues/1"):
+            github.issues.pop(1, None)  # deleted between the listing and the question
+
+    github.hooks[:] = [vanish]
+    try:
+        code, _, err = sync(capsys, github, content)
+    finally:
+        github.hooks.clear()
+    assert (code, err) == (0, "")
+    assert page(content, 1) is None
+    assert "gewijzigd" in github.label_names(2)  # every other issue went on
