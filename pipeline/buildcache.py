@@ -5,7 +5,8 @@ Pelican keeps what it read of every source file in gzip-pickled dictionaries und
 in a folder per cache key), keyed by the source's path inside PATH (absolute without
 incremental builds), and never drops the entry of a file that is gone: a withdrawn, rejected
 or forgotten story's full text would stay there, and in every CI cache saved from it. The
-`cache_prune` plugin prunes after every build; `forget` drops one story's entries.
+`cache_prune` plugin prunes in every build (the loaded caches in memory, other keyed folders
+on disk); `forget` drops one story's entries.
 """
 
 from __future__ import annotations
@@ -38,11 +39,22 @@ def is_source(key: str, source: PurePosixPath) -> bool:
     return path == source or (path.is_absolute() and tail == source.parts)
 
 
-def cache_files(root: Path) -> Iterator[Path]:
-    """Pelican's content-cache files under root, in every keyed folder."""
+def drop_gone(cache: dict[Any, Any], content: Path) -> int:
+    """Drop, in place, the entries of a loaded cache whose source is no longer in content;
+    how many went."""
+    gone = [key for key in cache if isinstance(key, str) and not (content / key).is_file()]
+    for key in gone:
+        del cache[key]
+    return len(gone)
+
+
+def cache_files(root: Path, skip: Path | None = None) -> Iterator[Path]:
+    """Pelican's content-cache files under root, in every keyed folder (but `skip`)."""
     if not root.is_dir():
         return
     for path in sorted(root.rglob("*")):
+        if skip is not None and path.is_relative_to(skip):
+            continue
         if path.is_file() and path.name.endswith(CACHE_SUFFIXES):
             yield path
 
@@ -61,12 +73,18 @@ def _save(path: Path, data: dict[Any, Any], zipped: bool) -> None:
     spare.replace(path)
 
 
-def drop(root: Path, unwanted: Callable[[str], bool], *, zipped: bool = True) -> dict[Path, int]:
-    """Rewrite every cache file under root without the entries whose key is unwanted; how
-    many went per file. A file that cannot be read as a cache is removed (REMOVED_WHOLE):
-    Pelican starts that cache afresh."""
+def drop(
+    root: Path,
+    unwanted: Callable[[str], bool],
+    *,
+    zipped: bool = True,
+    skip: Path | None = None,
+) -> dict[Path, int]:
+    """Rewrite every cache file under root (but those under skip) without the entries whose
+    key is unwanted; how many went per file. A file that cannot be read as a cache is removed
+    (REMOVED_WHOLE): Pelican starts that cache afresh."""
     removed: dict[Path, int] = {}
-    for path in cache_files(root):
+    for path in cache_files(root, skip):
         try:
             cache = _load(path, zipped)
         except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError):
@@ -82,9 +100,12 @@ def drop(root: Path, unwanted: Callable[[str], bool], *, zipped: bool = True) ->
     return removed
 
 
-def prune(root: Path, content: Path, *, zipped: bool = True) -> dict[Path, int]:
-    """Drop the entries of sources no longer in content (PATH) from every cache under root."""
-    return drop(root, lambda key: not (content / key).is_file(), zipped=zipped)
+def prune(
+    root: Path, content: Path, *, zipped: bool = True, skip: Path | None = None
+) -> dict[Path, int]:
+    """Drop the entries of sources no longer in content (PATH) from every cache under root
+    (but those under skip, a folder this build pruned in memory)."""
+    return drop(root, lambda key: not (content / key).is_file(), zipped=zipped, skip=skip)
 
 
 def forget_source(root: Path, source: PurePosixPath, *, zipped: bool = True) -> dict[Path, int]:

@@ -152,13 +152,22 @@ def unchanged(issues: Iterable[Issue], state: SyncState) -> frozenset[int]:
     return frozenset(same)
 
 
-def seeded(state: SyncState, files: Mapping[Path, str], config: Config) -> SyncState:
+def seeded(
+    state: SyncState,
+    files: Mapping[Path, str],
+    config: Config,
+    only: frozenset[int] | None = None,
+) -> SyncState:
     """A state read from an older file (or none) with its editorial records seeded from the
-    story files of ours: a published story counts as approved text (editorial.seed)."""
+    story files of ours: a published story counts as approved text (editorial.seed).
+    only: seed just these issues' files (a run whose state is not saved, such as an offline
+    sync, plans the listed issues alone); None: every story file, once, for the saved state."""
     if not state.migrate:
         return state
     stories = []
     for path, number in story_numbers(files, config).items():
+        if only is not None and number not in only:
+            continue
         text = files[path]
         if is_hand_edited(text):
             continue
@@ -196,7 +205,9 @@ def plan_run(
     status comments and labels that changed since each issue was last told (tell=False: no
     issue writes, for a source that cannot write or a run that will not)."""
     issues, added = with_commands(fetched.issues, fetched.comments, config)
-    state = seeded(state, files, config)
+    # A run that tells saves its state: seed every story file once; another seeds only what
+    # it plans (an offline sync of one webhook reads one story file, not all of them).
+    state = seeded(state, files, config, None if tell else frozenset(i.number for i in issues))
     settled = unchanged(issues, state) - set(added)
     # GitHub lists the issues updated at the last moment seen again (its `since` includes it):
     # an incremental sync leaves those that did not change since as they are, like the rest.

@@ -10,6 +10,7 @@ from typing import Any
 from pipeline.buildcache import (
     REMOVED_WHOLE,
     TEXT_MEMOS,
+    drop_gone,
     forget_source,
     is_source,
     kept_entries,
@@ -68,6 +69,25 @@ def test_prune_keeps_entries_of_existing_sources_in_every_keyed_folder(tmp_path:
     assert (root / "aaaa" / "jinja" / "other").is_file()
     assert prune(root, content) == {}  # nothing more to do
     assert prune(tmp_path / "missing", content) == {}
+
+
+def test_a_loaded_cache_is_pruned_in_place_and_a_pruned_folder_is_skipped_on_disk(
+    tmp_path: Path,
+) -> None:
+    content = tmp_path / "content"
+    (content / "verhalen").mkdir(parents=True)
+    (content / "verhalen" / "1.md").write_text("x", encoding="utf-8")
+    loaded = {"verhalen/1.md": "blijft", "verhalen/2.md": "ingetrokken verhaal", 3: "geen pad"}
+    assert drop_gone(loaded, content) == 1
+    assert loaded == {"verhalen/1.md": "blijft", 3: "geen pad"}
+    root = tmp_path / "cache"
+    for key in ("nu", "oud"):
+        _write(root / key / "ArticlesGenerator-Readers", {"verhalen/2.md": "ingetrokken verhaal"})
+    removed = prune(root, content, skip=root / "nu")  # "nu" was pruned in memory
+    assert removed == {root / "oud" / "ArticlesGenerator-Readers": 1}
+    assert _read(root / "nu" / "ArticlesGenerator-Readers") == {
+        "verhalen/2.md": "ingetrokken verhaal"
+    }
 
 
 def test_forget_source_drops_one_story_and_the_text_memos(tmp_path: Path) -> None:
