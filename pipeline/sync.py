@@ -7,7 +7,7 @@ and carry out; every decision is made here or in the modules this one calls.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
@@ -164,10 +164,17 @@ def seeded(
     sync, plans the listed issues alone); None: every story file, once, for the saved state."""
     if not state.migrate:
         return state
-    stories = []
-    for path, number in story_numbers(files, config).items():
-        if only is not None and number not in only:
-            continue
+    numbers = story_numbers(files, config)
+    wanted = [(p, n) for p, n in numbers.items() if only is None or n in only]
+    stories = _our_stories(files, wanted)  # one file at a time: never all texts at once
+    return replace(state, issues=MappingProxyType(seed(state.issues, stories)))
+
+
+def _our_stories(
+    files: Mapping[Path, str], wanted: Iterable[tuple[Path, int]]
+) -> Iterator[tuple[int, Mapping[str, Any], str]]:
+    """(number, front matter, body) of each wanted story file the pipeline wrote."""
+    for path, number in wanted:
         text = files[path]
         if is_hand_edited(text):
             continue
@@ -175,8 +182,7 @@ def seeded(
             metadata, body = split_story(text)
         except Exception:  # noqa: S112 - unreadable: the plan reports it
             continue
-        stories.append((number, metadata, body))
-    return replace(state, issues=MappingProxyType(seed(state.issues, stories)))
+        yield number, metadata, body
 
 
 @dataclass(frozen=True)
