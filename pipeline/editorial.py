@@ -78,9 +78,9 @@ def issue_fingerprint(issue: Issue) -> str:
 class Review:
     """What the record allows for an approved, valid submission.
 
-    show: "current" (publish the issue's text), "approved" (keep the approved text: the file
-    holds it when `approved` matches the file) or "held" (the new text waits; the file is
-    kept only when it holds the approved text). `flag` says the label `changed` must go on.
+    show: "current" (publish the issue's text), "held" (the new text waits; the page keeps
+    the approved text where the story file holds exactly it) or "off" (withdrawn since the
+    last approval: no page until an editor approves). `flag` says `changed` must go on.
     """
 
     show: str
