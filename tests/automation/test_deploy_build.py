@@ -46,28 +46,33 @@ def _env(step: dict[str, Any]) -> dict[str, str]:
     return env
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Run the build job's commands (all but the install, done already) in a copy of the repo."""
-    work = tmp_path_factory.mktemp("checkout")
+def checkout(work: Path) -> Path:
+    """A checkout as the build job has it: the build's inputs, and the environment that
+    actions/cache restores (the project's own, installed already)."""
+    work.mkdir(parents=True, exist_ok=True)
     for name in BUILD_INPUTS:
         source = ROOT / name
         if source.is_dir():
             shutil.copytree(source, work / name, ignore=shutil.ignore_patterns("__pycache__"))
         else:
             shutil.copy2(source, work / name)
-    # Where actions/cache restores the environment: the project's own, installed already.
     (work / ".venv").symlink_to(ROOT / ".venv")
+    return work
+
+
+def run_build_job(work: Path, extra: dict[str, str] | None = None) -> None:
+    """Run the build job's commands (all but the install) in work. Only PATH, HOME, the step's
+    own env and `extra` (what GitHub Actions gives every step): no token or secret."""
     steps = _build_steps()
     assert len([step for step in steps if step["run"].startswith(INSTALL)]) == 1
     for step in steps:
         if step["run"].startswith(INSTALL):
             continue
-        # Only PATH, HOME and the step's own env: no token or secret is available to the build.
         env = {
             "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
             "HOME": str(work),
             "LANG": "C.UTF-8",
+            **(extra or {}),
             **_env(step),
         }
         result = subprocess.run(
@@ -77,8 +82,16 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
             capture_output=True,
             text=True,
             timeout=300,
+            check=False,
         )
         assert result.returncode == 0, f"{step['name']}: {result.stdout}{result.stderr}"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Run the build job's commands (all but the install, done already) in a copy of the repo."""
+    work = checkout(tmp_path_factory.mktemp("checkout"))
+    run_build_job(work)
     return work / "output"
 
 

@@ -3,16 +3,12 @@ names the files and the fix."""
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.automation.test_deploy_build import BUILD_INPUTS, INSTALL, _build_steps, _env
-from tests.support import ROOT
+from tests.automation.test_deploy_build import checkout, run_build_job
 
 pytestmark = pytest.mark.xdist_group("deploy-build")
 
@@ -26,40 +22,13 @@ SAMPLE_POST = (
 
 
 def test_faulty_posts_go_to_the_run_summary_and_the_site_deploys(tmp_path: Path) -> None:
-    work = tmp_path / "checkout"
-    work.mkdir()
-    for name in BUILD_INPUTS:
-        source = ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, work / name, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy2(source, work / name)
+    work = checkout(tmp_path / "checkout")
     shutil.rmtree(work / "content" / "verhalen", ignore_errors=True)
     (work / "content" / "posts" / "2012-09-10-terugblik.md").write_text(COLON_POST, "utf-8")
     (work / "content" / "posts" / "2012-09-11-podium.md").write_text(SAMPLE_POST, "utf-8")
-    (work / ".venv").symlink_to(ROOT / ".venv")
     summary = tmp_path / "summary.md"
-    for step in _build_steps():
-        if step["run"].startswith(INSTALL):
-            continue
-        env = {
-            "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
-            "HOME": str(work),
-            "LANG": "C.UTF-8",
-            # What GitHub Actions gives every step: the file that becomes the run's summary.
-            "GITHUB_STEP_SUMMARY": str(summary),
-            **_env(step),
-        }
-        result = subprocess.run(
-            ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]],
-            cwd=work,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=False,
-        )
-        assert result.returncode == 0, f"{step['name']}: {result.stdout}{result.stderr}"
+    # What GitHub Actions gives every step: the file that becomes the run's summary.
+    run_build_job(work, {"GITHUB_STEP_SUMMARY": str(summary)})
     written = summary.read_text(encoding="utf-8")
     assert "### Berichten die niet online staan" in written
     assert "posts/2012-09-10-terugblik.md, regel 2" in written
