@@ -111,15 +111,14 @@ def issue_from_json(data: Mapping[str, Any]) -> Issue:
     number = data.get("number")
     if not isinstance(number, int) or isinstance(number, bool) or number <= 0:
         raise IssueDataError(f"issue zonder geldig nummer: {number!r}")
-    user = data.get("user")
-    login = user.get("login") if isinstance(user, Mapping) else None
+    login = login_of(data.get("user"))
     html_url = _text(data, "html_url")
     comments = data.get("comments", 0)
     return Issue(
         number=number,
         title=_text(data, "title"),
         body=_text(data, "body"),
-        author=login if isinstance(login, str) and login else "ghost",
+        author=login or "ghost",
         author_association=_text(data, "author_association") or "NONE",
         state=_text(data, "state") or "open",
         state_reason=data.get("state_reason")

@@ -192,13 +192,11 @@ class _Stories:
         self.paths: dict[int, Path] = {}
         self.report: list[str] = []
         self._parsed: dict[int, _Existing] = {}
-        for path in sorted(files):  # the names only: nothing is read here
-            if not config.is_story_file(path):
-                continue
-            match = STORY_FILE.fullmatch(path.name)
-            if match:
-                self.paths[int(match.group("number"))] = path
-            else:
+        numbers = story_numbers(files, config)  # the names only: nothing is read here
+        for path in sorted(files):
+            if path in numbers:
+                self.paths[numbers[path]] = path
+            elif config.is_story_file(path):
                 self.report.append(f"onbekend bestand blijft staan: {path.as_posix()}")
 
     def get(self, number: int) -> _Existing | None:

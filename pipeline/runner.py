@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeGuard
 
 from pipeline import dashboard, feedback, podium, refusals, syncstate, writebudget
 from pipeline.feedback import Outcome, Writer
@@ -72,6 +72,11 @@ class Memory:
     board: dict[str, Any] | None = None
 
 
+def _tells(source: Source) -> TypeGuard[Teller]:
+    """A source that tells carries out writes: it is a Teller (GitHub with feedback on)."""
+    return source.tells
+
+
 def start_state(content: Path, memory: Memory) -> syncstate.SyncState:
     """The sync state in `content`, with what this process already told issues."""
     state = load_state(content / syncstate.STATE_NAME)
@@ -94,10 +99,11 @@ def sync_once(
     on writing to it) is planned again as gone, so its story leaves the site in this sync."""
     state = start_state(content, memory)
     fetched = source.fetch(state, full=full)
-    telling = source.tells
+    teller = source if _tells(source) else None
+    telling = teller is not None
     plan = planner(fetched, state, telling)
-    if telling:
-        gone = tell(plan, source, content, config, memory)  # type: ignore[arg-type]
+    if teller is not None:
+        gone = tell(plan, teller, content, config, memory)
         if gone:
             plan = planner(fetched.without(gone), state, telling)
     changed = apply_plan(plan.content, content, config)
