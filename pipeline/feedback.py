@@ -70,14 +70,14 @@ OPENINGS = {
 # A changed story whose approved text is no longer on the site (it left while incomplete or
 # withdrawn): it stays off the site until the editors approve the new text.
 CHANGED_OFFLINE = (
-    "### Je nieuwe tekst wacht op de redactie\n\n"
-    "Je hebt je verhaal aangepast nadat de redactie het had goedgekeurd. De redactie bekijkt "
-    "de nieuwe tekst eerst; tot ze hem goedkeurt, staat je verhaal niet op de site. Stemmen "
-    "blijven gewoon tellen."
+    "### Je verhaal wacht op de redactie\n\n"
+    "De redactie had je verhaal goedgekeurd, maar daarna is de tekst veranderd of was het "
+    "verhaal ingetrokken. De redactie bekijkt de tekst die nu in het issue staat eerst; "
+    "tot ze die goedkeurt, staat je verhaal niet op de site."
 )
 MAIL_CHANGED_OFFLINE = (
-    "Je aangepaste verhaal wacht op de redactie; tot ze de nieuwe tekst goedkeurt, staat het "
-    "niet op de site."
+    "Je verhaal wacht op de redactie: ze bekijkt de tekst zoals die nu is eerst, en tot ze die "
+    "goedkeurt, staat je verhaal niet op de site."
 )
 LATE_NOTE = (
     "Je verhaal kwam binnen na de deadline: het staat op de site, maar doet niet mee voor de "

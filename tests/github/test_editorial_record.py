@@ -67,7 +67,7 @@ def assert_new_text_waits_off_the_site(
     assert page(content, 1) is None
     assert "gewijzigd" in github.label_names(1)
     (comment,) = status_comments(github, 1)
-    assert "Je nieuwe tekst wacht op de redactie" in comment
+    assert "Je verhaal wacht op de redactie" in comment
     assert "niet op de site" in comment
     assert sync(capsys, github, content, "--full")[0] == 0  # draws the dashboard
     changed = _section(dashboard_body(github), "Gewijzigd na goedkeuring")
