@@ -13,6 +13,7 @@ output says so.
 from __future__ import annotations
 
 import re
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.message import EmailMessage, MIMEPart
@@ -96,9 +97,7 @@ class HiddenRules:
 def hidden_rules(css: str) -> HiddenRules:
     """The simple rules of a style sheet that hide elements; MailRefused when a rule hides
     elements we cannot tell (a selector of more than one tag, class or id)."""
-    tags: set[str] = set()
-    classes: set[str] = set()
-    ids: set[str] = set()
+    found: dict[str, set[str]] = {"": set(), ".": set(), "#": set()}  # by kind: tag, class, id
     for rule in STYLE_RULE.finditer(CSS_COMMENT.sub(" ", css)):
         if not hides(rule.group("body")):
             continue
@@ -111,13 +110,9 @@ def hidden_rules(css: str) -> HiddenRules:
                     f"nalezen (CSS-regel “{selector[:60]}”); vraag de inzender de mail opnieuw te "
                     "sturen als platte tekst, of voer het verhaal met de hand in"
                 )
-            if match.group("kind") == ".":
-                classes.add(match.group("name"))
-            elif match.group("kind") == "#":
-                ids.add(match.group("name"))
-            else:
-                tags.add(match.group("tag"))
-    return HiddenRules(frozenset(tags), frozenset(classes), frozenset(ids))
+            kind = match.group("kind") or ""
+            found[kind].add(match.group("name" if kind else "tag"))
+    return HiddenRules(frozenset(found[""]), frozenset(found["."]), frozenset(found["#"]))
 
 
 # Marks of a blockquote's start and end in the text being built (never in the mail's text).
@@ -244,30 +239,17 @@ def html_to_text(html: str) -> str:
     return _quoted_lines("".join(parser.parts))
 
 
-def _is_utf8(data: bytes) -> bool:
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
-
-
 def decode(part: MIMEPart) -> str:
     """A text part's content: transfer encoding undone, charset applied, line ends as "\\n"."""
     payload = part.get_payload(decode=True)
     data = payload if isinstance(payload, bytes) else b""
     charset = (part.get_content_charset() or "us-ascii").lower()
-    if charset in LATIN1_NAMES:
-        # Windows-1252 labelled as Latin-1 or ASCII; plain UTF-8 mislabelled as ASCII.
-        charset = "utf-8" if _is_utf8(data) else "cp1252"
-    text = None
-    for name in (charset, "utf-8"):
-        try:
+    # Windows-1252 labelled as Latin-1 or ASCII; plain UTF-8 mislabelled as ASCII.
+    for name in ("utf-8", "cp1252") if charset in LATIN1_NAMES else (charset, "utf-8"):
+        with suppress(LookupError, UnicodeDecodeError):
             text = data.decode(name)
             break
-        except (LookupError, UnicodeDecodeError):
-            continue
-    if text is None:
+    else:
         text = data.decode("cp1252", errors="replace")
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
@@ -322,14 +304,6 @@ def _attached_messages(message: EmailMessage) -> list[EmailMessage]:
     return found
 
 
-def _other_attachments(message: EmailMessage) -> list[str]:
-    return [
-        part.get_filename() or part.get_content_type()
-        for part in message.iter_attachments()
-        if part.get_content_type() != "message/rfc822"
-    ]
-
-
 def _own_text(message: EmailMessage) -> tuple[str, str | None] | None:
     """(displayed text, plain alternative or None) of the message itself, without attachments."""
     html = message.get_body(preferencelist=("html",))
@@ -349,17 +323,22 @@ def _is_empty(text: str) -> bool:
     return not "".join(lines).strip()
 
 
+def _subject_line(message: EmailMessage) -> str:
+    """An attached message's subject as a note quotes it: one line, at most 80 characters."""
+    return " ".join(str(message.get("subject", "")).split())[:80]
+
+
 def shown(message: EmailMessage) -> Shown:
     """What the editor's mail program shows of the mail (pure); MailRefused without any text."""
     subject = str(message.get("subject", "") or "")
     own = _own_text(message)
     attached = _attached_messages(message)
-    notes = []
-    for name in _other_attachments(message):
-        notes.append(
-            f"let op: de bijlage “{name}” is niet gelezen; staat het verhaal daarin, vraag de "
-            "inzender het in de mail zelf te zetten"
-        )
+    notes = [
+        f"let op: de bijlage “{part.get_filename() or part.get_content_type()}” is niet gelezen; "
+        "staat het verhaal daarin, vraag de inzender het in de mail zelf te zetten"
+        for part in message.iter_attachments()
+        if part.get_content_type() != "message/rfc822"
+    ]
     if (own is None or _is_empty(own[0])) and attached:
         inner = attached[0]
         inner_own = _own_text(inner)
@@ -370,35 +349,28 @@ def shown(message: EmailMessage) -> Shown:
             )
         notes.append(
             "let op: de mail zelf is leeg; gelezen is het doorgestuurde bericht in de bijlage "
-            f"(“{' '.join(str(inner.get('subject', '')).split())[:80]}”)"
+            f"(“{_subject_line(inner)}”)"
         )
         return Shown(
-            str(inner.get("subject", "") or subject),
-            inner_own[0],
-            inner_own[1],
-            tuple(notes),
-            attached=True,
+            str(inner.get("subject", "") or subject), *inner_own, tuple(notes), attached=True
         )
     if own is None:
         raise MailRefused(
             "de mail heeft geen tekst (geen text/plain of text/html); vraag de inzender de "
             "antwoorden in de mail zelf te zetten"
         )
-    for inner in attached:
-        notes.append(
-            "let op: het bijgevoegde bericht "
-            f"“{' '.join(str(inner.get('subject', '')).split())[:80]}” is niet gelezen, alleen "
-            "de mail zelf"
-        )
-    return Shown(subject, own[0], own[1], tuple(notes))
+    notes += [
+        f"let op: het bijgevoegde bericht “{_subject_line(inner)}” is niet gelezen, alleen de "
+        "mail zelf"
+        for inner in attached
+    ]
+    return Shown(subject, *own, tuple(notes))
 
 
 def _moment(value: str) -> datetime | None:
     try:
         moment = parsedate_to_datetime(value.strip())
     except (TypeError, ValueError, IndexError):
-        return None
-    if moment is None:
         return None
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
