@@ -24,7 +24,7 @@ from types import MappingProxyType
 from pipeline.arrival import arrival_record, dutch_moment
 from pipeline.form import Field, Form
 from pipeline.mailform import TITLE_ID, Question, dutch_list, questions
-from pipeline.mailtext import MailRefused, Shown, arrived, sender_addresses, shown
+from pipeline.mailtext import SIGNATURE, MailRefused, Shown, arrived, sender_addresses, shown
 from pipeline.mentions import silence
 from pipeline.model import issue_from_json
 from pipeline.parse import NO_RESPONSE, parse_body
@@ -78,8 +78,6 @@ FOOTER = re.compile(
     r"sent\s+(?:from|with|via)\s.{1,60}|(?:get|download)\s+outlook\s+for\s.{1,30})$",
     re.IGNORECASE,
 )
-# The line that starts a signature ("-- ").
-SIGNATURE = "-- "
 # Text a mail program adds around a label: heading hashes, bold, a required star, a colon.
 LABEL_LINE = re.compile(
     r"^\s*(?P<hashes>#{1,6}\s*)?(?:\*\*|__)?(?P<label>[^:*]+?)(?:\*\*|__)?\s*\*?\s*"
@@ -168,8 +166,8 @@ def _quote_start(lines: list[str]) -> int | None:
 
 def _forwarded(lines: list[str]) -> tuple[list[str], str | None]:
     """The lines after an inline forward's header block, and the forwarded subject."""
-    for number, line in enumerate(lines):
-        if FORWARD_START.match(QUOTE.sub("", line)) or REPLY_START.match(QUOTE.sub("", line)):
+    for number, line in enumerate(QUOTE.sub("", line) for line in lines):
+        if FORWARD_START.match(line) or REPLY_START.match(line):
             subject = None
             rest = lines[number + 1 :]
             for offset, header in enumerate(rest):
@@ -191,14 +189,8 @@ def _unquote(lines: list[str], labels: set[str]) -> list[str]:
         if match and _label_of(line[match.end() :], labels, strict=False):
             depth = match.group("marks").count(">")
             break
-    if not depth:
-        return lines
-    out = []
-    for line in lines:
-        for _ in range(depth):
-            line = re.sub(r"^[ \t]*>[ \t]?", "", line, count=1)
-        out.append(line)
-    return out
+    form_marks = re.compile(rf"^(?:[ \t]*>[ \t]?){{0,{depth}}}")
+    return [form_marks.sub("", line) for line in lines]
 
 
 def _story_lines(text: str, labels: set[str]) -> tuple[list[str], str | None, bool]:
@@ -208,7 +200,7 @@ def _story_lines(text: str, labels: set[str]) -> tuple[list[str], str | None, bo
     lines = text.replace("\u00a0", " ").split("\n")
     cut = _quote_start(lines)
     if cut is None or _has_questions(lines[:cut], labels):
-        return (lines if cut is None else lines[:cut]), None, False
+        return lines[:cut], None, False
     rest, subject = _forwarded(lines)
     return _unquote(rest, labels), subject, True
 
@@ -247,9 +239,7 @@ def _without_hint(lines: list[str], question: Question) -> list[str]:
     hint = _normal(question.hint_line)
     if not hint:
         return lines
-    start = 0
-    while start < len(lines) and not lines[start].strip():
-        start += 1
+    start = next((number for number, line in enumerate(lines) if line.strip()), len(lines))
     joined = ""
     for end in range(start, len(lines)):
         joined = _normal(f"{joined} {lines[end]}")
@@ -293,27 +283,21 @@ def consent(lines: list[str], form_field: Field) -> tuple[frozenset[str], tuple[
             spans.append((at, at + len(wanted), option))
     spans.sort()
     bounds = [0, *(point for start, end, _ in spans for point in (start, end)), len(folded)]
-    gaps = [(bounds[i], bounds[i + 1]) for i in range(0, len(bounds), 2)]
-    marks: list[str | None] = []
-    answers: list[str | None] = []
+    gaps = list(zip(bounds[::2], bounds[1::2], strict=True))
+    between = [BETWEEN.match(folded[start:end]) for start, end in gaps]
     unclear: list[str] = []
-    for start, end in gaps:
-        match = BETWEEN.match(folded[start:end])
+    for (start, end), match in zip(gaps, between, strict=True):
         if match is None:
             # the sender's words, without the mark of the option that follows them
             cut = start + TRAILING_MARK.search(folded[start:end]).start()  # type: ignore[union-attr]
             unclear.append(text[start:cut].strip(" .-"))
-            marks.append(None)
-            answers.append(None)
-            continue
-        marks.append("tick" if match.group("tick") else "empty" if match.group("empty") else None)
-        answers.append(match.group("answer"))
     chosen: set[str] = set()
-    for index, (_, _, option) in enumerate(spans):
-        mark, answer = marks[index], answers[index + 1]
-        if mark == "tick" and answer in {"nee", "no"}:
-            unclear.append(text[spans[index][0] : spans[index][1]] + " … " + answer)
-        elif mark == "tick" or (answer in {"ja", "yes", "akkoord"} and mark != "empty"):
+    for (at, end, option), before, after in zip(spans, between[:-1], between[1:], strict=True):
+        tick, empty = before.group("tick", "empty") if before else (None, None)
+        answer = after.group("answer") if after else None
+        if tick and answer in {"nee", "no"}:
+            unclear.append(text[at:end] + " … " + answer)
+        elif tick or (answer in {"ja", "yes", "akkoord"} and not empty):
             chosen.add(option)
     return frozenset(chosen), tuple(unclear)
 
@@ -335,8 +319,7 @@ def read_answers(text: str, form: Form) -> Reading:
     unclear: dict[str, tuple[str, ...]] = {}
     for question in asked:
         section = _without_hint(sections.get(question.id, []), question)
-        if SIGNATURE in section:
-            section = section[: section.index(SIGNATURE)]
+        section = section[: section.index(SIGNATURE)] if SIGNATURE in section else section
         form_field = question.field
         if form_field is not None and form_field.type == "checkboxes":
             checked[question.id], words = consent(section, form_field)
