@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from types import MappingProxyType
@@ -110,8 +110,8 @@ class Intake:
     title: str
     body: str
     labels: tuple[str, ...]
-    warnings: tuple[str, ...] = ()
-    values: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    warnings: tuple[str, ...]
+    values: Mapping[str, str]
 
 
 @dataclass(frozen=True)
@@ -129,8 +129,7 @@ class Reading:
 # --- finding the answers ------------------------------------------------------------------------
 def _normal(text: str) -> str:
     """A label or option as compared: NFKC, case-folded, single spaces, no end punctuation."""
-    text = unicodedata.normalize("NFKC", text).casefold()
-    return " ".join(text.split()).strip(" .:;!?*_")
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split()).strip(" .:;!?*_")
 
 
 def _label_of(line: str, labels: Iterable[str], *, strict: bool) -> tuple[str, str] | None:
@@ -143,9 +142,7 @@ def _label_of(line: str, labels: Iterable[str], *, strict: bool) -> tuple[str, s
     if match is None or (strict and not match.group("hashes")):
         return None
     label = _normal(match.group("label"))
-    if label not in set(labels):
-        return None
-    return label, (match.group("rest") or "").strip()
+    return (label, (match.group("rest") or "").strip()) if label in set(labels) else None
 
 
 def _has_questions(lines: list[str], labels: set[str]) -> bool:
@@ -207,17 +204,15 @@ def _story_lines(text: str, labels: set[str]) -> tuple[list[str], str | None, bo
 
 def _sections(lines: list[str], asked: tuple[Question, ...]) -> dict[str, list[str]]:
     """The lines under each question, in order (a label out of order is text)."""
-    by_label = {_normal(q.label): q for q in asked}
-    order = {q.id: position for position, q in enumerate(asked)}
+    by_label = {_normal(q.label): (position, q.id) for position, q in enumerate(asked)}
     strict = any(_label_of(line, by_label, strict=True) for line in lines)
     sections: dict[str, list[str]] = {}
     current: str | None = None
     last = -1
     for line in lines:
         found = _label_of(line, by_label, strict=strict)
-        if found is not None and order[by_label[found[0]].id] > last:
-            current = by_label[found[0]].id
-            last = order[current]
+        if found is not None and by_label[found[0]][0] > last:
+            last, current = by_label[found[0]]
             sections[current] = [found[1]] if found[1] else []
         elif current is not None:
             sections[current].append(line)
@@ -353,18 +348,16 @@ def _words(text: str) -> str:
 
 def differences(shown_reading: Reading, other: Reading, form: Form) -> list[str]:
     """The labels of the questions whose answers differ between two texts of the mail."""
-    found = []
-    for question in questions(form):
-        key = question.id
+
+    def compared(reading: Reading, key: str) -> object:
+        """The ticks and whether other words stand next to them, or the words of an answer."""
         if key in shown_reading.checked or key in other.checked:
-            same = shown_reading.checked.get(key) == other.checked.get(key) and bool(
-                shown_reading.unclear.get(key)
-            ) == bool(other.unclear.get(key))
-        else:
-            same = _words(shown_reading.values.get(key, "")) == _words(other.values.get(key, ""))
-        if not same:
-            found.append(question.label)
-    return found
+            return reading.checked.get(key), bool(reading.unclear.get(key))
+        return _words(reading.values.get(key, ""))
+
+    return [
+        q.label for q in questions(form) if compared(shown_reading, q.id) != compared(other, q.id)
+    ]
 
 
 def _compared(seen: Shown, form: Form) -> Reading:
