@@ -52,9 +52,7 @@ def dutch_moment(moment: datetime, timezone: tzinfo) -> str:
 def mail_arrival(body: str | None) -> datetime | None:
     """The arrival moment recorded at the very top of an issue body, or None (pure)."""
     match = MARKER.match(body or "")
-    if match is None:
-        return None
-    return datetime.fromisoformat(match.group("moment"))
+    return datetime.fromisoformat(match.group("moment")) if match else None
 
 
 def mailed_arrival(issue: Issue, on_behalf: bool) -> datetime | None:

@@ -50,8 +50,7 @@ def _hint(field: Field) -> str:
 
 def questions(form: Form) -> tuple[Question, ...]:
     """Every question of the mail in order: the title, then the form's fields."""
-    title = Question(TITLE_ID, TITLE_LABEL, TITLE_HINT, required=True)
     return (
-        title,
+        Question(TITLE_ID, TITLE_LABEL, TITLE_HINT, required=True),
         *(Question(f.id, f.label, _hint(f), required=f.required, field=f) for f in form.fields),
     )
