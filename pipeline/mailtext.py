@@ -53,6 +53,7 @@ SIMPLE_SELECTOR = re.compile(r"^(?P<tag>[a-zA-Z][\w-]*)?(?:(?P<kind>[.#])(?P<nam
 CSS_COMMENT = re.compile(r"/\*.*?\*/|<!--|-->", re.S)
 # Charsets often used for Windows-1252 text (the WHATWG rule: read them as Windows-1252).
 LATIN1_NAMES = frozenset({"iso-8859-1", "latin-1", "latin1", "us-ascii", "ascii", "iso8859-1"})
+# The line that starts a signature ("-- ").
 SIGNATURE = "-- "
 
 
