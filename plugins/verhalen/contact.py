@@ -29,16 +29,13 @@ def mail_link(address: str) -> str:
 
 def placeholder_values(settings: Mapping[str, Any]) -> dict[str, str]:
     """The HTML each placeholder becomes, from the site's settings (unset ones are left out)."""
-    values: dict[str, str] = {}
     texts = {"organisatie": "ORGANISATION_NAME", "evenement": "EVENT_NAME"}
     links = {"contact": "CONTACT_EMAIL", "redactie": "EDITORS_EMAIL"}
-    for name, key in texts.items():
-        if isinstance(settings.get(key), str) and settings[key].strip():
-            values[name] = html.escape(settings[key].strip())
-    for name, key in links.items():
-        if isinstance(settings.get(key), str) and settings[key].strip():
-            values[name] = mail_link(settings[key])
-    return values
+    return {
+        name: (mail_link if name in links else html.escape)(value.strip())
+        for name, key in {**texts, **links}.items()
+        if isinstance(value := settings.get(key), str) and value.strip()
+    }
 
 
 def fill_placeholders(text: str, values: Mapping[str, str]) -> str:
