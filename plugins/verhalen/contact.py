@@ -40,7 +40,6 @@ def placeholder_values(settings: Mapping[str, Any]) -> dict[str, str]:
 
 def fill_placeholders(text: str, values: Mapping[str, str]) -> str:
     """The page's HTML with every `{{ name }}` replaced; UnknownPlaceholder for any other name."""
-    unknown = sorted({name for name in PLACEHOLDER.findall(text) if name not in values})
-    if unknown:
+    if unknown := sorted({name for name in PLACEHOLDER.findall(text) if name not in values}):
         raise UnknownPlaceholder(", ".join(map(placeholder, unknown)))
     return PLACEHOLDER.sub(lambda match: values[match.group(1)], text)

@@ -164,9 +164,8 @@ def drop_unwritten_authors(generator: Any) -> None:
 
 def ensure_category(generator: Any, slug: str) -> None:
     """Give an empty category its index page too, so /verhalen/ exists before any story."""
-    if any(category.slug == slug for category, _ in generator.categories):
-        return
-    generator.categories.append((Category(slug, generator.settings), []))
+    if not any(category.slug == slug for category, _ in generator.categories):
+        generator.categories.append((Category(slug, generator.settings), []))
 
 
 def stories_category(generator: Any) -> Any:
@@ -207,8 +206,7 @@ def add_pages_by_slug(generator: Any) -> None:
 
 def refuse_without_contact(pelican: Any) -> None:
     """Refuse to build a site that does not say who runs it and how to reach them."""
-    problems = contact_problems(pelican.settings)
-    if problems:
+    if problems := contact_problems(pelican.settings):
         raise BuildRefused(contact_refusal(problems))
 
 
