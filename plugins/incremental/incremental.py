@@ -142,12 +142,7 @@ def stale_files(previous: Manifest | None, produced: Iterable[str]) -> list[str]
 
 def is_unchanged(previous: PageRecord | None, fingerprint: str, size: int, mtime_ns: int) -> bool:
     """True when a page's inputs and file are as the previous build left them: keep it."""
-    return (
-        previous is not None
-        and bool(fingerprint)
-        and previous.fingerprint == fingerprint
-        and (previous.size, previous.mtime_ns) == (size, mtime_ns)
-    )
+    return bool(fingerprint) and previous == PageRecord(fingerprint, size, mtime_ns)
 
 
 def is_inside(relative: str) -> bool:
@@ -413,10 +408,9 @@ def relative_cache_keys(generator: Any) -> None:
     """Key the content cache by the path inside PATH, so a moved checkout still hits."""
     if not incremental_build(generator.settings):
         return
-    readers = generator.readers
-    cache = getattr(readers, "_cache", None)
+    cache = getattr(generator.readers, "_cache", None)
     if isinstance(cache, dict) and not isinstance(cache, _RelativeKeys):
-        readers._cache = _RelativeKeys(generator.settings["PATH"], cache)
+        generator.readers._cache = _RelativeKeys(generator.settings["PATH"], cache)
 
 
 class _RelativeKeys(dict[str, Any]):

@@ -37,13 +37,7 @@ CALL_ATTRS: Spec = dict.fromkeys(
 )
 PAGE_ATTRS: Spec = dict.fromkeys(("url", "title", "slug", "save_as"))
 SECTOR_ATTRS: Spec = dict.fromkeys(("name", "slug", "url"))
-META_ATTRS: Spec = {
-    "url": None,
-    "excerpt": None,
-    "older": None,
-    "newer": None,
-    "sector": SECTOR_ATTRS,
-}
+META_ATTRS: Spec = {**dict.fromkeys(("url", "excerpt", "older", "newer")), "sector": SECTOR_ATTRS}
 # What Pelican works out for every article besides its metadata (metadata keys are declared
 # too).
 ARTICLE_ATTRS = (
@@ -176,10 +170,7 @@ class Forbidden:
     def _refuse(self, *_args: Any) -> Any:
         raise UndeclaredInput(object.__getattribute__(self, "name"))
 
-    __bool__ = __str__ = __iter__ = __len__ = __getitem__ = __call__ = _refuse
-
-    def __getattr__(self, attr: str) -> Any:
-        raise UndeclaredInput(object.__getattribute__(self, "name"))
+    __bool__ = __str__ = __iter__ = __len__ = __getitem__ = __call__ = __getattr__ = _refuse
 
 
 class OneStoryMeta:
@@ -317,10 +308,6 @@ def fingerprint_of(value: Any) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def _key_repr(item: tuple[Any, Any]) -> str:
-    return repr(item[0])
-
-
 _PLAIN_TYPES = frozenset({str, int, float, bool, type(None), datetime, date, _Missing})
 
 
@@ -343,7 +330,7 @@ def _plain(value: Any) -> Any:
         return ("forbidden", value.name)
     if isinstance(value, Mapping):
         pairs = ((_plain(k), v if type(v) in plain else _plain(v)) for k, v in value.items())
-        return ("mapping", tuple(sorted(pairs, key=_key_repr)))
+        return ("mapping", tuple(sorted(pairs, key=lambda pair: repr(pair[0]))))
     if isinstance(value, list | tuple):
         return tuple(v if type(v) in plain else _plain(v) for v in value)
     if isinstance(value, set | frozenset):

@@ -53,12 +53,10 @@ def is_submitted(source_path: str | None, config: dict[str, Any]) -> bool:
     if not source_path:
         return False
     as_written = (Path(config["PATH"]), Path(source_path))
-    for root, path in (as_written, (_resolved(config["PATH"]), Path(source_path).resolve())):
-        if path.is_relative_to(root) and is_submitted_text(
-            path.relative_to(root).as_posix(), config
-        ):
-            return True
-    return False
+    return any(
+        path.is_relative_to(root) and is_submitted_text(path.relative_to(root).as_posix(), config)
+        for root, path in (as_written, (_resolved(config["PATH"]), Path(source_path).resolve()))
+    )
 
 
 def clean_content(content: Any) -> None:
@@ -87,20 +85,23 @@ def _sanitised(fragment: str, intrasite: re.Pattern[str], memo: _Memo | None) ->
     if memo is None:
         return sanitise(fragment, intrasite)
     digest = hashlib.sha256(f"{intrasite.pattern}\0{fragment}".encode()).hexdigest()
-    found = memo.used.get(digest)
-    if found is None:
-        found = memo.kept.get(digest)
-        if found is None:
-            found = sanitise(fragment, intrasite)
-        memo.used[digest] = found
-    return found
+    if digest not in memo.used:
+        kept = memo.kept.get(digest)
+        memo.used[digest] = sanitise(fragment, intrasite) if kept is None else kept
+    return memo.used[digest]
+
+
+def _memo_path(settings: dict[str, Any]) -> Path | None:
+    """Where the memo is kept, or None without a keyed cache."""
+    if not incremental_build(settings) or not settings.get("CACHE_PATH"):
+        return None
+    return Path(settings["CACHE_PATH"]) / MEMO_NAME
 
 
 def _memo(settings: dict[str, Any], context: dict[str, Any] | None) -> _Memo | None:
     """This build's memo (in its context), loaded on first use; None without a keyed cache."""
-    if context is None or not incremental_build(settings) or not settings.get("CACHE_PATH"):
+    if context is None or (path := _memo_path(settings)) is None:
         return None
-    path = Path(settings["CACHE_PATH"]) / MEMO_NAME
     memo: _Memo | None = context.get(MEMO_KEY)
     if memo is None:
         try:
@@ -120,12 +121,12 @@ def save_memo(generators: list[Any]) -> None:
     take the memo out of the context before any page is rendered from it). A build that
     sanitised no submitted text removes a memo left by an earlier one: it would keep the text
     of stories that are gone."""
-    memo = generators[0].context.pop(MEMO_KEY, None) if generators else None
-    if memo is None and generators:
-        settings = generators[0].settings
-        if incremental_build(settings) and settings.get("CACHE_PATH"):
-            (Path(settings["CACHE_PATH"]) / MEMO_NAME).unlink(missing_ok=True)
-    if memo is not None and memo.used != memo.kept:
+    if not generators:
+        return
+    memo = generators[0].context.pop(MEMO_KEY, None)
+    if memo is None and (path := _memo_path(generators[0].settings)) is not None:
+        path.unlink(missing_ok=True)
+    elif memo is not None and memo.used != memo.kept:
         memo.path.parent.mkdir(parents=True, exist_ok=True)
         partial = memo.path.with_name(memo.path.name + ".tmp")
         with partial.open("wb") as stored:  # pickled a string at a time, never one big text

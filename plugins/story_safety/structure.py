@@ -97,8 +97,8 @@ class Repair:
             self.out.append("<li>")
             container.wrapped = True
 
-    def _close_wrap(self, container: Frame | None) -> None:
-        if container is not None and container.wrapped:
+    def _close_wrap(self, container: Frame) -> None:
+        if container.wrapped:
             self.out.append("</li>")
             container.wrapped = False
 
@@ -189,8 +189,7 @@ def repair(fragment: str) -> str:
     state = Repair()
     position = 0
     for tag in TAG.finditer(fragment):
-        if tag.start() > position:
-            state.text(fragment[position : tag.start()])
+        state.text(fragment[position : tag.start()])
         position = tag.end()
         if tag.group("end"):
             state.end(tag.group("name"))

@@ -83,6 +83,5 @@ def check_every_story_built(generators: list[Any]) -> None:
     expected = expected_files(
         Path(config["PATH"]), config, first.readers.extensions, config.get("IGNORE_FILES", [])
     )
-    missing = unbuilt(expected, first.context.get("generated_content", {}))
-    if missing:
+    if missing := unbuilt(expected, first.context.get("generated_content", {})):
         raise StoryNotBuiltError(message({name: _reason(first, name) for name in missing}))

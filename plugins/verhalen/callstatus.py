@@ -50,8 +50,7 @@ def call_status(
 ) -> CallStatus:
     """The call is open up to and including the deadline's moment; days count calendar days;
     `picks` is how many eligible stories the editors picked (pipeline.phase.phase_at)."""
-    calendar = Calendar(deadline, event_date, shortlist_size)
-    found = phase_at(calendar, now, picks)
+    found = phase_at(Calendar(deadline, event_date, shortlist_size), now, picks)
     return CallStatus(
         is_open=found.is_open,
         deadline=deadline,

@@ -6,11 +6,6 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-# Whether a summary still is the one a new post starts with (`make post`, the browser link).
-from pipeline.posts import is_placeholder_summary
-
-__all__ = ["BuildRefused", "contact_problems", "contact_refusal", "is_placeholder_summary"]
-
 # The settings that name who runs the site and how to reach them (privacy statement, "Over ons",
 # the call's e-mail route), with the Dutch words the refusal uses for each.
 CONTACT_SETTINGS: dict[str, str] = {
@@ -42,11 +37,10 @@ def contact_problems(settings: Mapping[str, Any]) -> list[tuple[str, str]]:
 
 def contact_refusal(problems: Iterable[tuple[str, str]]) -> str:
     """The Dutch message that refuses a build without a known organisation and contact."""
-    lines = [message for _, message in problems]
     return (
         "De site wordt niet gebouwd: de privacyverklaring, 'Over ons' en de oproep moeten "
         "noemen wie de site beheert en hoe je die bereikt. "
-        + "; ".join(lines)
+        + "; ".join(message for _, message in problems)
         + ". Vul ze in publishconf.py in, of geef ze mee als omgevingsvariabelen "
         "(bij GitHub Actions als variabelen van de repository)."
     )

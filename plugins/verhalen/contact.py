@@ -29,21 +29,17 @@ def mail_link(address: str) -> str:
 
 def placeholder_values(settings: Mapping[str, Any]) -> dict[str, str]:
     """The HTML each placeholder becomes, from the site's settings (unset ones are left out)."""
-    values: dict[str, str] = {}
     texts = {"organisatie": "ORGANISATION_NAME", "evenement": "EVENT_NAME"}
     links = {"contact": "CONTACT_EMAIL", "redactie": "EDITORS_EMAIL"}
-    for name, key in texts.items():
-        if isinstance(settings.get(key), str) and settings[key].strip():
-            values[name] = html.escape(settings[key].strip())
-    for name, key in links.items():
-        if isinstance(settings.get(key), str) and settings[key].strip():
-            values[name] = mail_link(settings[key])
-    return values
+    return {
+        name: (mail_link if name in links else html.escape)(value.strip())
+        for name, key in {**texts, **links}.items()
+        if isinstance(value := settings.get(key), str) and value.strip()
+    }
 
 
 def fill_placeholders(text: str, values: Mapping[str, str]) -> str:
     """The page's HTML with every `{{ name }}` replaced; UnknownPlaceholder for any other name."""
-    unknown = sorted({name for name in PLACEHOLDER.findall(text) if name not in values})
-    if unknown:
+    if unknown := sorted({name for name in PLACEHOLDER.findall(text) if name not in values}):
         raise UnknownPlaceholder(", ".join(map(placeholder, unknown)))
     return PLACEHOLDER.sub(lambda match: values[match.group(1)], text)

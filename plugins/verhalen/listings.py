@@ -95,15 +95,13 @@ def plain_excerpt(html: str, max_words: int = 30, chunk: int = 512) -> str:
     """
     collector = _TextCollector()
     html = str(html)
-    words: list[str] = []
     for start in range(0, len(html), chunk):
         collector.feed(html[start : start + chunk])
-        words = "".join(collector.parts).split()
-        if len(words) > max_words:
+        if len("".join(collector.parts).split()) > max_words:
             break
     else:
         collector.close()
-        words = "".join(collector.parts).split()
+    words = "".join(collector.parts).split()
     if len(words) <= max_words:
         return " ".join(words)
     return " ".join(words[:max_words]).rstrip(".,;:!?") + "…"
@@ -140,13 +138,13 @@ def story_meta(
 ) -> dict[Any, StoryMeta]:
     """URL, excerpt, sector and neighbours of each story; items are newest first (one pass)."""
     links = [Neighbour(title=str(story.title), url=str(story.url)) for story in items]
-    meta = {}
-    for position, story in enumerate(items):
-        meta[story] = StoryMeta(
+    return {
+        story: StoryMeta(
             url=links[position].url,
             excerpt=excerpt_of(story),
             sector=sector_of(story),
             older=links[position + 1] if position + 1 < len(items) else None,
             newer=links[position - 1] if position > 0 else None,
         )
-    return meta
+        for position, story in enumerate(items)
+    }

@@ -29,10 +29,8 @@ class FastYAMLMetadataReader(YAMLMetadataReader):  # type: ignore[misc]  # Pelic
             text = Path(source_path).read_text(encoding="utf-8-sig")
             if post_problems(relative, text):
                 return "", {"status": "skip"}
-        content: str
-        metadata: dict[str, Any]
-        content, metadata = super().read(source_path)
-        return content, metadata
+        read: tuple[str, dict[str, Any]] = super().read(source_path)
+        return read
 
     def _load_yaml_metadata(self, text: str, source_path: str) -> dict[str, Any]:
         try:

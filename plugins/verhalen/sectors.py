@@ -71,8 +71,7 @@ def sector_index(
 
     def group(name: str) -> list[Any] | None:
         if name not in slug_of:
-            slug_of[name] = slugify(name)
-            slug = slug_of[name]
+            slug = slug_of[name] = slugify(name)
             if not is_usable_slug(slug):
                 rejected.append(name)
             elif slug not in members:

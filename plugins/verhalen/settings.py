@@ -5,9 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from pipeline.settings import DEFAULTS, setting
-
-__all__ = ["DEFAULTS", "get"]
+from pipeline.settings import setting
 
 
 def get(settings: Mapping[str, Any], key: str) -> Any:

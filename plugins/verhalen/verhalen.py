@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Iterable
+from collections.abc import Mapping
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -23,22 +23,11 @@ from pipeline.stage import picks_of
 from . import settings
 from .callstatus import CallStatus, call_status
 from .chart import votes_chart
-from .checks import (
-    BuildRefused,
-    contact_problems,
-    contact_refusal,
-)
+from .checks import BuildRefused, contact_problems, contact_refusal
 from .contact import UnknownPlaceholder, fill_placeholders, placeholder, placeholder_values
 from .dates import days_phrase, dutch_date, dutch_date_with_day, iso_date
-from .faultyposts import report_faulty_posts
-from .listings import (
-    plain_excerpt,
-    posts,
-    resolve_numbers,
-    stories,
-    stories_by_number,
-    story_meta,
-)
+from .faultyposts import relative_path, report_faulty_posts
+from .listings import plain_excerpt, posts, resolve_numbers, stories, stories_by_number, story_meta
 from .mailroute import MailRoute, mail_route
 from .reader import use_fast_reader
 from .sectors import SectorIndex, form_sectors, sector_index
@@ -63,7 +52,7 @@ def compute_call(config: dict[str, Any], picks: int = 0) -> CallStatus | None:
     return call_status(deadline, now, event_date=event, shortlist_size=size, picks=picks)
 
 
-def eligible_picks(config: dict[str, Any], found: Iterable[Any]) -> int:
+def eligible_picks(config: dict[str, Any], by_number: Mapping[int, Any]) -> int:
     """How many of the editors' picks, as the shortlist page the sync wrote lists them (at most
     SHORTLIST_SIZE, approved and on time), are stories on the site."""
     page = Path(config["PATH"]) / shortlist_path(config)
@@ -71,8 +60,7 @@ def eligible_picks(config: dict[str, Any], found: Iterable[Any]) -> int:
         text = page.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return 0
-    numbers = stories_by_number(found)
-    return sum(1 for number in picks_of(text) if number in numbers)
+    return sum(1 for number in picks_of(text) if number in by_number)
 
 
 def absolute_siteurl(siteurl: str, feed_domain: str | None) -> str:
@@ -120,16 +108,18 @@ def template_filters(config: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def add_filters_and_call(generator: Any) -> None:
-    """Give every generator's Jinja environment our filters, and the shared context the call."""
-    generator.env.filters.update(template_filters(generator.settings))
+def add_filters_and_context(generator: Any) -> None:
+    """Give every generator's Jinja environment our filters, and the shared context (once) the
+    call, the site's absolute URL, the ranking's length and the mail route."""
+    config = generator.settings
+    generator.env.filters.update(template_filters(config))
     if "call" not in generator.context:
-        generator.context["call"] = compute_call(generator.settings)
+        generator.context["call"] = compute_call(config)
         generator.context["ABSOLUTE_SITEURL"] = absolute_siteurl(
-            settings.get(generator.settings, "SITEURL"),
-            settings.get(generator.settings, "FEED_DOMAIN"),
+            settings.get(config, "SITEURL"), settings.get(config, "FEED_DOMAIN")
         )
-        generator.context["RANKING_LIMIT"] = settings.get(generator.settings, "RANKING_LIMIT")
+        generator.context["RANKING_LIMIT"] = settings.get(config, "RANKING_LIMIT")
+        generator.context["mail_route"] = editors_mail_route(config)
 
 
 def add_listings(generator: Any) -> None:
@@ -141,12 +131,13 @@ def add_listings(generator: Any) -> None:
     for name in sectors.rejected:
         logger.warning("verhalen: sector %r has no usable slug: it gets no sector page", name)
     words = settings.get(config, "EXCERPT_WORDS")
+    by_number = stories_by_number(found)
     generator.context["stories"] = found
     # The picks are known now, before any page is written: the call's phase may move on.
     if generator.context.get("call") is not None:
-        generator.context["call"] = compute_call(config, eligible_picks(config, found))
+        generator.context["call"] = compute_call(config, eligible_picks(config, by_number))
     generator.context["posts"] = posts(generator.articles, stories_dir)
-    generator.context["stories_by_number"] = stories_by_number(found)
+    generator.context["stories_by_number"] = by_number
     generator.context["sector_index"] = sectors
     generator.context["story_meta"] = story_meta(
         found,
@@ -173,9 +164,8 @@ def drop_unwritten_authors(generator: Any) -> None:
 
 def ensure_category(generator: Any, slug: str) -> None:
     """Give an empty category its index page too, so /verhalen/ exists before any story."""
-    if any(category.slug == slug for category, _ in generator.categories):
-        return
-    generator.categories.append((Category(slug, generator.settings), []))
+    if not any(category.slug == slug for category, _ in generator.categories):
+        generator.categories.append((Category(slug, generator.settings), []))
 
 
 def stories_category(generator: Any) -> Any:
@@ -216,18 +206,14 @@ def add_pages_by_slug(generator: Any) -> None:
 
 def refuse_without_contact(pelican: Any) -> None:
     """Refuse to build a site that does not say who runs it and how to reach them."""
-    problems = contact_problems(pelican.settings)
-    if problems:
+    if problems := contact_problems(pelican.settings):
         raise BuildRefused(contact_refusal(problems))
 
 
 def content_path(content: Any) -> str:
     """A content file's path relative to the content folder, as editors know it."""
     source = Path(getattr(content, "source_path", "") or "")
-    try:
-        return source.resolve().relative_to(Path(content.settings["PATH"]).resolve()).as_posix()
-    except ValueError:
-        return source.as_posix()
+    return relative_path(str(source), content.settings) or source.as_posix()
 
 
 def editors_mail_route(config: dict[str, Any]) -> MailRoute | None:
@@ -241,12 +227,6 @@ def editors_mail_route(config: dict[str, Any]) -> MailRoute | None:
     except FormError as error:
         logger.warning("verhalen: no e-mail route, form %r: %s", form, error)
         return None
-
-
-def add_contact(generator: Any) -> None:
-    """Give the shared context the mail route and who runs the site, once."""
-    if "mail_route" not in generator.context:
-        generator.context["mail_route"] = editors_mail_route(generator.settings)
 
 
 def fill_pages(generator: Any) -> None:
@@ -289,8 +269,7 @@ def register() -> None:
     # get_generators: sent at the start of every run, before anything is written.
     signals.get_generators.connect(pin_sitemap_clock)
     # generator_init: each generator builds its own Jinja environment; the context is shared.
-    signals.generator_init.connect(add_filters_and_call)
-    signals.generator_init.connect(add_contact)
+    signals.generator_init.connect(add_filters_and_context)
     # article_generator_finalized: all articles are read and sorted, nothing is written yet.
     signals.article_generator_finalized.connect(add_listings)
     # Posts that cannot go online were skipped while reading: name them and their fix.
