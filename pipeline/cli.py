@@ -120,12 +120,8 @@ def plan_fetched(
     return plan
 
 
-def _failure_log(config: Config) -> Path:
-    """The maintainers' log file of failures in our code (tracebacks)."""
-    return _log_path(config.root)
-
-
 def _log_path(root: Path) -> Path:
+    """The maintainers' log file of failures in our code (tracebacks)."""
     return Path(os.environ.get(FAILURE_LOG_ENV) or root / FAILURE_LOG)
 
 
@@ -183,11 +179,10 @@ def _count(value: str) -> int:
 
 def cmd_sync(args: argparse.Namespace) -> int:
     """Bring content/ in line with the issues; print what changed."""
-    config = _config(args)
-    if args.max_writes is not None:
-        config = dataclasses.replace(config, writes_per_run=args.max_writes)
-    if args.max_writes_per_hour is not None:
-        config = dataclasses.replace(config, writes_per_hour=args.max_writes_per_hour)
+    limits = {"writes_per_run": args.max_writes, "writes_per_hour": args.max_writes_per_hour}
+    config = dataclasses.replace(
+        _config(args), **{name: value for name, value in limits.items() if value is not None}
+    )
     content = _content(args, config)
     source = _open_source(args, config)
     if args.dry_run:
@@ -226,12 +221,11 @@ def status_table(
     plan: Plan,
     titles: dict[int, str],
     votes_by_number: dict[int, int],
-    labels: Mapping[str, str] | None = None,
+    names: Mapping[str, str],
 ) -> str:
     """The table `status` prints: number, title, state, votes, problems (pure).
 
-    labels names each problem's field as the form shows it (see field_labels)."""
-    names = {**PSEUDO_FIELD_LABELS, **(labels or {})}
+    names: each problem's field as the form shows it (see field_labels)."""
     rows = [("nr", "titel", "status", "stemmen", "problemen")]
     submissions = [d for d in plan.decisions if d.state is not State.IGNORED]
     for decision in submissions:
@@ -263,9 +257,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     plan = whole.content
     titles = {issue.number: display_title(issue.title, form) for issue in fetched.issues}
     votes = {issue.number: issue.votes for issue in fetched.issues}
-    print(status_table(plan, titles, votes, field_labels(form)))
-    for line in plan.report:
-        print(line)
+    print(status_table(plan, titles, votes, field_labels(form)), *plan.report, sep="\n")
     # The call's phase, what to do now and the next date, as the dashboard leads with them.
     print("", *plain_lead(whole, content, config, datetime.now(UTC)), sep="\n")
     return EXIT_OK
@@ -294,7 +286,7 @@ def _site_build(args: argparse.Namespace, config: Config) -> sitebuild.Built:
         lambda work: _plan(args, config, source, work).content,
         output=output,
         build_time=args.build_time,
-        failure_log=_failure_log(config),
+        failure_log=_log_path(config.root),
     )
     if built.changed:
         print(built.changed_line())
