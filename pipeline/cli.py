@@ -4,13 +4,9 @@
 Exit codes: 0 when the command did its job (invalid submissions are normal and reported),
 1 for an operational failure (one line on stderr), 2 for wrong usage.
 
-The online side (modules of their own, imported inside the functions that use them):
-- `pipeline.github.open_source(repo, config, content, feedback_on=..., event=...)` for
-  `--repo` (token from GITHUB_TOKEN, API base from GITHUB_API_URL);
-- `pipeline.github.run_labels(repo, config) -> int` for the `labels` command;
-- `pipeline.gitops.publish(content, gitops.tracked(content, config), run, push_changes=...)`
-  for `--commit` / `--push`: runs the sync, makes one commit, pushes; after a rejected push it
-  resets to the remote and runs the sync again.
+The online side is imported inside the functions that use it: pipeline.github for `--repo`
+and `labels`, pipeline.gitops for `--commit` / `--push` (one commit, a push; after a rejected
+push it resets to the remote and runs the sync again).
 
 A sync talks to GitHub first (fetch, then feedback) and only then writes files, so a failed
 API call leaves content/ and git untouched.
@@ -57,10 +53,9 @@ FAILURE_LOG = Path(".build/pipeline-fouten.log")
 FAILURE_LOG_ENV = "VERHALENBANK_FOUTENLOG"
 # Without GITHUB_TOKEN: what each online command cannot do, and what to do instead.
 NO_TOKEN = {
-    "sync": "zonder token kan de sync GitHub niet lezen; zet GITHUB_TOKEN of gebruik "
-    "--source BESTAND om offline te werken",
+    "sync": f"zonder token kan de sync GitHub niet lezen; zet GITHUB_TOKEN of {i18n.OFFLINE_HINT}",
     "status": "zonder token kan status de inzendingen niet van GitHub lezen; zet GITHUB_TOKEN "
-    "of gebruik --source BESTAND om offline te werken",
+    f"of {i18n.OFFLINE_HINT}",
     "labels": "labels aanmaken kan alleen met een token met schrijfrechten op de repository; "
     "zet GITHUB_TOKEN",
 }
@@ -125,11 +120,11 @@ def _log_path(root: Path) -> Path:
     return Path(os.environ.get(FAILURE_LOG_ENV) or root / FAILURE_LOG)
 
 
-def log_failures(plan: Plan, config: Config) -> Path | None:
+def log_failures(plan: Plan, config: Config) -> None:
     """Append the details of issues that failed in our code to the maintainers' log file."""
     failed = [d for d in plan.decisions if d.failure_detail]
     if not failed:
-        return None
+        return
     path = _append_log(
         config.root,
         "".join(f"issue #{d.number}: {d.failure}\n{d.failure_detail.rstrip()}\n\n" for d in failed),
@@ -137,7 +132,6 @@ def log_failures(plan: Plan, config: Config) -> Path | None:
     if path is not None:
         numbers = ", ".join(f"#{d.number}" for d in failed)
         print(f"niet verwerkt door een fout in de pipeline: {numbers}; details in {path}")
-    return path
 
 
 def _append_log(root: Path, text: str) -> Path | None:
@@ -218,10 +212,7 @@ def field_labels(form: Form) -> dict[str, str]:
 
 
 def status_table(
-    plan: Plan,
-    titles: dict[int, str],
-    votes_by_number: dict[int, int],
-    names: Mapping[str, str],
+    plan: Plan, titles: dict[int, str], votes_by_number: dict[int, int], names: Mapping[str, str]
 ) -> str:
     """The table `status` prints: number, title, state, votes, problems (pure).
 
@@ -274,7 +265,7 @@ def _site_source(args: argparse.Namespace, config: Config) -> Source:
     return JsonFileSource(Path(args.examples))
 
 
-def _site_build(args: argparse.Namespace, config: Config) -> sitebuild.Built:
+def _site_build(args: argparse.Namespace, config: Config) -> None:
     """One build of the site (see pipeline.sitebuild); prints our own Dutch summary."""
     # Everything, no comments or labels, and any state kept with the working copy only.
     args.full, args.no_feedback = True, True
@@ -292,7 +283,6 @@ def _site_build(args: argparse.Namespace, config: Config) -> sitebuild.Built:
         print(built.changed_line())
     shown = output.relative_to(config.root) if output.is_relative_to(config.root) else output
     print(built.summary(f"{shown}/"), flush=True)
-    return built
 
 
 def cmd_site(args: argparse.Namespace) -> int:

@@ -185,7 +185,7 @@ def github_messages(data: object) -> list[str]:
         elif isinstance(item, str):
             found.append(item)
     message = data.get("message")
-    if not found and isinstance(message, str) and message.strip():
+    if not found and isinstance(message, str):
         found.append(message)
     return [text.strip() for text in found if text.strip()]
 

@@ -138,15 +138,11 @@ class Config:
     author_slug_substitutions: tuple[tuple[str, str], ...] = ()
     slugify_use_unicode: bool = False
     markdown: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
-    # Writing requests (comments, labels) one sync makes at most, and the pause between two.
+    # The sync's budgets and pauses: the settings their defaults name (see DEFAULTS).
     writes_per_run: int = DEFAULTS["GITHUB_WRITES_PER_RUN"]
     write_pause: float = DEFAULTS["GITHUB_WRITE_PAUSE"]
-    # Seconds of Markdown conversion one sync spends at most (MARKDOWN_CHECK_SECONDS).
     check_seconds: float = DEFAULTS["MARKDOWN_CHECK_SECONDS"]
-    # Writing requests of all syncs of one rolling hour together (GITHUB_WRITES_PER_HOUR).
     writes_per_hour: int = DEFAULTS["GITHUB_WRITES_PER_HOUR"]
-    # Seconds between two requests, and the first retry's wait (GITHUB_READ_PAUSE,
-    # GITHUB_RETRY_BACKOFF).
     read_pause: float = DEFAULTS["GITHUB_READ_PAUSE"]
     retry_backoff: float = DEFAULTS["GITHUB_RETRY_BACKOFF"]
     author: str = ""  # the site's AUTHOR: who writes the editors' posts
