@@ -63,13 +63,11 @@ class Built:
         """Our own Dutch summary line of the build (shown: how to name the output folder)."""
         if not self.rebuilt:
             return f"niets veranderd: de site in {shown} is al actueel"
-        counts = [
-            _count(self.stories, "verhaal", "verhalen"),
-            _count(self.posts, "bericht", "berichten"),
-            _count(self.pages, "pagina", "pagina's"),
-        ]
+        stories = _count(self.stories, "verhaal", "verhalen")
+        posts = _count(self.posts, "bericht", "berichten")
+        pages = _count(self.pages, "pagina", "pagina's")
         seconds = f"{self.seconds:.1f}".replace(".", ",")
-        return f"site gebouwd in {shown}: {', '.join(counts[:2])} en {counts[2]} in {seconds} s"
+        return f"site gebouwd in {shown}: {stories}, {posts} en {pages} in {seconds} s"
 
     def changed_line(self) -> str | None:
         """The Dutch line on the content files the build brought up to date, if any."""
