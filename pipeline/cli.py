@@ -4,13 +4,9 @@
 Exit codes: 0 when the command did its job (invalid submissions are normal and reported),
 1 for an operational failure (one line on stderr), 2 for wrong usage.
 
-The online side (modules of their own, imported inside the functions that use them):
-- `pipeline.github.open_source(repo, config, content, feedback_on=..., event=...)` for
-  `--repo` (token from GITHUB_TOKEN, API base from GITHUB_API_URL);
-- `pipeline.github.run_labels(repo, config) -> int` for the `labels` command;
-- `pipeline.gitops.publish(content, gitops.tracked(content, config), run, push_changes=...)`
-  for `--commit` / `--push`: runs the sync, makes one commit, pushes; after a rejected push it
-  resets to the remote and runs the sync again.
+The online side is imported inside the functions that use it: pipeline.github for `--repo`
+and `labels`, pipeline.gitops for `--commit` / `--push` (one commit, a push; after a rejected
+push it resets to the remote and runs the sync again).
 
 A sync talks to GitHub first (fetch, then feedback) and only then writes files, so a failed
 API call leaves content/ and git untouched.
@@ -57,10 +53,9 @@ FAILURE_LOG = Path(".build/pipeline-fouten.log")
 FAILURE_LOG_ENV = "VERHALENBANK_FOUTENLOG"
 # Without GITHUB_TOKEN: what each online command cannot do, and what to do instead.
 NO_TOKEN = {
-    "sync": "zonder token kan de sync GitHub niet lezen; zet GITHUB_TOKEN of gebruik "
-    "--source BESTAND om offline te werken",
+    "sync": f"zonder token kan de sync GitHub niet lezen; zet GITHUB_TOKEN of {i18n.OFFLINE_HINT}",
     "status": "zonder token kan status de inzendingen niet van GitHub lezen; zet GITHUB_TOKEN "
-    "of gebruik --source BESTAND om offline te werken",
+    f"of {i18n.OFFLINE_HINT}",
     "labels": "labels aanmaken kan alleen met een token met schrijfrechten op de repository; "
     "zet GITHUB_TOKEN",
 }
@@ -120,20 +115,16 @@ def plan_fetched(
     return plan
 
 
-def _failure_log(config: Config) -> Path:
-    """The maintainers' log file of failures in our code (tracebacks)."""
-    return _log_path(config.root)
-
-
 def _log_path(root: Path) -> Path:
+    """The maintainers' log file of failures in our code (tracebacks)."""
     return Path(os.environ.get(FAILURE_LOG_ENV) or root / FAILURE_LOG)
 
 
-def log_failures(plan: Plan, config: Config) -> Path | None:
+def log_failures(plan: Plan, config: Config) -> None:
     """Append the details of issues that failed in our code to the maintainers' log file."""
     failed = [d for d in plan.decisions if d.failure_detail]
     if not failed:
-        return None
+        return
     path = _append_log(
         config.root,
         "".join(f"issue #{d.number}: {d.failure}\n{d.failure_detail.rstrip()}\n\n" for d in failed),
@@ -141,7 +132,6 @@ def log_failures(plan: Plan, config: Config) -> Path | None:
     if path is not None:
         numbers = ", ".join(f"#{d.number}" for d in failed)
         print(f"niet verwerkt door een fout in de pipeline: {numbers}; details in {path}")
-    return path
 
 
 def _append_log(root: Path, text: str) -> Path | None:
@@ -183,11 +173,10 @@ def _count(value: str) -> int:
 
 def cmd_sync(args: argparse.Namespace) -> int:
     """Bring content/ in line with the issues; print what changed."""
-    config = _config(args)
-    if args.max_writes is not None:
-        config = dataclasses.replace(config, writes_per_run=args.max_writes)
-    if args.max_writes_per_hour is not None:
-        config = dataclasses.replace(config, writes_per_hour=args.max_writes_per_hour)
+    limits = {"writes_per_run": args.max_writes, "writes_per_hour": args.max_writes_per_hour}
+    config = dataclasses.replace(
+        _config(args), **{name: value for name, value in limits.items() if value is not None}
+    )
     content = _content(args, config)
     source = _open_source(args, config)
     if args.dry_run:
@@ -223,15 +212,11 @@ def field_labels(form: Form) -> dict[str, str]:
 
 
 def status_table(
-    plan: Plan,
-    titles: dict[int, str],
-    votes_by_number: dict[int, int],
-    labels: Mapping[str, str] | None = None,
+    plan: Plan, titles: dict[int, str], votes_by_number: dict[int, int], names: Mapping[str, str]
 ) -> str:
     """The table `status` prints: number, title, state, votes, problems (pure).
 
-    labels names each problem's field as the form shows it (see field_labels)."""
-    names = {**PSEUDO_FIELD_LABELS, **(labels or {})}
+    names: each problem's field as the form shows it (see field_labels)."""
     rows = [("nr", "titel", "status", "stemmen", "problemen")]
     submissions = [d for d in plan.decisions if d.state is not State.IGNORED]
     for decision in submissions:
@@ -263,9 +248,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     plan = whole.content
     titles = {issue.number: display_title(issue.title, form) for issue in fetched.issues}
     votes = {issue.number: issue.votes for issue in fetched.issues}
-    print(status_table(plan, titles, votes, field_labels(form)))
-    for line in plan.report:
-        print(line)
+    print(status_table(plan, titles, votes, field_labels(form)), *plan.report, sep="\n")
     # The call's phase, what to do now and the next date, as the dashboard leads with them.
     print("", *plain_lead(whole, content, config, datetime.now(UTC)), sep="\n")
     return EXIT_OK
@@ -282,7 +265,7 @@ def _site_source(args: argparse.Namespace, config: Config) -> Source:
     return JsonFileSource(Path(args.examples))
 
 
-def _site_build(args: argparse.Namespace, config: Config) -> sitebuild.Built:
+def _site_build(args: argparse.Namespace, config: Config) -> None:
     """One build of the site (see pipeline.sitebuild); prints our own Dutch summary."""
     # Everything, no comments or labels, and any state kept with the working copy only.
     args.full, args.no_feedback = True, True
@@ -294,13 +277,12 @@ def _site_build(args: argparse.Namespace, config: Config) -> sitebuild.Built:
         lambda work: _plan(args, config, source, work).content,
         output=output,
         build_time=args.build_time,
-        failure_log=_failure_log(config),
+        failure_log=_log_path(config.root),
     )
     if built.changed:
         print(built.changed_line())
     shown = output.relative_to(config.root) if output.is_relative_to(config.root) else output
     print(built.summary(f"{shown}/"), flush=True)
-    return built
 
 
 def cmd_site(args: argparse.Namespace) -> int:

@@ -91,15 +91,9 @@ GITHUB_HEADLINES = frozenset({"validation failed"})
 
 # git's English stderr (lower-cased fragment) -> Dutch, with what to do next.
 GIT_REASONS = (
-    (
-        "authentication failed",
-        "git weigert de inloggegevens: controleer token of SSH-sleutel",
-    ),
+    ("authentication failed", "git weigert de inloggegevens: controleer token of SSH-sleutel"),
     ("could not read from remote", "de remote is niet te lezen: controleer de URL en de rechten"),
-    (
-        "could not resolve host",
-        "de server van de remote is onbekend: controleer het netwerk",
-    ),
+    ("could not resolve host", "de server van de remote is onbekend: controleer het netwerk"),
     ("permission denied", "geen toegang tot de remote: controleer de rechten"),
     ("repository not found", "de remote-repository bestaat niet: controleer de URL"),
     ("non-fast-forward", "de remote heeft nieuwere commits: haal ze eerst op"),
@@ -150,8 +144,7 @@ def os_reason(error: OSError) -> str:
 
 def os_error(error: OSError) -> str:
     """One Dutch line for an OSError, naming the file when it is known."""
-    where = error.filename if error.filename is not None else None
-    return f"{where}: {os_reason(error)}" if where is not None else os_reason(error)
+    return os_reason(error) if error.filename is None else f"{error.filename}: {os_reason(error)}"
 
 
 def json_reason(error: json.JSONDecodeError) -> str:
@@ -192,7 +185,7 @@ def github_messages(data: object) -> list[str]:
         elif isinstance(item, str):
             found.append(item)
     message = data.get("message")
-    if not found and isinstance(message, str) and message.strip():
+    if not found and isinstance(message, str):
         found.append(message)
     return [text.strip() for text in found if text.strip()]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime, tzinfo
 from pathlib import Path, PurePosixPath
 from types import MappingProxyType
@@ -15,22 +15,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pipeline.errors import UserError
 from pipeline.phase import Calendar, as_day
 
-# Label roles the pipeline needs; pelicanconf.LABELS maps each role to the label's name.
-LABEL_ROLES = frozenset(
-    {
-        "submission",
-        "approved",
-        "shortlist",
-        "rejected",
-        "spam",
-        "withdrawn",
-        "late",
-        "incomplete",
-        "changed",
-        "dashboard",
-        "on_behalf",
-    }
-)
 # The one set of defaults for the settings the pipeline, the plugins and scripts/new_post.py
 # read, used when pelicanconf.py does not set them. The call's own settings (CALL_DEADLINE,
 # SUBMISSION_REPO, LABELS, ...) have no safe default and must be set.
@@ -58,10 +42,10 @@ DEFAULTS: Mapping[str, Any] = MappingProxyType(
         "RANKING_LIMIT": 10,
         # Words in a story's excerpt on cards and in its page description.
         "EXCERPT_WORDS": 28,
-        # Who runs the site and how to reach them; a production build refuses to run without.
         # Seconds one sync spends at most converting new story texts under the Markdown guard:
         # what is left waits for the next run (well under the workflow's 15-minute limit).
         "MARKDOWN_CHECK_SECONDS": 120,
+        # Who runs the site and how to reach them; a production build refuses to run without.
         "ORGANISATION_NAME": None,
         "CONTACT_EMAIL": None,
         "EDITORS_EMAIL": None,
@@ -130,6 +114,10 @@ class Labels:
         return frozenset({self.late, self.incomplete, self.changed})
 
 
+# Label roles the pipeline needs; pelicanconf.LABELS maps each role to the label's name.
+LABEL_ROLES = frozenset(role.name for role in fields(Labels))
+
+
 @dataclass(frozen=True)
 class Config:
     """Everything the pipeline takes from the site settings."""
@@ -150,15 +138,11 @@ class Config:
     author_slug_substitutions: tuple[tuple[str, str], ...] = ()
     slugify_use_unicode: bool = False
     markdown: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
-    # Writing requests (comments, labels) one sync makes at most, and the pause between two.
+    # The sync's budgets and pauses: the settings their defaults name (see DEFAULTS).
     writes_per_run: int = DEFAULTS["GITHUB_WRITES_PER_RUN"]
     write_pause: float = DEFAULTS["GITHUB_WRITE_PAUSE"]
-    # Seconds of Markdown conversion one sync spends at most (MARKDOWN_CHECK_SECONDS).
     check_seconds: float = DEFAULTS["MARKDOWN_CHECK_SECONDS"]
-    # Writing requests of all syncs of one rolling hour together (GITHUB_WRITES_PER_HOUR).
     writes_per_hour: int = DEFAULTS["GITHUB_WRITES_PER_HOUR"]
-    # Seconds between two requests, and the first retry's wait (GITHUB_READ_PAUSE,
-    # GITHUB_RETRY_BACKOFF).
     read_pause: float = DEFAULTS["GITHUB_READ_PAUSE"]
     retry_backoff: float = DEFAULTS["GITHUB_RETRY_BACKOFF"]
     author: str = ""  # the site's AUTHOR: who writes the editors' posts
@@ -290,12 +274,9 @@ def config_from_settings(root: Path, settings_file: Path, settings: Mapping[str,
     if size < 0:
         raise SettingsError(f"SHORTLIST_SIZE mag niet negatief zijn: {size!r}")
     stories_dir = setting(settings, "STORIES_DIR")
-    if not isinstance(stories_dir, str):
-        raise SettingsError(f"STORIES_DIR moet een gewone mapnaam zijn: {stories_dir!r}")
-    if not stories_dir or "/" in stories_dir or stories_dir.startswith("."):
+    if not isinstance(stories_dir, str) or stories_dir[:1] in {"", "."} or "/" in stories_dir:
         raise SettingsError(f"STORIES_DIR moet een gewone mapnaam zijn: {stories_dir!r}")
     content = root / _require(settings, "PATH", str)
-    markdown = settings.get("MARKDOWN", {})
     try:
         timezone = ZoneInfo(str(setting(settings, "TIMEZONE")))
     except (ZoneInfoNotFoundError, ValueError) as error:
@@ -316,7 +297,7 @@ def config_from_settings(root: Path, settings_file: Path, settings: Mapping[str,
         timezone=timezone,
         author_slug_substitutions=_author_slug_substitutions(settings),
         slugify_use_unicode=bool(settings.get("SLUGIFY_USE_UNICODE", False)),
-        markdown=MappingProxyType(dict(markdown)),
+        markdown=MappingProxyType(dict(settings.get("MARKDOWN", {}))),
         writes_per_run=_positive(settings, "GITHUB_WRITES_PER_RUN"),
         write_pause=float(_positive(settings, "GITHUB_WRITE_PAUSE")),
         check_seconds=float(_positive(settings, "MARKDOWN_CHECK_SECONDS")),

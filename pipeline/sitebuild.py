@@ -63,13 +63,11 @@ class Built:
         """Our own Dutch summary line of the build (shown: how to name the output folder)."""
         if not self.rebuilt:
             return f"niets veranderd: de site in {shown} is al actueel"
-        counts = [
-            _count(self.stories, "verhaal", "verhalen"),
-            _count(self.posts, "bericht", "berichten"),
-            _count(self.pages, "pagina", "pagina's"),
-        ]
+        stories = _count(self.stories, "verhaal", "verhalen")
+        posts = _count(self.posts, "bericht", "berichten")
+        pages = _count(self.pages, "pagina", "pagina's")
         seconds = f"{self.seconds:.1f}".replace(".", ",")
-        return f"site gebouwd in {shown}: {', '.join(counts[:2])} en {counts[2]} in {seconds} s"
+        return f"site gebouwd in {shown}: {stories}, {posts} en {pages} in {seconds} s"
 
     def changed_line(self) -> str | None:
         """The Dutch line on the content files the build brought up to date, if any."""
@@ -136,8 +134,7 @@ def output_facts(output: Path) -> list[str]:
 
 def package_facts() -> list[str]:
     """The installed distributions and their versions: an upgrade makes the next build run."""
-    found = {f"{d.metadata['Name']}=={d.version}".lower() for d in metadata.distributions()}
-    return sorted(found)
+    return sorted({f"{d.metadata['Name']}=={d.version}".lower() for d in metadata.distributions()})
 
 
 def _inputs(config: Config, settings: dict[str, Any], work: Path) -> Iterator[tuple[str, Path]]:
@@ -205,9 +202,14 @@ def build(
     )
 
 
-def _quiet_env() -> dict[str, str]:
+def _quiet_run(command: list[str], cwd: Path | None = None) -> tuple[int, str]:
+    """Run our own fixed command; its exit code and all it said (stdout, then stderr)."""
     # Wide enough that rich never wraps Pelican's lines; no colour codes in the output.
-    return {**os.environ, "COLUMNS": "500", "NO_COLOR": "1", "TERM": "dumb"}
+    env = {**os.environ, "COLUMNS": "500", "NO_COLOR": "1", "TERM": "dumb"}
+    result = subprocess.run(  # noqa: S603 -- our own fixed command
+        command, cwd=cwd, capture_output=True, text=True, env=env, check=False
+    )
+    return result.returncode, result.stdout + result.stderr
 
 
 def run_pelican(
@@ -224,10 +226,8 @@ def run_pelican(
     command += ["--output", str(output), "--log-handler", "plain"]
     if build_time:
         command += ["--extra-settings", f'BUILD_TIME="{build_time}"']
-    result = subprocess.run(  # noqa: S603 -- our own fixed command
-        command, cwd=config.root, capture_output=True, text=True, env=_quiet_env(), check=False
-    )
-    said, traceback = split_traceback((result.stdout + result.stderr).splitlines())
+    code, text = _quiet_run(command, cwd=config.root)
+    said, traceback = split_traceback(text.splitlines())
     counts = (0, 0)
     for line in said:
         done = PELICAN_DONE.match(line.strip())
@@ -235,8 +235,8 @@ def run_pelican(
             counts = (int(done["articles"]), int(done["pages"]))
         elif line.strip():
             print(line, file=sys.stderr)
-    if result.returncode != 0:
-        raise BuildError(_failure(result.returncode, traceback, failure_log))
+    if code != 0:
+        raise BuildError(_failure(code, traceback, failure_log))
     return counts
 
 
@@ -276,11 +276,8 @@ def run_pagefind(output: Path) -> None:
     # Pagefind never removes the fragments of pages that are gone: index afresh.
     shutil.rmtree(output / "pagefind", ignore_errors=True)
     command = [sys.executable, "-m", "pagefind", "--site", str(output), "--quiet"]
-    result = subprocess.run(  # noqa: S603 -- our own fixed command
-        command, capture_output=True, text=True, env=_quiet_env(), check=False
-    )
-    said = (result.stdout + result.stderr).strip()
-    if said:
-        print(said, file=sys.stderr)
-    if result.returncode != 0:
-        raise BuildError(f"de zoekindex maken mislukte (exitcode {result.returncode})")
+    code, said = _quiet_run(command)
+    if said.strip():
+        print(said.strip(), file=sys.stderr)
+    if code != 0:
+        raise BuildError(f"de zoekindex maken mislukte (exitcode {code})")
