@@ -117,10 +117,14 @@ def _changed_note(row: Row) -> str:
 
 def public_title(title: str, form: Form) -> str:
     """A submitted title as the site would publish it: personal data removed (pure)."""
+    return _scrubbed(display_title(title, form))
+
+
+def _scrubbed(title: str) -> str:
     # Imported here, as in validate.build_submission: the detectors' libraries load on use.
     from pipeline.privacy import scrub_field
 
-    return scrub_field(display_title(title, form), markdown=False).text
+    return scrub_field(title, markdown=False).text
 
 
 def _field_name(field_id: str, form: Form) -> str:
@@ -137,7 +141,8 @@ def plain(text: str, limit: int | None = None) -> str:
     return MARKDOWN_PUNCTUATION.sub(r"\\\1", text)
 
 
-def _link(row: Row) -> str:
+def link(row: Row) -> str:
+    """A row as a Markdown link to its issue, its title shown as plain text."""
     # Inside link text GitHub makes no @mention or #reference of a title's words.
     title = plain(row.title, MAX_TITLE) or "(zonder titel)"
     return f"[#{row.number} {title}]({row.url})"
@@ -163,26 +168,11 @@ def _waiting(row: Row, as_of: datetime, config: Config, days: bool) -> str:
     """A waiting story's line: its age while ages mean something, and its mail's arrival."""
     age = f": wacht {_days(row, as_of, config)}" if days else ""
     mailed = _mailed(row, config)
-    return f"- {_link(row)}{age}{mailed if age else mailed.replace(', ', ': ', 1)}"
-
-
-def link(row: Row) -> str:
-    """A row as a Markdown link to its issue, its title shown as plain text."""
-    return _link(row)
+    return f"- {link(row)}{age}{mailed if age else mailed.replace(', ', ': ', 1)}"
 
 
 def _votes(count: int) -> str:
     return "1 stem" if count == 1 else f"{count} stemmen"
-
-
-def _capped(lines: list[str], rest_url: str) -> list[str]:
-    if len(lines) <= MAX_ROWS:
-        return lines
-    more = len(lines) - MAX_ROWS
-    return [
-        *lines[:MAX_ROWS],
-        f"- … en nog {more} meer: [bekijk ze allemaal op GitHub]({rest_url})",
-    ]
 
 
 def _search(repo_url: str, *terms: str) -> str:
@@ -191,7 +181,13 @@ def _search(repo_url: str, *terms: str) -> str:
     return f"{repo_url}/issues?q={quote(' '.join(('is:issue', *terms)))}"
 
 
-def _section(heading: str, lines: list[str], empty: str) -> list[str]:
+def _section(heading: str, lines: list[str], empty: str, rest_url: str = "") -> list[str]:
+    """A section of lines; with rest_url, those beyond MAX_ROWS make way for a link to them."""
+    if rest_url and len(lines) > MAX_ROWS:
+        more = (
+            f"- … en nog {len(lines) - MAX_ROWS} meer: [bekijk ze allemaal op GitHub]({rest_url})"
+        )
+        lines = [*lines[:MAX_ROWS], more]
     return [f"## {heading}", "", *(lines or [empty]), ""]
 
 
@@ -265,56 +261,48 @@ def dashboard_body(
     ]
     lines += _section(
         "Wachten op beoordeling (oudste eerst)",
-        _capped(
-            [_waiting(row, as_of, config, waiting_days) for row in waiting],
-            _search(repo_url, *open_terms, *(f"-label:{name}" for name in (*decided, labels.late))),
-        ),
+        [_waiting(row, as_of, config, waiting_days) for row in waiting],
         "Er wacht geen enkel verhaal op beoordeling.",
+        _search(repo_url, *open_terms, *(f"-label:{name}" for name in (*decided, labels.late))),
     )
     lines += _section(
         "Gewijzigd na goedkeuring",
-        _capped(
-            [f"- {_link(row)}: {_changed_note(row)}" for row in changed],
-            _search(repo_url, f"label:{labels.changed}", "sort:created-asc"),
-        ),
+        [f"- {link(row)}: {_changed_note(row)}" for row in changed],
         "Geen wijzigingen die op de redactie wachten.",
+        _search(repo_url, f"label:{labels.changed}", "sort:created-asc"),
     )
     lines += _section(
         "Onvolledig",
-        _capped(
-            [
-                f"- {_link(row)}: {plain(', '.join(row.problems)) or 'iets ontbreekt'}"
-                for row in incomplete
-            ],
-            _search(repo_url, *open_terms, f"label:{labels.incomplete}"),
-        ),
+        [
+            f"- {link(row)}: {plain(', '.join(row.problems)) or 'iets ontbreekt'}"
+            for row in incomplete
+        ],
         "Geen onvolledige verhalen.",
+        _search(repo_url, *open_terms, f"label:{labels.incomplete}"),
     )
     lines += _section(
         "Te laat binnengekomen, nog niet beoordeeld",
-        _capped(
-            [_waiting(row, as_of, config, waiting_days) for row in late],
-            _search(repo_url, *open_terms, f"label:{labels.late}"),
-        ),
+        [_waiting(row, as_of, config, waiting_days) for row in late],
         "Geen.",
+        _search(repo_url, *open_terms, f"label:{labels.late}"),
     )
     lines += _section(
         f"Voorlopige ranglijst op stemmen (top {RANKING_SIZE})",
         [
-            f"{place}. {_link(row)}: {_votes(row.votes)}"
+            f"{place}. {link(row)}: {_votes(row.votes)}"
             for place, row in enumerate(ranking[:RANKING_SIZE], 1)
         ],
         "Nog geen gepubliceerde verhalen die mee kunnen doen.",
     )
     lines += _section(
         f"Shortlist van de redactie ({len(picks)} van {config.shortlist_size})",
-        [f"- {_link(row)}: {_votes(row.votes)}" for row in picks],
+        [f"- {link(row)}: {_votes(row.votes)}" for row in picks],
         "De redactie heeft nog niemand gekozen; de site toont de voorlopige ranglijst.",
     )
     lines += sections
     lines += _section(
         "Labels die niets doen",
-        [f"- {_link(row)}: {plain(note, 300)}" for row in rows for note in row.notes][:MAX_ROWS],
+        [f"- {link(row)}: {plain(note, 300)}" for row in rows for note in row.notes][:MAX_ROWS],
         "Geen.",
     )
     lines += _section(
@@ -363,11 +351,6 @@ NEXT_LINK = re.compile(r'<(?P<url>[^>]+)>\s*;\s*rel="next"')
 def _next_link(header: str) -> str | None:
     match = NEXT_LINK.search(header or "")
     return match.group("url") if match else None
-
-
-def full_name(repo: Any) -> str:
-    """OWNER/NAME of a PyGithub repository from its API URL (a lazy object asks nothing)."""
-    return "/".join(str(repo.url).rstrip("/").split("/")[-2:])
 
 
 def sync_dashboard(
@@ -442,10 +425,9 @@ def refresh(
     listed: Sequence[Mapping[str, Any]] | None = None,
     known: int | None = None,
 ) -> int | None:
-    """Keep the dashboard issue's body equal to body; a failure is printed as one line and
-    never fails the sync (the dashboard is a view: the next sync repairs it). The dashboard's
-    number when it now shows body, else None. listed: the dashboard candidates of a complete
-    listing; known: its number from an earlier sync."""
+    """write_dashboard, but a failure is printed as one line and never fails the sync (the
+    dashboard is a view: the next sync repairs it). The dashboard's number when it now shows
+    body, else None."""
     try:
         return write_dashboard(repo, body, config, listed, known)[1]
     except SourceError as error:
@@ -484,7 +466,9 @@ def rows_from_json(data: Any) -> list[Row]:
         return [
             Row(
                 number=int(item["number"]),
-                title=_kept_title(item["title"]),
+                # Scrubbed again: a state written before titles were scrubbed is cleaned at
+                # its next save.
+                title=_scrubbed(str(item["title"])),
                 url=str(item["url"]),
                 state=State[str(item["state"]).upper()],
                 created_at=datetime.fromisoformat(str(item["created_at"])),
@@ -502,14 +486,6 @@ def rows_from_json(data: Any) -> list[Row]:
         ]
     except (KeyError, TypeError, ValueError):
         return []
-
-
-def _kept_title(title: object) -> str:
-    """A title from the sync state, scrubbed again: a state written before titles were
-    scrubbed is cleaned at its next save."""
-    from pipeline.privacy import scrub_field
-
-    return scrub_field(str(title), markdown=False).text
 
 
 def drawn_key(as_of: datetime, config: Config, problems: Sequence[str]) -> str:
