@@ -351,9 +351,7 @@ def apply_writes(
             refused[write.number] = str(error)
             report.append(f"issue #{write.number}: {error}; niet opnieuw tot er iets verandert")
             continue
-        actions = []
-        if write.body is not None:
-            actions.append(f"statusreactie “{write.state.value}”")
+        actions = [f"statusreactie “{write.state.value}”"] if write.body is not None else []
         actions += [f"label {name} erbij" for name in sorted(write.labels_add)]
         actions += [f"label {name} eraf" for name in sorted(write.labels_remove)]
         report.append(f"issue #{write.number}: " + ", ".join(actions))

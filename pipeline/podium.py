@@ -18,11 +18,12 @@ from pipeline.phase import CallPhase, phase_at
 from pipeline.posts import POSTS_DIR, post_problems
 from pipeline.settings import Config
 from pipeline.stage import (
-    Answer,
     Invitation,
     Pick,
     StageRecord,
+    confirmed_picks,
     invitation_text,
+    listed,
     picks_of,
     posted_invitations,
     read_answers,
@@ -60,14 +61,7 @@ def _content_text(plan: SyncPlan, content: Path, path: Path) -> str | None:
 def shortlist(plan: SyncPlan, content: Path, config: Config) -> tuple[list[int], list[int]]:
     """(picks, ranking) as the shortlist page will show them after this run."""
     text = _content_text(plan, content, config.shortlist_path)
-    picks = picks_of(text)
-    from pipeline.render import split_story
-
-    try:
-        ranking = [int(n) for n in split_story(text or "")[0].get("ranking") or []]
-    except Exception:  # no page of ours: no ranking to suggest from
-        ranking = []
-    return picks, ranking
+    return picks_of(text), listed(text, "ranking")
 
 
 def load_record(stage: Mapping[str, Any]) -> tuple[StageRecord, list[str]]:
@@ -183,11 +177,7 @@ class Board:
     ) -> dict[str, Any]:
         """dashboard_body's lead, sections and waiting_days for these rows."""
         pending = sum(1 for row in rows if row.state in (State.PENDING, State.LATE))
-        confirmed = sum(
-            1
-            for number in self.picks
-            if (reply := self.record.answers.get(number)) and reply.answer is Answer.CONFIRMED
-        )
+        confirmed = len(confirmed_picks(self.picks, self.record.answers))
         lead = board.lead_lines(
             self.call,
             config,
