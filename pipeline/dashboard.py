@@ -36,6 +36,8 @@ DEFAULT_AUTHOR = "De redactie"
 MARKDOWN_PUNCTUATION = re.compile(r"([!#-&(-+\-./:<-@\[-`{-~])")
 # Runs of whitespace (a title or report line is shown on one line).
 WHITESPACE = re.compile(r"\s+")
+# One entry of a Link header: <url>; rel="next".
+NEXT_LINK = re.compile(r'<(?P<url>[^>]+)>\s*;\s*rel="next"')
 # Control and bidi characters: never shown.
 INVISIBLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
 
@@ -87,7 +89,6 @@ def rows_from_plan(decisions: Iterable[Decision], issues: Iterable[Issue], form:
         issue = by_number.get(decision.number)
         if issue is None or decision.state is State.IGNORED:
             continue
-        labels = (issue.labels | decision.labels_add) - decision.labels_remove
         fields = dict.fromkeys(field for field, _ in decision.problems)
         rows.append(
             Row(
@@ -97,7 +98,7 @@ def rows_from_plan(decisions: Iterable[Decision], issues: Iterable[Issue], form:
                 state=decision.state,
                 created_at=issue.created_at,
                 votes=issue.votes,
-                labels=labels,
+                labels=(issue.labels | decision.labels_add) - decision.labels_remove,
                 late=decision.late,
                 problems=tuple(_field_name(field, form) for field in fields),
                 offline=decision.offline,
@@ -148,17 +149,9 @@ def link(row: Row) -> str:
     return f"[#{row.number} {title}]({row.url})"
 
 
-def _mailed(row: Row, config: Config) -> str:
-    """ ", per e-mail binnengekomen op …" for a mailed story, else nothing."""
-    if row.arrived_at is None:
-        return ""
-    return f", per e-mail binnengekomen op {dutch_moment(row.arrived_at, config.timezone)}"
-
-
 def _days(row: Row, as_of: datetime, config: Config) -> str:
-    days = (
-        as_of.astimezone(config.timezone).date() - row.created_at.astimezone(config.timezone).date()
-    ).days
+    zone = config.timezone
+    days = (as_of.astimezone(zone).date() - row.created_at.astimezone(zone).date()).days
     if days <= 0:
         return "sinds vandaag"
     return "1 dag" if days == 1 else f"{days} dagen"
@@ -166,9 +159,11 @@ def _days(row: Row, as_of: datetime, config: Config) -> str:
 
 def _waiting(row: Row, as_of: datetime, config: Config, days: bool) -> str:
     """A waiting story's line: its age while ages mean something, and its mail's arrival."""
-    age = f": wacht {_days(row, as_of, config)}" if days else ""
-    mailed = _mailed(row, config)
-    return f"- {link(row)}{age}{mailed if age else mailed.replace(', ', ': ', 1)}"
+    line = f"- {link(row)}: wacht {_days(row, as_of, config)}" if days else f"- {link(row)}"
+    if row.arrived_at is not None:
+        moment = dutch_moment(row.arrived_at, config.timezone)
+        line += f"{', ' if days else ': '}per e-mail binnengekomen op {moment}"
+    return line
 
 
 def _votes(count: int) -> str:
@@ -340,17 +335,9 @@ def _pages(repo: Any, label: str) -> Iterator[tuple[dict[str, Any], ...]]:
     while url is not None:
         headers, data = repo.requester.requestJsonAndCheck("GET", url, parameters=parameters)
         yield tuple(item for item in data or () if isinstance(item, dict))
-        url = _next_link(headers.get("link", ""))
+        following = NEXT_LINK.search(headers.get("link", "") or "")
+        url = following.group("url") if following else None
         parameters = None  # the next link carries the query
-
-
-# One entry of a Link header: <url>; rel="next".
-NEXT_LINK = re.compile(r'<(?P<url>[^>]+)>\s*;\s*rel="next"')
-
-
-def _next_link(header: str) -> str | None:
-    match = NEXT_LINK.search(header or "")
-    return match.group("url") if match else None
 
 
 def sync_dashboard(

@@ -176,15 +176,13 @@ class Board:
         self, rows: Sequence[Any], links: Mapping[int, str], config: Config
     ) -> dict[str, Any]:
         """dashboard_body's lead, sections and waiting_days for these rows."""
-        pending = sum(1 for row in rows if row.state in (State.PENDING, State.LATE))
-        confirmed = len(confirmed_picks(self.picks, self.record.answers))
         lead = board.lead_lines(
             self.call,
             config,
             self.now,
-            pending=pending,
+            pending=sum(row.state in (State.PENDING, State.LATE) for row in rows),
             picks=len(self.picks),
-            confirmed=confirmed,
+            confirmed=len(confirmed_picks(self.picks, self.record.answers)),
         )
         stage = board.stage_lines(self.picks, self.ranking, self.record, links, self.now, config)
         return {
