@@ -246,11 +246,9 @@ class Writer(Protocol):
 
     def status_comment(self, number: int) -> tuple[int, str] | None:
         """The issue's status comment (id, body), found by its marker; None when absent."""
-        ...
 
     def create_comment(self, number: int, body: str) -> int:
         """Post a comment; its id."""
-        ...
 
     def edit_comment(self, comment_id: int, body: str) -> None: ...
 
