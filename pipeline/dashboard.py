@@ -7,6 +7,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from urllib.parse import quote
 
 from babel.dates import format_date
 
@@ -171,18 +172,14 @@ def _votes(count: int) -> str:
 
 
 def _search(repo_url: str, *terms: str) -> str:
-    from urllib.parse import quote
-
     return f"{repo_url}/issues?q={quote(' '.join(('is:issue', *terms)))}"
 
 
 def _section(heading: str, lines: list[str], empty: str, rest_url: str = "") -> list[str]:
     """A section of lines; with rest_url, those beyond MAX_ROWS make way for a link to them."""
     if rest_url and len(lines) > MAX_ROWS:
-        more = (
-            f"- … en nog {len(lines) - MAX_ROWS} meer: [bekijk ze allemaal op GitHub]({rest_url})"
-        )
-        lines = [*lines[:MAX_ROWS], more]
+        rest = f"[bekijk ze allemaal op GitHub]({rest_url})"
+        lines = [*lines[:MAX_ROWS], f"- … en nog {len(lines) - MAX_ROWS} meer: {rest}"]
     return [f"## {heading}", "", *(lines or [empty]), ""]
 
 
