@@ -113,13 +113,8 @@ def act(
         if issue is None or issue.deleted:
             continue
         title, name = story_names(_content_text(plan, content, config.story_path(number)))
-        pick = Pick(
-            number,
-            title or issue.title,
-            name,
-            config.story_url(number),
-            on_behalf=config.labels.on_behalf in issue.labels,
-        )
+        on_behalf = config.labels.on_behalf in issue.labels
+        pick = Pick(number, title or issue.title, name, config.story_url(number), on_behalf)
         comment = writer.create_comment(number, invitation_text(pick, config))
         writes += 1
         invited[number] = Invitation(comment, writer.written_at.get(number, now))
