@@ -14,12 +14,8 @@ POSTS_HEADING = "Berichten die niet online staan"
 STAGE_HEADING = "Het podium"
 
 
-def _count(number: int, one: str, many: str) -> str:
-    return f"{number} {one if number == 1 else many}"
-
-
-def _deadline_day(config: Config) -> str:
-    return dutch_day(config.call_deadline.astimezone(config.timezone).date())
+def _stories(number: int) -> str:
+    return f"{number} {'verhaal' if number == 1 else 'verhalen'}"
 
 
 def _event(config: Config) -> str:
@@ -30,12 +26,12 @@ def _event(config: Config) -> str:
 
 
 def _open(call: CallPhase, config: Config, pending: int) -> list[str]:
+    day = dutch_day(config.call_deadline.astimezone(config.timezone).date())
     left = "vandaag de laatste dag" if call.days_left == 0 else f"nog {call.days_left} dagen"
     return [
-        f"**Fase: de oproep is open** (tot en met {_deadline_day(config)}, {left}).",
-        f"Nu: {_count(pending, 'verhaal', 'verhalen')} beoordelen: goedkeuren of afwijzen.",
-        f"Volgende datum: {_deadline_day(config)}, de deadline. Daarna kiest de redactie de "
-        "shortlist.",
+        f"**Fase: de oproep is open** (tot en met {day}, {left}).",
+        f"Nu: {_stories(pending)} beoordelen: goedkeuren of afwijzen.",
+        f"Volgende datum: {day}, de deadline. Daarna kiest de redactie de shortlist.",
     ]
 
 
@@ -45,8 +41,8 @@ def _choosing(config: Config, pending: int, picks: int) -> list[str]:
     by = f" vóór {dutch_day(until)}, de laatste dag om te bevestigen" if until else ""
     return [
         "**Fase: de redactie kiest** (de oproep is gesloten).",
-        f"Nu: {_count(pending, 'verhaal', 'verhalen')} beoordelen — de shortlist kiezen{by}: "
-        f"geef nog {_count(missing, 'verhaal', 'verhalen')} het label `shortlist` "
+        f"Nu: {_stories(pending)} beoordelen — de shortlist kiezen{by}: "
+        f"geef nog {_stories(missing)} het label `shortlist` "
         f"({picks} van {config.shortlist_size}). Het laatste label maakt de shortlist bekend: "
         "de site toont dan de keuze en de sync nodigt de gekozen verhalen uit.",
         f"Volgende datum: {_event(config)}.",

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from urllib.parse import quote
 
 from babel.dates import format_date
 
@@ -36,6 +37,8 @@ DEFAULT_AUTHOR = "De redactie"
 MARKDOWN_PUNCTUATION = re.compile(r"([!#-&(-+\-./:<-@\[-`{-~])")
 # Runs of whitespace (a title or report line is shown on one line).
 WHITESPACE = re.compile(r"\s+")
+# One entry of a Link header: <url>; rel="next".
+NEXT_LINK = re.compile(r'<(?P<url>[^>]+)>\s*;\s*rel="next"')
 # Control and bidi characters: never shown.
 INVISIBLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
 
@@ -87,7 +90,6 @@ def rows_from_plan(decisions: Iterable[Decision], issues: Iterable[Issue], form:
         issue = by_number.get(decision.number)
         if issue is None or decision.state is State.IGNORED:
             continue
-        labels = (issue.labels | decision.labels_add) - decision.labels_remove
         fields = dict.fromkeys(field for field, _ in decision.problems)
         rows.append(
             Row(
@@ -97,7 +99,7 @@ def rows_from_plan(decisions: Iterable[Decision], issues: Iterable[Issue], form:
                 state=decision.state,
                 created_at=issue.created_at,
                 votes=issue.votes,
-                labels=labels,
+                labels=(issue.labels | decision.labels_add) - decision.labels_remove,
                 late=decision.late,
                 problems=tuple(_field_name(field, form) for field in fields),
                 offline=decision.offline,
@@ -117,10 +119,14 @@ def _changed_note(row: Row) -> str:
 
 def public_title(title: str, form: Form) -> str:
     """A submitted title as the site would publish it: personal data removed (pure)."""
+    return _scrubbed(display_title(title, form))
+
+
+def _scrubbed(title: str) -> str:
     # Imported here, as in validate.build_submission: the detectors' libraries load on use.
     from pipeline.privacy import scrub_field
 
-    return scrub_field(display_title(title, form), markdown=False).text
+    return scrub_field(title, markdown=False).text
 
 
 def _field_name(field_id: str, form: Form) -> str:
@@ -137,23 +143,16 @@ def plain(text: str, limit: int | None = None) -> str:
     return MARKDOWN_PUNCTUATION.sub(r"\\\1", text)
 
 
-def _link(row: Row) -> str:
+def link(row: Row) -> str:
+    """A row as a Markdown link to its issue, its title shown as plain text."""
     # Inside link text GitHub makes no @mention or #reference of a title's words.
     title = plain(row.title, MAX_TITLE) or "(zonder titel)"
     return f"[#{row.number} {title}]({row.url})"
 
 
-def _mailed(row: Row, config: Config) -> str:
-    """ ", per e-mail binnengekomen op …" for a mailed story, else nothing."""
-    if row.arrived_at is None:
-        return ""
-    return f", per e-mail binnengekomen op {dutch_moment(row.arrived_at, config.timezone)}"
-
-
 def _days(row: Row, as_of: datetime, config: Config) -> str:
-    days = (
-        as_of.astimezone(config.timezone).date() - row.created_at.astimezone(config.timezone).date()
-    ).days
+    zone = config.timezone
+    days = (as_of.astimezone(zone).date() - row.created_at.astimezone(zone).date()).days
     if days <= 0:
         return "sinds vandaag"
     return "1 dag" if days == 1 else f"{days} dagen"
@@ -161,37 +160,26 @@ def _days(row: Row, as_of: datetime, config: Config) -> str:
 
 def _waiting(row: Row, as_of: datetime, config: Config, days: bool) -> str:
     """A waiting story's line: its age while ages mean something, and its mail's arrival."""
-    age = f": wacht {_days(row, as_of, config)}" if days else ""
-    mailed = _mailed(row, config)
-    return f"- {_link(row)}{age}{mailed if age else mailed.replace(', ', ': ', 1)}"
-
-
-def link(row: Row) -> str:
-    """A row as a Markdown link to its issue, its title shown as plain text."""
-    return _link(row)
+    line = f"- {link(row)}: wacht {_days(row, as_of, config)}" if days else f"- {link(row)}"
+    if row.arrived_at is not None:
+        moment = dutch_moment(row.arrived_at, config.timezone)
+        line += f"{', ' if days else ': '}per e-mail binnengekomen op {moment}"
+    return line
 
 
 def _votes(count: int) -> str:
     return "1 stem" if count == 1 else f"{count} stemmen"
 
 
-def _capped(lines: list[str], rest_url: str) -> list[str]:
-    if len(lines) <= MAX_ROWS:
-        return lines
-    more = len(lines) - MAX_ROWS
-    return [
-        *lines[:MAX_ROWS],
-        f"- … en nog {more} meer: [bekijk ze allemaal op GitHub]({rest_url})",
-    ]
-
-
 def _search(repo_url: str, *terms: str) -> str:
-    from urllib.parse import quote
-
     return f"{repo_url}/issues?q={quote(' '.join(('is:issue', *terms)))}"
 
 
-def _section(heading: str, lines: list[str], empty: str) -> list[str]:
+def _section(heading: str, lines: list[str], empty: str, rest_url: str = "") -> list[str]:
+    """A section of lines; with rest_url, those beyond MAX_ROWS make way for a link to them."""
+    if rest_url and len(lines) > MAX_ROWS:
+        rest = f"[bekijk ze allemaal op GitHub]({rest_url})"
+        lines = [*lines[:MAX_ROWS], f"- … en nog {len(lines) - MAX_ROWS} meer: {rest}"]
     return [f"## {heading}", "", *(lines or [empty]), ""]
 
 
@@ -265,56 +253,48 @@ def dashboard_body(
     ]
     lines += _section(
         "Wachten op beoordeling (oudste eerst)",
-        _capped(
-            [_waiting(row, as_of, config, waiting_days) for row in waiting],
-            _search(repo_url, *open_terms, *(f"-label:{name}" for name in (*decided, labels.late))),
-        ),
+        [_waiting(row, as_of, config, waiting_days) for row in waiting],
         "Er wacht geen enkel verhaal op beoordeling.",
+        _search(repo_url, *open_terms, *(f"-label:{name}" for name in (*decided, labels.late))),
     )
     lines += _section(
         "Gewijzigd na goedkeuring",
-        _capped(
-            [f"- {_link(row)}: {_changed_note(row)}" for row in changed],
-            _search(repo_url, f"label:{labels.changed}", "sort:created-asc"),
-        ),
+        [f"- {link(row)}: {_changed_note(row)}" for row in changed],
         "Geen wijzigingen die op de redactie wachten.",
+        _search(repo_url, f"label:{labels.changed}", "sort:created-asc"),
     )
     lines += _section(
         "Onvolledig",
-        _capped(
-            [
-                f"- {_link(row)}: {plain(', '.join(row.problems)) or 'iets ontbreekt'}"
-                for row in incomplete
-            ],
-            _search(repo_url, *open_terms, f"label:{labels.incomplete}"),
-        ),
+        [
+            f"- {link(row)}: {plain(', '.join(row.problems)) or 'iets ontbreekt'}"
+            for row in incomplete
+        ],
         "Geen onvolledige verhalen.",
+        _search(repo_url, *open_terms, f"label:{labels.incomplete}"),
     )
     lines += _section(
         "Te laat binnengekomen, nog niet beoordeeld",
-        _capped(
-            [_waiting(row, as_of, config, waiting_days) for row in late],
-            _search(repo_url, *open_terms, f"label:{labels.late}"),
-        ),
+        [_waiting(row, as_of, config, waiting_days) for row in late],
         "Geen.",
+        _search(repo_url, *open_terms, f"label:{labels.late}"),
     )
     lines += _section(
         f"Voorlopige ranglijst op stemmen (top {RANKING_SIZE})",
         [
-            f"{place}. {_link(row)}: {_votes(row.votes)}"
+            f"{place}. {link(row)}: {_votes(row.votes)}"
             for place, row in enumerate(ranking[:RANKING_SIZE], 1)
         ],
         "Nog geen gepubliceerde verhalen die mee kunnen doen.",
     )
     lines += _section(
         f"Shortlist van de redactie ({len(picks)} van {config.shortlist_size})",
-        [f"- {_link(row)}: {_votes(row.votes)}" for row in picks],
+        [f"- {link(row)}: {_votes(row.votes)}" for row in picks],
         "De redactie heeft nog niemand gekozen; de site toont de voorlopige ranglijst.",
     )
     lines += sections
     lines += _section(
         "Labels die niets doen",
-        [f"- {_link(row)}: {plain(note, 300)}" for row in rows for note in row.notes][:MAX_ROWS],
+        [f"- {link(row)}: {plain(note, 300)}" for row in rows for note in row.notes][:MAX_ROWS],
         "Geen.",
     )
     lines += _section(
@@ -352,22 +332,9 @@ def _pages(repo: Any, label: str) -> Iterator[tuple[dict[str, Any], ...]]:
     while url is not None:
         headers, data = repo.requester.requestJsonAndCheck("GET", url, parameters=parameters)
         yield tuple(item for item in data or () if isinstance(item, dict))
-        url = _next_link(headers.get("link", ""))
+        following = NEXT_LINK.search(headers.get("link", "") or "")
+        url = following.group("url") if following else None
         parameters = None  # the next link carries the query
-
-
-# One entry of a Link header: <url>; rel="next".
-NEXT_LINK = re.compile(r'<(?P<url>[^>]+)>\s*;\s*rel="next"')
-
-
-def _next_link(header: str) -> str | None:
-    match = NEXT_LINK.search(header or "")
-    return match.group("url") if match else None
-
-
-def full_name(repo: Any) -> str:
-    """OWNER/NAME of a PyGithub repository from its API URL (a lazy object asks nothing)."""
-    return "/".join(str(repo.url).rstrip("/").split("/")[-2:])
 
 
 def sync_dashboard(
@@ -442,10 +409,9 @@ def refresh(
     listed: Sequence[Mapping[str, Any]] | None = None,
     known: int | None = None,
 ) -> int | None:
-    """Keep the dashboard issue's body equal to body; a failure is printed as one line and
-    never fails the sync (the dashboard is a view: the next sync repairs it). The dashboard's
-    number when it now shows body, else None. listed: the dashboard candidates of a complete
-    listing; known: its number from an earlier sync."""
+    """write_dashboard, but a failure is printed as one line and never fails the sync (the
+    dashboard is a view: the next sync repairs it). The dashboard's number when it now shows
+    body, else None."""
     try:
         return write_dashboard(repo, body, config, listed, known)[1]
     except SourceError as error:
@@ -484,7 +450,9 @@ def rows_from_json(data: Any) -> list[Row]:
         return [
             Row(
                 number=int(item["number"]),
-                title=_kept_title(item["title"]),
+                # Scrubbed again: a state written before titles were scrubbed is cleaned at
+                # its next save.
+                title=_scrubbed(str(item["title"])),
                 url=str(item["url"]),
                 state=State[str(item["state"]).upper()],
                 created_at=datetime.fromisoformat(str(item["created_at"])),
@@ -502,14 +470,6 @@ def rows_from_json(data: Any) -> list[Row]:
         ]
     except (KeyError, TypeError, ValueError):
         return []
-
-
-def _kept_title(title: object) -> str:
-    """A title from the sync state, scrubbed again: a state written before titles were
-    scrubbed is cleaned at its next save."""
-    from pipeline.privacy import scrub_field
-
-    return scrub_field(str(title), markdown=False).text
 
 
 def drawn_key(as_of: datetime, config: Config, problems: Sequence[str]) -> str:

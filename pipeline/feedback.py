@@ -18,6 +18,12 @@ from pipeline.syncstate import IssueRecord
 # Starts every status comment; the state follows, so a reader of the raw text sees it too.
 MARKER = f"{BOT_MARKER}status"
 
+# What the status comment and the reply by e-mail say alike.
+LATE_TEXT = (
+    "Dank je wel voor je verhaal! Het kwam binnen na de deadline van de oproep. De redactie "
+    "kan het nog op de site zetten, maar het doet niet meer mee voor de shortlist."
+)
+WITHDRAWN_TEXT = "Je verhaal is ingetrokken en staat niet (meer) op de site."
 # The opening of the status comment per state: a heading and what happens next.
 OPENINGS = {
     State.INCOMPLETE: (
@@ -32,11 +38,7 @@ OPENINGS = {
         "de goedkeuring bekijkt de redactie elke wijziging eerst, en tot dan blijft de "
         "goedgekeurde versie online."
     ),
-    State.LATE: (
-        "### Na de deadline ontvangen\n\n"
-        "Dank je wel voor je verhaal! Het kwam binnen na de deadline van de oproep. De redactie "
-        "kan het nog op de site zetten, maar het doet niet meer mee voor de shortlist."
-    ),
+    State.LATE: f"### Na de deadline ontvangen\n\n{LATE_TEXT}",
     State.PUBLISHED: (
         "### Gepubliceerd: {url}\n\n"
         "Je verhaal staat op de site. Wie het waardeert, kan dit issue een 👍, ❤️, 🎉 of 🚀 "
@@ -51,9 +53,7 @@ OPENINGS = {
         "De redactie heeft besloten dit verhaal niet op de site te zetten. Dank je wel dat je "
         "het wilde delen."
     ),
-    State.WITHDRAWN: (
-        "### Ingetrokken\n\nJe verhaal is ingetrokken en staat niet (meer) op de site."
-    ),
+    State.WITHDRAWN: f"### Ingetrokken\n\n{WITHDRAWN_TEXT}",
     State.CHANGED: (
         "### Je wijziging wacht op de redactie: {url}\n\n"
         "Je hebt je verhaal aangepast nadat de redactie het had goedgekeurd. Op de site blijft "
@@ -103,10 +103,7 @@ MAIL_REPLIES = {
         "Dank je wel voor je verhaal! We hebben het goed ontvangen. De redactie leest het en "
         "laat je weten wanneer het op de site staat."
     ),
-    State.LATE: (
-        "Dank je wel voor je verhaal! Het kwam binnen na de deadline van de oproep. De "
-        "redactie kan het nog op de site zetten, maar het doet niet meer mee voor de shortlist."
-    ),
+    State.LATE: LATE_TEXT,
     State.PUBLISHED: "Goed nieuws: je verhaal staat op de site: {url}",
     State.SHORTLISTED: (
         "Gefeliciteerd! De redactie heeft je verhaal gekozen voor de shortlist: {url}"
@@ -116,7 +113,7 @@ MAIL_REPLIES = {
         "Dank je wel dat je je verhaal wilde delen. De redactie heeft besloten het niet op de "
         "site te zetten."
     ),
-    State.WITHDRAWN: "Je verhaal is ingetrokken en staat niet (meer) op de site.",
+    State.WITHDRAWN: WITHDRAWN_TEXT,
 }
 # States in which the author may still want to take the story back.
 WITHDRAWABLE = frozenset(
@@ -135,13 +132,17 @@ def is_status_comment(body: str | None) -> bool:
     return body is not None and body.lstrip().startswith(MARKER)
 
 
+def _problem_list(decision: Decision) -> str:
+    return "\n".join(f"- {message}" for _, message in decision.problems)
+
+
 def _reply_by_mail(decision: Decision) -> str:
     """For a story entered on someone's behalf: what the editors send its contributor."""
     reply = MAIL_REPLIES[decision.state].format(url=decision.url or "")
     if decision.offline:
         reply = MAIL_CHANGED_OFFLINE
     if decision.state is State.INCOMPLETE:
-        reply += "\n" + "\n".join(f"- {message}" for _, message in decision.problems)
+        reply += "\n" + _problem_list(decision)
     quoted = "\n".join(f"> {line}" if line else ">" for line in reply.split("\n"))
     return f"{ON_BEHALF_NOTE}\n\n{quoted}"
 
@@ -157,7 +158,7 @@ def status_text(decision: Decision) -> str | None:
         opening = CHANGED_OFFLINE
     parts = [marker(decision.state), opening.format(url=decision.url or "")]
     if decision.state is State.INCOMPLETE:
-        parts.append("\n".join(f"- {message}" for _, message in decision.problems))
+        parts.append(_problem_list(decision))
     if decision.late and decision.state is State.PUBLISHED:
         parts.append(LATE_NOTE)
     if decision.submission is not None and decision.submission.removed:
@@ -245,11 +246,9 @@ class Writer(Protocol):
 
     def status_comment(self, number: int) -> tuple[int, str] | None:
         """The issue's status comment (id, body), found by its marker; None when absent."""
-        ...
 
     def create_comment(self, number: int, body: str) -> int:
         """Post a comment; its id."""
-        ...
 
     def edit_comment(self, comment_id: int, body: str) -> None: ...
 
@@ -333,17 +332,13 @@ def apply_writes(
     report: list[str] = []
     refused: dict[int, str] = {}
     pending = list(writes)
-    left = budget
+    deferred: tuple[int, ...] = ()
+    used = 0
     for position, write in enumerate(pending):
-        if left is not None:
-            if write_cost(write) > left:
-                deferred = tuple(later.number for later in pending[position:])
-                used = budget - left if budget is not None else 0
-                return Outcome(
-                    MappingProxyType(done), tuple(failed), tuple(report), deferred, used,
-                    MappingProxyType(refused),
-                )  # fmt: skip
-            left -= write_cost(write)
+        if budget is not None and used + write_cost(write) > budget:
+            deferred = tuple(later.number for later in pending[position:])
+            break
+        used += write_cost(write)
         try:
             done[write.number] = _apply_one(writer, write, records.get(write.number))
         except NotFound:
@@ -354,14 +349,11 @@ def apply_writes(
             refused[write.number] = str(error)
             report.append(f"issue #{write.number}: {error}; niet opnieuw tot er iets verandert")
             continue
-        actions = []
-        if write.body is not None:
-            actions.append(f"statusreactie “{write.state.value}”")
+        actions = [f"statusreactie “{write.state.value}”"] if write.body is not None else []
         actions += [f"label {name} erbij" for name in sorted(write.labels_add)]
         actions += [f"label {name} eraf" for name in sorted(write.labels_remove)]
         report.append(f"issue #{write.number}: " + ", ".join(actions))
-    used = sum(write_cost(write) for write in pending)
     return Outcome(
-        MappingProxyType(done), tuple(failed), tuple(report), writes=used,
-        refused=MappingProxyType(refused),
+        MappingProxyType(done), tuple(failed), tuple(report), deferred, used,
+        MappingProxyType(refused),
     )  # fmt: skip

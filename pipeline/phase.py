@@ -86,19 +86,13 @@ def on_time(moment: datetime, deadline: datetime) -> bool:
     return moment <= deadline
 
 
-def picks_complete(calendar: Calendar, picks: int) -> bool:
-    """True when the editors picked as many eligible stories as the shortlist holds."""
-    return calendar.shortlist_size > 0 and picks >= calendar.shortlist_size
-
-
 def phase_at(calendar: Calendar, now: datetime, picks: int = 0) -> CallPhase:
     """The call's phase at `now`, given how many eligible picks (approved, on time, labelled
-    `shortlist`) there are."""
-    _aware(now, calendar.deadline)
+    `shortlist`) there are; announced once they are as many as the shortlist holds."""
     if on_time(now, calendar.deadline):
-        days = (calendar.deadline.date() - calendar.local_day(now)).days
+        days = days_until(calendar, now, calendar.deadline.date())
         return CallPhase(Phase.OPEN, announced=False, days_left=days)
-    announced = picks_complete(calendar, picks)
+    announced = 0 < calendar.shortlist_size <= picks
     event = calendar.event_date
     if event is not None and calendar.local_day(now) > event:
         return CallPhase(Phase.AFTER, announced=announced, days_left=0)

@@ -18,11 +18,12 @@ from pipeline.phase import CallPhase, phase_at
 from pipeline.posts import POSTS_DIR, post_problems
 from pipeline.settings import Config
 from pipeline.stage import (
-    Answer,
     Invitation,
     Pick,
     StageRecord,
+    confirmed_picks,
     invitation_text,
+    listed,
     picks_of,
     posted_invitations,
     read_answers,
@@ -60,14 +61,7 @@ def _content_text(plan: SyncPlan, content: Path, path: Path) -> str | None:
 def shortlist(plan: SyncPlan, content: Path, config: Config) -> tuple[list[int], list[int]]:
     """(picks, ranking) as the shortlist page will show them after this run."""
     text = _content_text(plan, content, config.shortlist_path)
-    picks = picks_of(text)
-    from pipeline.render import split_story
-
-    try:
-        ranking = [int(n) for n in split_story(text or "")[0].get("ranking") or []]
-    except Exception:  # no page of ours: no ranking to suggest from
-        ranking = []
-    return picks, ranking
+    return picks_of(text), listed(text, "ranking")
 
 
 def load_record(stage: Mapping[str, Any]) -> tuple[StageRecord, list[str]]:
@@ -119,13 +113,8 @@ def act(
         if issue is None or issue.deleted:
             continue
         title, name = story_names(_content_text(plan, content, config.story_path(number)))
-        pick = Pick(
-            number,
-            title or issue.title,
-            name,
-            config.story_url(number),
-            on_behalf=config.labels.on_behalf in issue.labels,
-        )
+        on_behalf = config.labels.on_behalf in issue.labels
+        pick = Pick(number, title or issue.title, name, config.story_url(number), on_behalf)
         comment = writer.create_comment(number, invitation_text(pick, config))
         writes += 1
         invited[number] = Invitation(comment, writer.written_at.get(number, now))
@@ -182,19 +171,13 @@ class Board:
         self, rows: Sequence[Any], links: Mapping[int, str], config: Config
     ) -> dict[str, Any]:
         """dashboard_body's lead, sections and waiting_days for these rows."""
-        pending = sum(1 for row in rows if row.state in (State.PENDING, State.LATE))
-        confirmed = sum(
-            1
-            for number in self.picks
-            if (reply := self.record.answers.get(number)) and reply.answer is Answer.CONFIRMED
-        )
         lead = board.lead_lines(
             self.call,
             config,
             self.now,
-            pending=pending,
+            pending=sum(row.state in (State.PENDING, State.LATE) for row in rows),
             picks=len(self.picks),
-            confirmed=confirmed,
+            confirmed=len(confirmed_picks(self.picks, self.record.answers)),
         )
         stage = board.stage_lines(self.picks, self.ranking, self.record, links, self.now, config)
         return {

@@ -122,15 +122,19 @@ class Pick:
     on_behalf: bool = False
 
 
-def picks_of(shortlist_text: str | None) -> list[int]:
-    """The editors' picks as the shortlist page lists them ([] when there is no readable page)."""
-    if not shortlist_text:
+def listed(page_text: str | None, key: str) -> list[int]:
+    """The issue numbers a page lists under key ([] when there is no readable page)."""
+    if not page_text:
         return []
     try:
-        metadata, _ = split_story(shortlist_text)
-        return [int(number) for number in metadata.get("picks") or []]
-    except Exception:  # not a page of ours: no picks to invite
+        return [int(number) for number in split_story(page_text)[0].get(key) or []]
+    except Exception:  # not a page of ours: no numbers to go by
         return []
+
+
+def picks_of(shortlist_text: str | None) -> list[int]:
+    """The editors' picks as the shortlist page lists them ([] when there is no readable page)."""
+    return listed(shortlist_text, "picks")
 
 
 def story_names(story_text: str | None) -> tuple[str, str]:
@@ -322,6 +326,11 @@ def next_by_votes(ranking: Sequence[int], picks: Sequence[int], record: StageRec
     return next((number for number in ranking if number not in passed), None)
 
 
+def confirmed_picks(picks: Iterable[int], answers: Mapping[int, Reply]) -> list[int]:
+    """The picks who confirmed, in order."""
+    return [n for n in picks if (r := answers.get(n)) is not None and r.answer is Answer.CONFIRMED]
+
+
 def with_confirmed(
     content: Plan, existing: str | None, answers: Mapping[int, Reply], shortlist_path: Path
 ) -> Plan:
@@ -334,14 +343,8 @@ def with_confirmed(
         metadata, body = split_story(text)
     except Exception:  # not a page of ours: leave it
         return content
-    picks = picks_of(text)
-    confirmed = [
-        number
-        for number in picks
-        if (reply := answers.get(number)) is not None and reply.answer is Answer.CONFIRMED
-    ]
     metadata.pop("confirmed", None)
-    if confirmed:
+    if confirmed := confirmed_picks(picks_of(text), answers):
         metadata["confirmed"] = confirmed
     page = dump_page(metadata, body)
     writes = dict(content.writes)

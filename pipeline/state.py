@@ -94,9 +94,7 @@ def wanted_labels(state: State, late: bool, config: Config) -> frozenset[str]:
     """The pipeline-managed labels (`te-laat`, `onvolledig`) the issue should carry."""
     if state is State.IGNORED:
         return frozenset()
-    wanted = set()
-    if late:
-        wanted.add(config.labels.late)
+    wanted = {config.labels.late} if late else set()
     if state is State.INCOMPLETE:
         wanted.add(config.labels.incomplete)
     return frozenset(wanted)
