@@ -122,6 +122,10 @@ class FakeGitHub:
         self.rate_remaining = 5000
         self._ids = 1000
         self._lock = threading.RLock()
+        # Requests being answered: a client killed mid-request leaves its request to finish here,
+        # as GitHub finishes it (see settle).
+        self._answering = 0
+        self._answered = threading.Condition()
         self._server = _Server(("127.0.0.1", 0), _handler_for(self))
         self._server.block_on_close = False
         self._thread = threading.Thread(
@@ -359,8 +363,26 @@ class FakeGitHub:
             self.requests.clear()
 
     # --- serving ---------------------------------------------------------------------------------
+    def settle(self, timeout: float = 30.0) -> None:
+        """Wait until every request received so far is answered: the writes of a client killed
+        mid-request are done before the next client starts, as they are on GitHub long before
+        the next scheduled run (a loaded machine can delay them past a new process's start)."""
+        with self._answered:
+            if not self._answered.wait_for(lambda: self._answering == 0, timeout):
+                raise TimeoutError("the fake GitHub is still answering")
+
     def handle(self, method: str, target: str, body: Any, headers: dict[str, str]) -> Reply:
         """Answer one request; every answer is checked against the OpenAPI description."""
+        with self._answered:
+            self._answering += 1
+        try:
+            return self._handle(method, target, body, headers)
+        finally:
+            with self._answered:
+                self._answering -= 1
+                self._answered.notify_all()
+
+    def _handle(self, method: str, target: str, body: Any, headers: dict[str, str]) -> Reply:
         split = urlsplit(target)
         path = split.path
         query = {
