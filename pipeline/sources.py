@@ -116,13 +116,11 @@ class _Chunks:
                 pass
         while True:
             try:
-                item, end = decoder.raw_decode(self.buffer, self.index)
+                item, self.index = decoder.raw_decode(self.buffer, self.index)
+                return item
             except json.JSONDecodeError:
-                if self.more():
-                    continue
-                raise
-            self.index = end
-            return item
+                if not self.more():
+                    raise
 
     def error(self, message: str) -> json.JSONDecodeError:
         return json.JSONDecodeError(message, self.buffer, self.index)
