@@ -128,25 +128,17 @@ def _forgetting(listing: Any) -> Iterator[Any]:
 
 
 @contextmanager
-def _not_found() -> Iterator[None]:
+def _not_found(*, refused: bool = False) -> Iterator[None]:
     """Turn a 404 or 410 (deleted, transferred) into feedback.NotFound, which skips one issue
-    instead of the sync."""
+    instead of the sync; with `refused`, also a 422 (GitHub refuses what was sent, and will
+    again) into feedback.Refused with GitHub's reason, which skips that issue's writes until
+    their input changes."""
     try:
         yield
     except GithubException as error:
         if error.status in (404, 410):
             raise feedback.NotFound(str(error.status)) from error
-        raise
-
-
-@contextmanager
-def _refused() -> Iterator[None]:
-    """Turn a 422 (GitHub refuses what was sent, and will again) into feedback.Refused with
-    GitHub's reason, which skips that issue's writes until their input changes."""
-    try:
-        yield
-    except GithubException as error:
-        if error.status == 422:
+        if refused and error.status == 422:
             raise feedback.Refused(i18n.github_refusal(error.status, error.data)) from error
         raise
 
@@ -175,7 +167,7 @@ class PyGithubWriter:
     written_at: dict[int, datetime] = field(default_factory=dict)
 
     def _write(self, number: int, method: str, path: str, body: Any = None) -> Any:
-        with _not_found(), _refused():
+        with _not_found(refused=True):
             headers, data = self.repo.requester.requestJsonAndCheck(
                 method, f"{self.repo.url}{path}", input=body
             )
