@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -11,23 +12,16 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from github import (
-    Auth,
-    Consts,
-    Github,
-    GithubException,
-    GithubRetry,
-    RateLimitExceededExceedsMaxWait,
-)
+from github import Auth, Github, GithubException, GithubRetry, RateLimitExceededExceedsMaxWait
 from github.Repository import Repository
 
 from pipeline import dashboard, feedback, i18n, syncstate
 from pipeline.commands import Comment, comment_from_json
 from pipeline.githuberrors import GITHUB_ERRORS, MAX_WAIT, failure
-from pipeline.githubrules import API_URL, PAGE_SIZE, api_url, header_date, repo_name, require_token
+from pipeline.githubrules import PAGE_SIZE, api_url, header_date, repo_name, require_token
 from pipeline.labels import label_changes
 from pipeline.model import Issue, IssueDataError, issue_from_json, login_of
-from pipeline.settings import DEFAULTS, Config
+from pipeline.settings import Config
 from pipeline.sources import JsonFileSource, SourceError
 from pipeline.sync import (
     Fetched,
@@ -86,49 +80,35 @@ class Timing:
         return cls(config.read_pause, config.write_pause, config.retry_backoff)
 
 
-def make_retry(
-    *,
-    total: int = RETRIES,
-    backoff: float = DEFAULTS["GITHUB_RETRY_BACKOFF"],
-    max_wait: float = MAX_WAIT,
-) -> Any:
-    """The retry policy: 5xx, secondary limits and Retry-After are retried within the bound."""
+def make_retry(*, backoff: float) -> Any:
+    """The retry policy: 5xx, secondary limits and Retry-After are retried within MAX_WAIT."""
     return BoundedRetry(
-        total=total,
+        total=RETRIES,
         # PyGithub leaves PATCH out; our PATCHes (comment text, label) are safe to repeat.
         allowed_methods=BoundedRetry.DEFAULT_ALLOWED_METHODS | {"GET", "POST", "PATCH"},
         backoff_factor=backoff,
-        secondary_rate_wait=min(MAX_WAIT, max_wait),
-        max_rate_limit_wait=max_wait,
+        secondary_rate_wait=MAX_WAIT,
+        max_rate_limit_wait=MAX_WAIT,
     )
 
 
 def connect(
-    token: str,
-    base_url: str = API_URL,
-    *,
-    retry: Any = None,
-    timeout: int = TIMEOUT,
-    pauses: tuple[float, float] | None = None,
+    token: str, base_url: str, *, retry: Any, timeout: int = TIMEOUT, pauses: tuple[float, float]
 ) -> Github:
     """A lazy PyGithub client: objects are built without requests until they are used.
 
-    pauses: (seconds between requests, seconds between writes); None keeps PyGithub's polite
-    defaults, which GitHub asks for to avoid secondary limits.
+    pauses: (seconds between requests, seconds between writes), which GitHub asks for to
+    avoid secondary limits.
     """
-    between_requests, between_writes = pauses or (
-        Consts.DEFAULT_SECONDS_BETWEEN_REQUESTS,
-        Consts.DEFAULT_SECONDS_BETWEEN_WRITES,
-    )
     return Github(
         auth=Auth.Token(token),
         base_url=base_url.rstrip("/"),
         per_page=PAGE_SIZE,
         timeout=timeout,
-        retry=retry if retry is not None else make_retry(),
+        retry=retry,
         lazy=True,
-        seconds_between_requests=between_requests,
-        seconds_between_writes=between_writes,
+        seconds_between_requests=pauses[0],
+        seconds_between_writes=pauses[1],
     )
 
 
@@ -148,32 +128,25 @@ def _forgetting(listing: Any) -> Iterator[Any]:
 
 
 @contextmanager
-def _not_found() -> Iterator[None]:
+def _not_found(*, refused: bool = False) -> Iterator[None]:
     """Turn a 404 or 410 (deleted, transferred) into feedback.NotFound, which skips one issue
-    instead of the sync."""
+    instead of the sync; with `refused`, also a 422 (GitHub refuses what was sent, and will
+    again) into feedback.Refused with GitHub's reason, which skips that issue's writes until
+    their input changes."""
     try:
         yield
     except GithubException as error:
         if error.status in (404, 410):
             raise feedback.NotFound(str(error.status)) from error
-        raise
-
-
-@contextmanager
-def _refused() -> Iterator[None]:
-    """Turn a 422 (GitHub refuses what was sent, and will again) into feedback.Refused with
-    GitHub's reason, which skips that issue's writes until their input changes."""
-    try:
-        yield
-    except GithubException as error:
-        if error.status == 422:
+        if refused and error.status == 422:
             raise feedback.Refused(i18n.github_refusal(error.status, error.data)) from error
         raise
 
 
-def _trusted(comment: Comment) -> bool:
-    """A status comment we may edit: written by a bot or by someone with write access."""
-    return comment.user_type == "Bot" or comment.by_editor
+def _status_comment(comments: Iterable[Comment]) -> Comment | None:
+    """The first status comment we may edit: written by a bot or by someone with write access."""
+    found = (c for c in comments if feedback.is_status_comment(c.body))
+    return next((c for c in found if c.user_type == "Bot" or c.by_editor), None)
 
 
 @dataclass
@@ -194,7 +167,7 @@ class PyGithubWriter:
     written_at: dict[int, datetime] = field(default_factory=dict)
 
     def _write(self, number: int, method: str, path: str, body: Any = None) -> Any:
-        with _not_found(), _refused():
+        with _not_found(refused=True):
             headers, data = self.repo.requester.requestJsonAndCheck(
                 method, f"{self.repo.url}{path}", input=body
             )
@@ -204,17 +177,15 @@ class PyGithubWriter:
         return data
 
     def status_comment(self, number: int) -> tuple[int, str] | None:
-        candidates = [c for c in self.known if c.issue == number]
-        found = any(feedback.is_status_comment(c.body) and _trusted(c) for c in candidates)
-        if not found and number not in self.complete:
+        found = _status_comment(c for c in self.known if c.issue == number)
+        if found is None and number not in self.complete:
             with _not_found():
                 raws = [_raw(item) for item in self.repo.get_issue(number).get_comments()]
-            candidates = [c for c in map(comment_from_json, raws) if c is not None]
-        for comment in candidates:
-            if feedback.is_status_comment(comment.body) and _trusted(comment):
-                self.comment_issues[comment.id] = number
-                return comment.id, comment.body
-        return None
+            found = _status_comment(c for c in map(comment_from_json, raws) if c is not None)
+        if found is None:
+            return None
+        self.comment_issues[found.id] = number
+        return found.id, found.body
 
     def create_comment(self, number: int, body: str) -> int:
         data = self._write(number, "POST", f"/issues/{number}/comments", {"body": body})
@@ -236,10 +207,8 @@ class PyGithubWriter:
 
 def _fully_read(issues: Iterable[Issue], comments: Iterable[Comment]) -> frozenset[int]:
     """Issues whose comments were all read (as many as the issue counts)."""
-    read: dict[int, int] = {}
-    for comment in comments:
-        read[comment.issue] = read.get(comment.issue, 0) + 1
-    return frozenset(i.number for i in issues if read.get(i.number, 0) == i.comments)
+    read = Counter(comment.issue for comment in comments)
+    return frozenset(i.number for i in issues if read[i.number] == i.comments)
 
 
 def _issues(raws: Iterable[Mapping[str, Any]]) -> list[Issue]:
@@ -348,15 +317,13 @@ class GitHubSource:
         """
         since = None if full else state.last_seen
         self.dashboards = []
-        try:
+        with self.talking():
             listed, started = self._list_issues(since)
             listed = _with_event(listed, self.event)
             closers = {n: self._closer(n) for n in closers_to_read(listed, state, self.config)}
             listed = with_closers(listed, state, closers)
             unread, comments_since = comments_to_read(listed, state, self.config)
             comments = self._list_comments(comments_since, unread) if unread else ()
-        except GITHUB_ERRORS as error:
-            raise failure(error) from error
         return Fetched(
             tuple(listed),
             complete=since is None,
@@ -399,11 +366,9 @@ class GitHubSource:
 def make_client(timing: Timing) -> Github:
     """A client for the API in GITHUB_API_URL (default GitHub's) with the token in
     GITHUB_TOKEN, pausing and retrying as timing says."""
-    token = require_token(os.environ, "zonder token kan de sync GitHub niet lezen")
-    base_url = api_url(os.environ)
     return connect(
-        token,
-        base_url,
+        require_token(os.environ, "zonder token kan de sync GitHub niet lezen"),
+        api_url(os.environ),
         retry=make_retry(backoff=timing.backoff),
         timeout=TIMEOUT,
         pauses=(timing.read_pause, timing.write_pause),

@@ -24,8 +24,7 @@ def failure(
         reason = f"GitHub-limiet bereikt: wachten zou {wait} duren (meer dan {MAX_WAIT:.0f} s)"
     elif isinstance(error, GithubException):
         reason = i18n.github_status_reason(error.status)
-        words = i18n.github_words(error.data)
-        if words:
+        if words := i18n.github_words(error.data):
             reason += f"; GitHub: {words}"  # its own reason, translated or quoted
     else:
         reason = i18n.network_reason(error)

@@ -31,9 +31,9 @@ def token(environ: Mapping[str, str]) -> str:
 
 def require_token(environ: Mapping[str, str], without: str) -> str:
     """The token; UserError saying what cannot be done `without` it when it is missing."""
-    if not token(environ):
+    if not (found := token(environ)):
         raise UserError(f"GITHUB_TOKEN ontbreekt: {without}")
-    return token(environ)
+    return found
 
 
 def repo_name(name: str | None) -> str:

@@ -282,13 +282,13 @@ def _exclusive(repo: Repo) -> Iterator[Holder | None]:
         handle.seek(0)
         crashed = read_holder(handle.read())
         # While a crash's leftovers wait (a live git kept them safe), its start time carries on.
-        started = time.time() if crashed is None else crashed.started
-        _write_holder(handle, Holder(os.getpid(), started))
+        holder = Holder(os.getpid(), time.time() if crashed is None else crashed.started)
+        _write_holder(handle, holder)
         try:
             yield crashed
         finally:
             unresolved = _crash_leftovers(repo, crashed, look=False)
-            _write_holder(handle, Holder(os.getpid(), started) if unresolved else None)
+            _write_holder(handle, holder if unresolved else None)
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
@@ -345,10 +345,7 @@ def push(repo: Repo, branch: str) -> bool:
         raise GitOpsError(f"pushen naar {REMOTE} mislukt: {_one_line(error)}") from error
     if any(_retryable(info) for info in infos):
         return False
-    flags = 0
-    for info in infos:
-        flags |= info.flags
-    if not infos or flags & FAILED:
+    if not infos or any(info.flags & FAILED for info in infos):
         summary = "; ".join(info.summary.strip() for info in infos) or "geen antwoord"
         raise GitOpsError(f"pushen naar {REMOTE} mislukt: {summary}")
     infos.raise_if_error()
@@ -416,10 +413,8 @@ def publish(
             except GitCommandError as error:
                 raise _git_error("committen", error) from error
             sha, message = made if made is not None else (None, None)
-            if not push_changes:
-                return Published(sha, message, pushed=False, runs=attempt)
-            if push(repo, branch):
-                return Published(sha, message, pushed=True, runs=attempt)
+            if not push_changes or push(repo, branch):
+                return Published(sha, message, pushed=push_changes, runs=attempt)
             wait_for_git_locks(repo, wait)
             _reset_to_remote(repo, branch)
     raise GitOpsError(f"push {attempts} keer geweigerd: de remote verandert te snel, probeer later")

@@ -14,12 +14,7 @@ from pipeline.syncstate import RefusedWrite
 
 def input_fingerprint(write: IssueWrites) -> str:
     """A hash of what one issue's writes would send: the state, the comment, the labels."""
-    data = [
-        write.state.name,
-        write.body,
-        sorted(write.labels_add),
-        sorted(write.labels_remove),
-    ]
+    data = [write.state.name, write.body, sorted(write.labels_add), sorted(write.labels_remove)]
     text = json.dumps(data, ensure_ascii=False)
     return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
 

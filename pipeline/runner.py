@@ -100,19 +100,16 @@ def sync_once(
     state = start_state(content, memory)
     fetched = source.fetch(state, full=full)
     teller = source if _tells(source) else None
-    telling = teller is not None
-    plan = planner(fetched, state, telling)
-    if teller is not None:
-        gone = tell(plan, teller, content, config, memory)
-        if gone:
-            plan = planner(fetched.without(gone), state, telling)
+    plan = planner(fetched, state, teller is not None)
+    if teller is not None and (gone := tell(plan, teller, content, config, memory)):
+        plan = planner(fetched.without(gone), state, True)
     changed = apply_plan(plan.content, content, config)
     for path in changed:
         verb = "verwijderd" if path in plan.content.deletes else "geschreven"
         print(f"{verb}: {path.as_posix()}")
     for line in plan.content.report:
         print(line)
-    if telling:
+    if teller is not None:
         save(plan, content, memory)
     return plan
 
@@ -148,9 +145,8 @@ def tell(
     memory.outcome = outcome
     tried = [write for write in send if write.number not in outcome.deferred]
     memory.refused = refusals.after_run(before, tried, outcome.refused)
-    for line in (*outcome.report, *final.report):
-        print(line)
-    for line in _waiting_lines(len(skipped), outcome, config, budget, by_hour):
+    waiting = _waiting_lines(len(skipped), outcome, config, budget, by_hour)
+    for line in (*outcome.report, *final.report, *waiting):
         print(line)
     board_writes = 0
     if outcome.writes + final.writes < budget:  # the dashboard waits for budget
@@ -259,10 +255,7 @@ def _dashboard_written(before: Mapping[str, Any], after: Mapping[str, Any] | Non
     """True when this sync wrote the dashboard: its text or its issue changed."""
     if after is None or after.get("issue") is None:
         return False
-    return (after.get("issue"), after.get("fingerprint")) != (
-        before.get("issue"),
-        before.get("fingerprint"),
-    )
+    return any(after.get(key) != before.get(key) for key in ("issue", "fingerprint"))
 
 
 def save(plan: SyncPlan, content: Path, memory: Memory) -> None:

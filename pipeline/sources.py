@@ -84,11 +84,6 @@ def issues_from_payload(data: Any) -> Fetched:
     )
 
 
-def _skip_space(text: str, index: int) -> int:
-    match = JSON_SPACE.match(text, index)
-    return match.end() if match else index
-
-
 class _Chunks:
     """A text stream read a chunk at a time, keeping only what is not consumed yet."""
 
@@ -108,7 +103,8 @@ class _Chunks:
     def peek(self) -> str:
         """The next character that is not whitespace ("" at the end), not consumed."""
         while True:
-            self.index = _skip_space(self.buffer, self.index)
+            space = JSON_SPACE.match(self.buffer, self.index)
+            self.index = space.end() if space else self.index
             if self.index < len(self.buffer) or not self.more():
                 return self.buffer[self.index : self.index + 1]
 
@@ -120,13 +116,11 @@ class _Chunks:
                 pass
         while True:
             try:
-                item, end = decoder.raw_decode(self.buffer, self.index)
+                item, self.index = decoder.raw_decode(self.buffer, self.index)
+                return item
             except json.JSONDecodeError:
-                if self.more():
-                    continue
-                raise
-            self.index = end
-            return item
+                if not self.more():
+                    raise
 
     def error(self, message: str) -> json.JSONDecodeError:
         return json.JSONDecodeError(message, self.buffer, self.index)

@@ -114,8 +114,7 @@ def atomic_write(path: Path, text: str, *, durable: bool = True) -> None:
                 os.fsync(handle.fileno())
         Path(temp).replace(path)
     except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            Path(temp).unlink()
+        Path(temp).unlink(missing_ok=True)
         raise
     if durable:
         _fsync(path.parent)
@@ -180,10 +179,8 @@ def save_state(path: Path, state: SyncState) -> bool:
     for leftover in path.parent.glob(f"{TEMP_PREFIX}*{TEMP_SUFFIX}"):
         leftover.unlink(missing_ok=True)  # from a sync that was killed while writing
     text = to_json(state)
-    try:
+    with contextlib.suppress(OSError, UnicodeDecodeError):
         if path.read_text(encoding="utf-8") == text:
             return False
-    except (OSError, UnicodeDecodeError):
-        pass
     atomic_write(path, text)
     return True

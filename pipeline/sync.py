@@ -132,8 +132,7 @@ def with_commands(
     added: dict[int, frozenset[str]] = {}
     result = []
     for issue in issues:
-        labels = command_labels(issue, known, config)
-        if labels:
+        if labels := command_labels(issue, known, config):
             added[issue.number] = labels
             issue = replace(issue, labels=issue.labels | labels)
         result.append(issue)
