@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
+from pipeline.i18n import counted
 from pipeline.phase import CallPhase, Phase, days_until
 from pipeline.settings import Config
 from pipeline.stage import StageRecord, declined, dutch_day, next_by_votes, pick_statuses
@@ -15,7 +16,7 @@ STAGE_HEADING = "Het podium"
 
 
 def _stories(number: int) -> str:
-    return f"{number} {'verhaal' if number == 1 else 'verhalen'}"
+    return counted(number, "verhaal", "verhalen")
 
 
 def _event(config: Config) -> str:
@@ -27,7 +28,11 @@ def _event(config: Config) -> str:
 
 def _open(call: CallPhase, config: Config, pending: int) -> list[str]:
     day = dutch_day(config.call_deadline.astimezone(config.timezone).date())
-    left = "vandaag de laatste dag" if call.days_left == 0 else f"nog {call.days_left} dagen"
+    left = (
+        "vandaag de laatste dag"
+        if call.days_left == 0
+        else f"nog {counted(call.days_left, 'dag', 'dagen')}"
+    )
     return [
         f"**Fase: de oproep is open** (tot en met {day}, {left}).",
         f"Nu: {_stories(pending)} beoordelen: goedkeuren of afwijzen.",

@@ -14,6 +14,7 @@ from babel.dates import format_date
 from pipeline.arrival import dutch_moment, mailed_arrival
 from pipeline.form import Form
 from pipeline.githubrules import PAGE_SIZE
+from pipeline.i18n import counted
 from pipeline.model import Issue
 from pipeline.plan import Decision
 from pipeline.posts import new_post_url
@@ -155,7 +156,7 @@ def _days(row: Row, as_of: datetime, config: Config) -> str:
     days = (as_of.astimezone(zone).date() - row.created_at.astimezone(zone).date()).days
     if days <= 0:
         return "sinds vandaag"
-    return "1 dag" if days == 1 else f"{days} dagen"
+    return counted(days, "dag", "dagen")
 
 
 def _waiting(row: Row, as_of: datetime, config: Config, days: bool) -> str:

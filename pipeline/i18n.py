@@ -19,6 +19,12 @@ from babel.messages.pofile import read_po
 # argparse's texts go through gettext; this catalogue (domain "argparse") holds them in Dutch.
 ARGPARSE_CATALOGUE = Path(__file__).parent / "argparse-nl.po"
 
+
+def counted(number: int, one: str, many: str) -> str:
+    """A number with its noun in the right form: "1 verhaal", "2 verhalen", "0 verhalen"."""
+    return f"{number} {one if number == 1 else many}"
+
+
 # What to do next when GitHub cannot be reached or refuses.
 OFFLINE_HINT = "gebruik --source BESTAND om offline te werken"
 

@@ -15,6 +15,7 @@ from typing import Any, Protocol, TypeGuard
 from pipeline import dashboard, feedback, podium, refusals, syncstate, writebudget
 from pipeline.feedback import Outcome, Writer
 from pipeline.form import load_form
+from pipeline.i18n import counted
 from pipeline.model import Issue
 from pipeline.settings import Config
 from pipeline.sources import Source
@@ -164,7 +165,7 @@ def _waiting_lines(
     """The Dutch lines on writes skipped (refused before) and writes left for a later run."""
     if skipped:
         yield (
-            f"{skipped} issues overgeslagen: GitHub weigerde precies deze "
+            f"{counted(skipped, 'issue', 'issues')} overgeslagen: GitHub weigerde precies deze "
             "schrijfactie eerder; de sync probeert het weer zodra er iets verandert "
             "(zie het overzicht)"
         )
@@ -180,7 +181,8 @@ def _waiting_lines(
                 "GITHUB_WRITES_PER_RUN"
             )
         yield (
-            f"nog {len(outcome.deferred)} issues wachten op hun statusreactie of labels "
+            f"nog {counted(len(outcome.deferred), 'issue wacht', 'issues wachten')} op hun "
+            "statusreactie of labels "
             f"({limit}); een volgende sync gaat verder"
         )
 
@@ -205,7 +207,8 @@ def keep_dashboard(
     problems = [f"issue #{number}: niet gevonden op GitHub" for number in outcome.failed]
     problems += refusals.problems(memory.refused or {})
     if outcome.deferred:
-        problems.append(f"{len(outcome.deferred)} issues wachten nog op hun statusreactie")
+        waiting = counted(len(outcome.deferred), "issue wacht", "issues wachten")
+        problems.append(f"{waiting} nog op hun statusreactie")
     problems = [*plan.content.report, *problems]
     as_of = datetime.now(UTC)
     stage = plan.state.stage if memory.stage is None else memory.stage

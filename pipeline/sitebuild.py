@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.errors import UserError
+from pipeline.i18n import counted
 from pipeline.plan import Plan
 from pipeline.settings import Config
 from pipeline.siteconfig import read_settings_file
@@ -63,9 +64,9 @@ class Built:
         """Our own Dutch summary line of the build (shown: how to name the output folder)."""
         if not self.rebuilt:
             return f"niets veranderd: de site in {shown} is al actueel"
-        stories = _count(self.stories, "verhaal", "verhalen")
-        posts = _count(self.posts, "bericht", "berichten")
-        pages = _count(self.pages, "pagina", "pagina's")
+        stories = counted(self.stories, "verhaal", "verhalen")
+        posts = counted(self.posts, "bericht", "berichten")
+        pages = counted(self.pages, "pagina", "pagina's")
         seconds = f"{self.seconds:.1f}".replace(".", ",")
         return f"site gebouwd in {shown}: {stories}, {posts} en {pages} in {seconds} s"
 
@@ -73,11 +74,7 @@ class Built:
         """The Dutch line on the content files the build brought up to date, if any."""
         if not self.changed:
             return None
-        return f"{_count(len(self.changed), 'bestand', 'bestanden')} in {WORK_CONTENT} bijgewerkt"
-
-
-def _count(number: int, one: str, many: str) -> str:
-    return f"{number} {one if number == 1 else many}"
+        return f"{counted(len(self.changed), 'bestand', 'bestanden')} in {WORK_CONTENT} bijgewerkt"
 
 
 def visible_files(folder: Path) -> Iterator[Path]:

@@ -21,6 +21,7 @@ from typing import Any
 from babel.dates import format_date
 
 from pipeline.commands import Comment, by_author, counts
+from pipeline.i18n import counted
 from pipeline.model import Issue
 from pipeline.phase import Phase, days_until, phase_at
 from pipeline.plan import Decision, Plan
@@ -306,7 +307,7 @@ class PickStatus:
         left = days_until(config.calendar, now, until)
         if left < 0:
             return f"uitgenodigd op {day}, geen antwoord vóór {dutch_day(until, False)}"
-        wait = {0: "vandaag de laatste dag", 1: "nog 1 dag"}.get(left, f"nog {left} dagen")
+        wait = f"nog {counted(left, 'dag', 'dagen')}" if left else "vandaag de laatste dag"
         return f"uitgenodigd op {day}, nog geen antwoord ({wait})"
 
 

@@ -7,6 +7,8 @@ from functools import lru_cache
 
 from babel.dates import format_date
 
+from pipeline.i18n import counted
+
 # Babel patterns: "2 september 2012" and "zondag 2 september 2012".
 DATE_PATTERN = "d MMMM y"
 DATE_WITH_DAY_PATTERN = "EEEE d MMMM y"
@@ -48,6 +50,4 @@ def days_phrase(days: int) -> str:
     """How long the call still runs, in plain Dutch."""
     if days <= 0:
         return "vandaag is de laatste dag"
-    if days == 1:
-        return "nog 1 dag"
-    return f"nog {days} dagen"
+    return f"nog {counted(days, 'dag', 'dagen')}"

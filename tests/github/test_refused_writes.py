@@ -75,7 +75,7 @@ def test_a_refused_write_waits_for_its_input_to_change_and_the_dashboard_lists_i
     code, out, _ = sync(capsys, github, content, "--full")
     assert code == 0
     assert _posts_to(github, 2) == 0
-    assert "1 issues overgeslagen: GitHub weigerde precies deze schrijfactie eerder" in out
+    assert "1 issue overgeslagen: GitHub weigerde precies deze schrijfactie eerder" in out
     assert set(load(content / STATE_NAME).refused_writes) == {2}
 
     # The editors approve the story: a new status text, so the write goes out again.

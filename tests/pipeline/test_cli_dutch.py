@@ -414,3 +414,10 @@ def test_status_names_problems_as_the_form_does(capsys: pytest.CaptureFixture[st
     assert row9.split("  ")[-1].strip() == "Wat het opleverde, Toestemming, Aantal deelnemers"
     assert "impact" not in output and "consent" not in output
     assert_dutch(output)
+
+
+@pytest.mark.parametrize(
+    ("number", "expected"), [(0, "0 issues"), (1, "1 issue"), (2, "2 issues"), (21, "21 issues")]
+)
+def test_a_count_takes_the_singular_for_one_only(number: int, expected: str) -> None:
+    assert i18n.counted(number, "issue", "issues") == expected

@@ -154,3 +154,20 @@ def test_an_invitation_found_on_github_is_not_posted_again() -> None:
     assert record.invited[3] == Invitation(90, LATER)
     assert 9 not in record.invited
     assert to_invite([3, 7, 9], Phase.ANNOUNCED, record) == [9]
+
+
+@pytest.mark.parametrize(
+    ("days_left", "pending", "left", "judge"),
+    [
+        (1, 1, "nog 1 dag)", "1 verhaal beoordelen"),
+        (2, 0, "nog 2 dagen)", "0 verhalen beoordelen"),
+        (0, 2, "vandaag de laatste dag)", "2 verhalen beoordelen"),
+    ],
+)
+def test_the_open_call_counts_days_and_stories_in_the_right_form(
+    days_left: int, pending: int, left: str, judge: str
+) -> None:
+    call = CallPhase(Phase.OPEN, announced=False, days_left=days_left)
+    (phase, now, _) = lead_lines(call, EVENT_CONFIG, LATER, pending=pending, picks=0, confirmed=0)
+    assert phase.endswith(left + ".")
+    assert now == f"- Nu: {judge}: goedkeuren of afwijzen."
