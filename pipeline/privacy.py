@@ -241,18 +241,15 @@ def comments(text: str) -> Iterator[tuple[int, int]]:
         opening = text.find("<!--", position)
         if opening < 0:
             return
-        best = -1
-        best_length = 0
-        for closer in closers:
-            found = closers[closer]
+        for closer, found in closers.items():
             if found != -1 and found < opening + 2:
-                found = closers[closer] = text.find(closer, opening + 2)
-            if found != -1 and (best == -1 or found < best):
-                best, best_length = found, len(closer)
-        if best == -1:
+                closers[closer] = text.find(closer, opening + 2)
+        ends = [(found, len(closer)) for closer, found in closers.items() if found != -1]
+        if not ends:
             return  # an unterminated comment: its text stays visible to the detectors
-        yield opening, best + best_length
-        position = best + best_length
+        found, length = min(ends)
+        yield opening, found + length
+        position = found + length
 
 
 def _decode_entity(match: re.Match[str]) -> str:
