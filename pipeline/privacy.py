@@ -432,9 +432,7 @@ def _phones_in_run(text: str, run_start: int, run_end: int) -> Iterator[Span]:
                 best = j
         if best >= 0:
             yield (*_without_outer_parentheses(text, first, groups[best][1]), "phone")
-            i = best + 1
-        else:
-            i += 1
+        i = max(i, best) + 1  # past the number found, or on to the next group
 
 
 def _without_outer_parentheses(text: str, start: int, end: int) -> tuple[int, int]:
