@@ -286,7 +286,7 @@ def _normalise(match: re.Match[str]) -> str:
 
 
 def _decoded(view: View, rounds: int) -> View:
-    """Comments removed, character references decoded (up to `rounds` times), normalised."""
+    """Comments removed, character references decoded (up to `rounds` times)."""
     view = view.rewrite((start, end, "") for start, end in comments(view.text))
     for _ in range(rounds):
         decoded = view.sub(ENTITY, _decode_entity)
