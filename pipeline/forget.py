@@ -125,12 +125,11 @@ def plan_erasure(
     state_text: str | None,
 ) -> Erasure:
     """What to change (pure). files: the story file and shortlist page that exist, by path."""
-    delete = (story,) if story in files else ()
     shortlist = files.get(shortlist_path)
     state = syncstate.from_json(state_text) if state_text is not None else None
     return Erasure(
         number=number,
-        delete=delete,
+        delete=(story,) if story in files else (),
         shortlist=shortlist_without(shortlist, number) if shortlist is not None else None,
         state=state_without(state, number) if state is not None else None,
     )
@@ -153,11 +152,8 @@ def history_commands(
     """
     url = f"https://github.com/{repo}.git"
     folder = f"{repo.rsplit('/', 1)[-1]}-schoon"
-    changed = " ".join(
-        (content / path).as_posix() for path in (story, shortlist_path, Path(STATE_NAME))
-    )
-    path = content / story
-    state = content / STATE_NAME
+    path, shortlist, state = (content / name for name in (story, shortlist_path, STATE_NAME))
+    changed = f"{path} {shortlist} {state}"
     replacements = erase_dir / f"verhaal-{number}-vervangen.txt"
     texts = erase_dir / f"verhaal-{number}-teksten.txt"
     rewrite = (
@@ -276,18 +272,12 @@ def _erase_in(
     return erasure, erased_texts(files.get(story), state, number)
 
 
-def _build_places(config: Config) -> tuple[Path, Path]:
-    """(the output folder, the cache root) of local builds, from the settings file."""
-    settings = read_settings_file(config.settings_file)
-    output = config.root / str(settings.get("OUTPUT_PATH") or "output")
-    cache = config.root / str(settings.get("CACHE_PATH") or "cache")
-    return output, cache
-
-
 def _erase_build(config: Config, number: int, story: Path) -> list[str]:
     """Drop the story from the content cache, its page from output/ and the search index."""
     lines = []
-    output, cache = _build_places(config)
+    settings = read_settings_file(config.settings_file)  # where local builds put both
+    output = config.root / str(settings.get("OUTPUT_PATH") or "output")
+    cache = config.root / str(settings.get("CACHE_PATH") or "cache")
     removed = forget_source(cache, PurePosixPath(story.as_posix()))
     if removed:
         lines.append(f"uit de bouwcache gehaald: {len(removed)} bestanden in {cache.name}/")

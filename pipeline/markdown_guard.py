@@ -18,9 +18,9 @@ import subprocess
 import sys
 import threading
 import time
+import traceback
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from types import FrameType
 from typing import TYPE_CHECKING, Any
 
 from pipeline.validate import CheckPostponed, ConversionProblem
@@ -50,14 +50,13 @@ class ConversionTimeout(Exception):
 def _markdown(settings: Mapping[str, Any]) -> markdown.Markdown:
     import markdown  # here: only a sync that converts a text pays for importing it
 
-    config = dict(settings)
-    extension_configs = dict(config.pop("extension_configs", {}) or {})
-    extensions = list(config.pop("extensions", []) or [])
+    extension_configs = dict(settings.get("extension_configs") or {})
+    extensions = list(settings.get("extensions") or [])
     extensions += [name for name in extension_configs if name not in extensions]
     return markdown.Markdown(
         extensions=extensions,
         extension_configs=extension_configs,
-        output_format=config.get("output_format", "html5"),
+        output_format=settings.get("output_format", "html5"),
     )
 
 
@@ -81,12 +80,7 @@ def _alarm(seconds: float) -> Iterator[None]:
 
 
 def _stack_depth() -> int:
-    depth = 0
-    frame: FrameType | None = sys._getframe(1)
-    while frame is not None:
-        depth += 1
-        frame = frame.f_back
-    return depth
+    return sum(1 for _frame in traceback.walk_stack(sys._getframe(1)))
 
 
 @contextmanager
@@ -127,10 +121,8 @@ def _convert_in_child(text: str, settings: Mapping[str, Any], limit: float) -> C
         )
     except subprocess.TimeoutExpired:
         return "slow"
-    answer = result.stdout.strip()
-    if result.returncode == 0 and answer in CHILD_ANSWERS:
-        return CHILD_ANSWERS[answer]
-    return "broken"
+    answer = result.stdout.strip() if result.returncode == 0 else ""
+    return CHILD_ANSWERS.get(answer, "broken")
 
 
 def _use_alarm() -> bool:
@@ -168,23 +160,19 @@ def checker(
     converted = 0
 
     def check_text(text: str) -> ConversionProblem:
-        nonlocal spent, converted
+        nonlocal converter, spent, converted
         if budget is not None and converted and spent >= budget:
             raise CheckPostponed(text[:40])
         started = time.perf_counter()
         try:
-            return _judge(text)
+            if not _use_alarm():
+                return _convert_in_child(text, settings, limit)
+            if converter is None:
+                converter = _markdown(settings)  # imports extensions: not a text's cost
+            return _convert_bounded(converter, text, limit)
         finally:
             spent += time.perf_counter() - started
             converted += 1
-
-    def _judge(text: str) -> ConversionProblem:
-        nonlocal converter
-        if not _use_alarm():
-            return _convert_in_child(text, settings, limit)
-        if converter is None:
-            converter = _markdown(settings)  # imports extensions: not a text's cost
-        return _convert_bounded(converter, text, limit)
 
     return check_text
 

@@ -25,7 +25,7 @@ import html
 import re
 import unicodedata
 import urllib.parse
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from types import MappingProxyType
 
@@ -145,20 +145,26 @@ class Scrubbed:
     kinds: frozenset[str] = frozenset()
 
 
-def kind_names(kinds: frozenset[str]) -> list[str]:
-    """The Dutch names of the kinds, in a fixed order (for the contributor)."""
-    return [name for kind, name in KIND_NAMES.items() if kind in kinds]
-
-
 def removed_note(kinds: frozenset[str]) -> str:
     """The Dutch paragraph telling a contributor what kinds were removed (never the values)."""
-    names = [f"een {name}" for name in kind_names(kinds)]
+    names = [f"een {name}" for kind, name in KIND_NAMES.items() if kind in kinds]
     listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " en " + names[-1]
     return (
         f"**Persoonsgegevens weggehaald.** In je verhaal stond {listed}. Op de site vervangen "
         f"we dat door “{REPLACEMENT}”. Het issue hier op GitHub blijft wel openbaar: bewerk het "
         "issue (via de drie puntjes ··· rechtsboven en dan *Edit*) en haal het daar ook weg."
     )
+
+
+def _spliced(text: str, cuts: Iterable[tuple[int, int, str]]) -> str:
+    """The text with each (start, end) replaced by a text (in order)."""
+    parts: list[str] = []
+    last = 0
+    for start, end, replacement in cuts:
+        parts += [text[last:start], replacement]
+        last = end
+    parts.append(text[last:])
+    return "".join(parts)
 
 
 class View:
@@ -193,7 +199,7 @@ class View:
         The new characters map to the whole source span of what they replace.
         """
         if self.starts is None or self.ends is None:
-            return View(self._rewritten_text(cuts), None, None)
+            return View(_spliced(self.text, cuts), None, None)
         parts: list[str] = []
         starts: list[int] = []
         ends: list[int] = []
@@ -212,15 +218,6 @@ class View:
         starts += self.starts[last:]
         ends += self.ends[last:]
         return View("".join(parts), starts, ends)
-
-    def _rewritten_text(self, cuts: Iterator[tuple[int, int, str]]) -> str:
-        parts: list[str] = []
-        last = 0
-        for start, end, replacement in cuts:
-            parts += [self.text[last:start], replacement]
-            last = end
-        parts.append(self.text[last:])
-        return "".join(parts)
 
     def sub(self, pattern: re.Pattern[str], replace: Callable[[re.Match[str]], str] | str) -> View:
         """Like pattern.sub on the text, keeping the map; unchanged when nothing matches."""
@@ -244,18 +241,15 @@ def comments(text: str) -> Iterator[tuple[int, int]]:
         opening = text.find("<!--", position)
         if opening < 0:
             return
-        best = -1
-        best_length = 0
-        for closer in closers:
-            found = closers[closer]
+        for closer, found in closers.items():
             if found != -1 and found < opening + 2:
-                found = closers[closer] = text.find(closer, opening + 2)
-            if found != -1 and (best == -1 or found < best):
-                best, best_length = found, len(closer)
-        if best == -1:
+                closers[closer] = text.find(closer, opening + 2)
+        ends = [(found, len(closer)) for closer, found in closers.items() if found != -1]
+        if not ends:
             return  # an unterminated comment: its text stays visible to the detectors
-        yield opening, best + best_length
-        position = best + best_length
+        found, length = min(ends)
+        yield opening, found + length
+        position = found + length
 
 
 def _decode_entity(match: re.Match[str]) -> str:
@@ -292,7 +286,7 @@ def _normalise(match: re.Match[str]) -> str:
 
 
 def _decoded(view: View, rounds: int) -> View:
-    """Comments removed, character references decoded (up to `rounds` times), normalised."""
+    """Comments removed, character references decoded (up to `rounds` times)."""
     view = view.rewrite((start, end, "") for start, end in comments(view.text))
     for _ in range(rounds):
         decoded = view.sub(ENTITY, _decode_entity)
@@ -305,8 +299,7 @@ def _decoded(view: View, rounds: int) -> View:
 def reader_view(text: str, rounds: int = MARKDOWN_ROUNDS, *, mapped: bool = True) -> View:
     """The text as a reader sees it, for detection (mapped to the source text)."""
     view = _decoded(View.of(text, mapped=mapped), rounds)
-    view = view.sub(PERCENT_RUN, _decode_percent)
-    view = view.sub(BACKSLASH_ESCAPE, lambda m: m.group(1))
+    view = view.sub(PERCENT_RUN, _decode_percent).sub(BACKSLASH_ESCAPE, lambda m: m.group(1))
     return view.sub(NON_ASCII, _normalise)
 
 
@@ -315,8 +308,7 @@ def joined_view(view: View) -> View:
     view = view.sub(TAG, "")
     if BRACKET_WORD.search(view.text) is not None:
         view = view.sub(AT_WORD, "@").sub(DOT_WORD, ".")
-    view = view.sub(LINK_TARGET, "")
-    view = view.sub(MARKUP_CHARS, "")
+    view = view.sub(LINK_TARGET, "").sub(MARKUP_CHARS, "")
     return view.sub(SPACE_RUN, " ").sub(IDEOGRAPHIC_DOT, ".")
 
 
@@ -408,11 +400,16 @@ def _hopeless(digits: str) -> bool:
     return digits.startswith("0") and len(digits) > 11
 
 
-def _phones_in_run(text: str, run_start: int, run_end: int) -> Iterator[Span]:
-    groups = [
+def _digit_groups(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
+    """The digit groups of a run: (start, end, their digits)."""
+    return [
         (g.start(), g.end(), "".join(filter(str.isdigit, g.group())))
-        for g in DIGIT_GROUP.finditer(text, run_start, run_end)
+        for g in DIGIT_GROUP.finditer(text, start, end)
     ]
+
+
+def _phones_in_run(text: str, run_start: int, run_end: int) -> Iterator[Span]:
+    groups = _digit_groups(text, run_start, run_end)
     plus = text.startswith("+", run_start)
     i = 0
     while i < len(groups):
@@ -435,9 +432,7 @@ def _phones_in_run(text: str, run_start: int, run_end: int) -> Iterator[Span]:
                 best = j
         if best >= 0:
             yield (*_without_outer_parentheses(text, first, groups[best][1]), "phone")
-            i = best + 1
-        else:
-            i += 1
+        i = max(i, best) + 1  # past the number found, or on to the next group
 
 
 def _without_outer_parentheses(text: str, start: int, end: int) -> tuple[int, int]:
@@ -472,10 +467,7 @@ def find_bsns(text: str) -> Iterator[Span]:
         if stdnum_bsn.is_valid(digits):
             yield match.start(), match.end(), "bsn"
     for run in DIGIT_RUN.finditer(text):  # any grouping: whole groups of nine digits
-        groups = [
-            (g.start(), g.end(), "".join(filter(str.isdigit, g.group())))
-            for g in DIGIT_GROUP.finditer(text, *run.span())
-        ]
+        groups = _digit_groups(text, *run.span())
         for first in range(len(groups)):
             digits = ""
             for last in range(first, min(len(groups), first + BSN_DIGITS)):
@@ -502,10 +494,8 @@ def _iban_end(candidate: str) -> int | None:
     skip = 4  # the head's own characters, separators between them included
     while sum(c.isalnum() for c in candidate[:skip]) < len(head):
         skip += 1
-    tail = 0
-    for char in head:  # country and check digits go last: their 6 digits
-        value, factor = _iban_value(char)
-        tail = tail * factor + value
+    # country and check digits go last: their 6 digits
+    tail = int("".join(str(_iban_value(char)[0]) for char in head))
     remainder = 0
     compact = 4
     for position in range(skip, len(candidate)):
@@ -546,15 +536,9 @@ Detectors = tuple[Callable[[str], Iterator[Span]], ...]
 # From matches in views to spans of the source
 
 
-def _detect(text: str, detectors: Detectors = DETECTORS) -> Iterator[Span]:
+def _detect(text: str, detectors: Detectors) -> Iterator[Span]:
     for detector in detectors:
         yield from detector(text)
-
-
-def _in_source(view: View, detectors: Detectors) -> Iterator[Span]:
-    for start, end, kind in _detect(view.text, detectors):
-        first, stop = view.source_span(start, end)
-        yield first, stop, kind
 
 
 def _views(text: str, rounds: int, *, mapped: bool) -> Iterator[tuple[View, Detectors]]:
@@ -580,7 +564,11 @@ def find(text: str, rounds: int = MARKDOWN_ROUNDS) -> list[Span]:
     if not any(next(_detect(view.text, found), None) for view, found in views):
         return []
     views = _views(text, rounds, mapped=True)
-    return [span for view, found in views for span in _in_source(view, found)]
+    return [
+        (*view.source_span(start, end), kind)
+        for view, found in views
+        for start, end, kind in _detect(view.text, found)
+    ]
 
 
 def reported_kinds(spans: list[Span]) -> frozenset[str]:
@@ -620,8 +608,7 @@ def unmatched_brackets(text: str) -> tuple[str, str]:
         elif char in ")]":
             partner = "(" if char == ")" else "["
             if partner in openers:
-                index = len(openers) - 1 - openers[::-1].index(partner)
-                del openers[index]
+                del openers[len(openers) - 1 - openers[::-1].index(partner)]
             else:
                 closers.append(char)
     return "".join(closers), "".join(openers)
@@ -630,25 +617,17 @@ def unmatched_brackets(text: str) -> tuple[str, str]:
 def _replaced(text: str, spans: list[Span]) -> str:
     """The text with each span replaced; a span's unpaired brackets stay, so links and
     parentheses around it keep their shape (openers before the replacement, closers after)."""
-    parts = []
-    last = 0
+    cuts = []
     for start, end in merged(spans):
         closers, openers = unmatched_brackets(text[start:end])
-        parts += [text[last:start], openers, REPLACEMENT, closers]
-        last = end
-    parts.append(text[last:])
-    return "".join(parts)
+        cuts.append((start, end, openers + REPLACEMENT + closers))
+    return _spliced(text, cuts)
 
 
 def clean_markdown(text: str) -> str:
     """Markdown source without HTML comments and invisible characters."""
-    parts = []
-    last = 0
-    for start, end in comments(text):
-        parts.append(text[last:start])
-        last = end
-    parts.append(text[last:])
-    text = ENTITY.sub(_unless_invisible, "".join(parts))
+    text = _spliced(text, ((start, end, "") for start, end in comments(text)))
+    text = ENTITY.sub(_unless_invisible, text)
     return SOURCE_JOINER.sub(_unless_shaping, SOURCE_INVISIBLE.sub("", text))
 
 
