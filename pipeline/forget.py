@@ -24,6 +24,7 @@ from typing import Any
 
 from pipeline import syncstate
 from pipeline.buildcache import forget_source
+from pipeline.i18n import counted
 from pipeline.render import render_shortlist, split_story
 from pipeline.settings import Config
 from pipeline.siteconfig import load_config, read_settings_file
@@ -280,7 +281,8 @@ def _erase_build(config: Config, number: int, story: Path) -> list[str]:
     cache = config.root / str(settings.get("CACHE_PATH") or "cache")
     removed = forget_source(cache, PurePosixPath(story.as_posix()))
     if removed:
-        lines.append(f"uit de bouwcache gehaald: {len(removed)} bestanden in {cache.name}/")
+        files = counted(len(removed), "bestand", "bestanden")
+        lines.append(f"uit de bouwcache gehaald: {files} in {cache.name}/")
     page = config.story_page(number).strip("/")
     target = (output / page).resolve()
     if page and target.is_relative_to(output.resolve()) and target != output.resolve():

@@ -13,9 +13,6 @@ import re
 from pathlib import Path
 from types import ModuleType
 
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
-
 # argparse's texts go through gettext; this catalogue (domain "argparse") holds them in Dutch.
 ARGPARSE_CATALOGUE = Path(__file__).parent / "argparse-nl.po"
 
@@ -23,6 +20,13 @@ ARGPARSE_CATALOGUE = Path(__file__).parent / "argparse-nl.po"
 def counted(number: int, one: str, many: str) -> str:
     """A number with its noun in the right form: "1 verhaal", "2 verhalen", "0 verhalen"."""
     return f"{number} {one if number == 1 else many}"
+
+
+def dutch_list(items: list[str], last: str = "en") -> str:
+    """ "a, b en c" (or with "of")."""
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} {last} {items[-1]}"
 
 
 # What to do next when GitHub cannot be reached or refuses.
@@ -113,6 +117,10 @@ GIT_REASONS = (
 @functools.cache
 def argparse_translations() -> gettext.GNUTranslations:
     """The Dutch catalogue for argparse, compiled from the shipped .po with Babel."""
+    # Here: the modules that only word a count or a list (privacy, the plugins) skip Babel's.
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
     with ARGPARSE_CATALOGUE.open("rb") as po:
         catalog = read_po(po, locale="nl", domain="argparse")
     compiled = io.BytesIO()

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pipeline.form import Field, Form
+from pipeline.i18n import dutch_list
 
 # The question the issue form asks as the issue's title; in a mail it is a question like the others.
 TITLE_ID = "title"
@@ -29,13 +30,6 @@ class Question:
     def hint_line(self) -> str:
         """The hint as the template writes it under the question."""
         return f"{HINT_OPEN}{self.hint}{HINT_CLOSE}" if self.hint else ""
-
-
-def dutch_list(items: list[str], last: str = "en") -> str:
-    """ "a, b en c" (or with "of")."""
-    if len(items) <= 1:
-        return "".join(items)
-    return f"{', '.join(items[:-1])} {last} {items[-1]}"
 
 
 def _hint(field: Field) -> str:

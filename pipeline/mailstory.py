@@ -23,7 +23,8 @@ from types import MappingProxyType
 
 from pipeline.arrival import arrival_record, dutch_moment
 from pipeline.form import Field, Form
-from pipeline.mailform import TITLE_ID, Question, dutch_list, questions
+from pipeline.i18n import dutch_list
+from pipeline.mailform import TITLE_ID, Question, questions
 from pipeline.mailtext import SIGNATURE, MailRefused, Shown, arrived, sender_addresses, shown
 from pipeline.mentions import silence
 from pipeline.model import issue_from_json

@@ -33,6 +33,8 @@ import phonenumbers
 from stdnum import iban as stdnum_iban
 from stdnum.nl import bsn as stdnum_bsn
 
+from pipeline.i18n import dutch_list
+
 REPLACEMENT = "[verwijderd]"
 # Dutch name of each kind for the contributor, in order of priority: an IBAN's digits are
 # not also reported as a phone number.
@@ -148,11 +150,11 @@ class Scrubbed:
 def removed_note(kinds: frozenset[str]) -> str:
     """The Dutch paragraph telling a contributor what kinds were removed (never the values)."""
     names = [f"een {name}" for kind, name in KIND_NAMES.items() if kind in kinds]
-    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " en " + names[-1]
     return (
-        f"**Persoonsgegevens weggehaald.** In je verhaal stond {listed}. Op de site vervangen "
-        f"we dat door “{REPLACEMENT}”. Het issue hier op GitHub blijft wel openbaar: bewerk het "
-        "issue (via de drie puntjes ··· rechtsboven en dan *Edit*) en haal het daar ook weg."
+        f"**Persoonsgegevens weggehaald.** In je verhaal stond {dutch_list(names)}. Op de site "
+        f"vervangen we dat door “{REPLACEMENT}”. Het issue hier op GitHub blijft wel openbaar: "
+        "bewerk het issue (via de drie puntjes ··· rechtsboven en dan *Edit*) en haal het daar "
+        "ook weg."
     )
 
 

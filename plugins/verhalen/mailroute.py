@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 from pipeline.form import Form
-from pipeline.mailform import Question, dutch_list, questions
+from pipeline.i18n import dutch_list
+from pipeline.mailform import Question, questions
 
 # Empty lines left under each question for the answer.
 ANSWER_LINES = 2
