@@ -362,11 +362,11 @@ def write_dashboard(
     marked issues (made by hand) are never merged: the oldest is the dashboard. Raises
     SourceError when GitHub cannot be used.
     """
-    from pipeline.githuberrors import GITHUB_ERRORS, failure  # PyGithub only when online
+    from pipeline.githuberrors import talking  # PyGithub only when online
 
     label = config.labels.dashboard
     requests = 0
-    try:
+    with talking("overzicht niet bijgewerkt"):
         found: Mapping[str, Any] | None = None
         if known is not None and listed is None:
             repo.requester.requestJsonAndCheck(
@@ -398,8 +398,6 @@ def write_dashboard(
                 "PATCH", f"{repo.url}/issues/{int(found['number'])}", input={"body": body}
             )
             print(f"overzicht #{found['number']} bijgewerkt")
-    except GITHUB_ERRORS as error:
-        raise failure(error, "overzicht niet bijgewerkt") from error
     return requests, int(found["number"])
 
 

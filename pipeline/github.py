@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -17,7 +17,7 @@ from github.Repository import Repository
 
 from pipeline import dashboard, feedback, i18n, syncstate
 from pipeline.commands import Comment, comment_from_json
-from pipeline.githuberrors import GITHUB_ERRORS, MAX_WAIT, failure
+from pipeline.githuberrors import MAX_WAIT, talking
 from pipeline.githubrules import PAGE_SIZE, api_url, header_date, repo_name, require_token
 from pipeline.labels import label_changes
 from pipeline.model import Issue, IssueDataError, issue_from_json, login_of
@@ -331,13 +331,9 @@ class GitHubSource:
             newest=newest_update(listed, started),
         )
 
-    @contextmanager
-    def talking(self) -> Iterator[None]:
+    def talking(self) -> AbstractContextManager[None]:
         """Around the run's writes: PyGithub's errors become one Dutch SourceError."""
-        try:
-            yield
-        except GITHUB_ERRORS as error:
-            raise failure(error) from error
+        return talking()
 
     def writer(self, plan: SyncPlan) -> PyGithubWriter:
         """The writer of this run: it knows the status comments among the listed comments."""
@@ -363,11 +359,13 @@ class GitHubSource:
         return dashboard.refresh(self.repo, body, config, known=known)
 
 
-def make_client(timing: Timing) -> Github:
+def make_client(
+    timing: Timing, without: str = "zonder token kan de sync GitHub niet lezen"
+) -> Github:
     """A client for the API in GITHUB_API_URL (default GitHub's) with the token in
-    GITHUB_TOKEN, pausing and retrying as timing says."""
+    GITHUB_TOKEN, pausing and retrying as timing says; without: what fails without a token."""
     return connect(
-        require_token(os.environ, "zonder token kan de sync GitHub niet lezen"),
+        require_token(os.environ, without),
         api_url(os.environ),
         retry=make_retry(backoff=timing.backoff),
         timeout=TIMEOUT,
@@ -391,7 +389,7 @@ def open_source(
 def run_labels(name: str, config: Config) -> int:
     """`labels --repo`: create or update the labels with Dutch descriptions and colours."""
     repo = make_client(Timing.from_config(config)).get_repo(repo_name(name))
-    try:
+    with talking("labels niet (allemaal) bijgewerkt"):
         found = {label.name.lower(): label for label in repo.get_labels()}
         existing = {
             key: (label.name, (label.color or "").lower(), label.description or "")
@@ -405,8 +403,6 @@ def run_labels(name: str, config: Config) -> int:
             else:
                 repo.create_label(name, color, description)
                 print(f"label {name}: aangemaakt")
-    except GITHUB_ERRORS as error:
-        raise failure(error, "labels niet (allemaal) bijgewerkt") from error
     if not changes:
         print("alle labels zijn al in orde")
     return 0

@@ -3,6 +3,9 @@ the sync (github), the editors' dashboard and the mail intake."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import requests
 from github import GithubException, RateLimitExceededExceedsMaxWait
 
@@ -15,9 +18,20 @@ MAX_WAIT = 60.0
 GITHUB_ERRORS = (GithubException, requests.RequestException)
 
 
-def failure(
-    error: Exception, after: str = "sync afgebroken, content niet gewijzigd"
-) -> SourceError:
+# What a failure means for the sync.
+SYNC_STOPPED = "sync afgebroken, content niet gewijzigd"
+
+
+@contextmanager
+def talking(after: str = SYNC_STOPPED) -> Iterator[None]:
+    """Around calls to GitHub: PyGithub's errors become one Dutch SourceError (`failure`)."""
+    try:
+        yield
+    except GITHUB_ERRORS as error:
+        raise failure(error, after) from error
+
+
+def failure(error: Exception, after: str = SYNC_STOPPED) -> SourceError:
     """One line for an operational failure talking to GitHub, and what it means."""
     if isinstance(error, RateLimitExceededExceedsMaxWait):
         wait = f"{error.wait:.0f} s" if error.wait is not None else "te lang"

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.form import load_form
-from pipeline.githubrules import api_url, repo_name, require_token
+from pipeline.githubrules import repo_name
 from pipeline.i18n import os_reason
 from pipeline.mailstory import Intake, intake_from_message
 from pipeline.mailtext import MailRefused
@@ -55,34 +55,23 @@ def intake_of(message: EmailMessage, config: Config) -> Intake:
 
 def file_issue(repo: Any, intake: Intake) -> tuple[int, str]:
     """Create the issue (one POST); (number, web address)."""
-    from pipeline.githuberrors import GITHUB_ERRORS, failure
+    from pipeline.githuberrors import talking
 
-    try:
+    with talking("geen issue aangemaakt"):
         _, data = repo.requester.requestJsonAndCheck(
             "POST",
             f"{repo.url}/issues",
             input={"title": intake.title, "body": intake.body, "labels": list(intake.labels)},
         )
-    except GITHUB_ERRORS as error:
-        raise failure(error, "geen issue aangemaakt") from error
     return int(data["number"]), str(data.get("html_url", ""))
 
 
 def _repo(name: str, config: Config) -> Any:
-    import os
-
     from pipeline import github
 
     name = repo_name(name)
-    token = require_token(os.environ, "zonder token kan er geen issue worden gemaakt")
-    timing = github.Timing.from_config(config)  # the settings' pauses and retry wait
-    client = github.connect(
-        token,
-        api_url(os.environ),
-        retry=github.make_retry(backoff=timing.backoff),
-        pauses=(timing.read_pause, timing.write_pause),
-    )
-    return client.get_repo(name)  # lazy: no request
+    without = "zonder token kan er geen issue worden gemaakt"
+    return github.make_client(github.Timing.from_config(config), without).get_repo(name)  # lazy
 
 
 def run_intake(args: argparse.Namespace, config: Config) -> int:
