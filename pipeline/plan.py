@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import traceback
 from collections.abc import Iterable, Mapping
+from contextlib import suppress
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
@@ -175,12 +176,11 @@ RANKING_LINES = {
 
 def story_numbers(files: Iterable[Path], config: Config) -> dict[Path, int]:
     """The story files among these paths, with their issue numbers."""
-    found = {}
-    for path in files:
-        match = STORY_FILE.fullmatch(path.name) if config.is_story_file(path) else None
-        if match:
-            found[path] = int(match.group("number"))
-    return found
+    return {
+        path: int(match.group("number"))
+        for path in files
+        if config.is_story_file(path) and (match := STORY_FILE.fullmatch(path.name))
+    }
 
 
 class _Stories:
@@ -231,11 +231,8 @@ class _Stories:
             found = {key: pattern.search(header) for key, pattern in RANKING_LINES.items()}
             values = {key: match.group(1) for key, match in found.items() if match}
             if len(values) == len(RANKING_LINES):
-                try:
+                with suppress(IssueDataError):  # an unreadable date: the parsed file decides
                     created = parse_timestamp(values["date"], "date")
-                except IssueDataError:
-                    created = None
-                if created is not None:
                     entry = Entry(number, int(values["votes"]), created, values["late"] == "true")
                     return _Ranked(entry, values["shortlisted"] == "true", False)
         story = self.get(number)
@@ -337,7 +334,7 @@ def _decide_issue(
             text = _text_of(checked, config)
             if state.on_site:
                 submission = checked
-        if labels_approved(issue, config) and _consent_withdrawn(problems, form):
+        if config.labels.approved in issue.labels and _consent_withdrawn(problems, form):
             state, problems = State.WITHDRAWN, ()
     late = is_late(issue, config)
     picked = state is State.SHORTLISTED
@@ -404,11 +401,6 @@ def _label_notes(issue: Issue, state: State, late: bool, config: Config) -> tupl
             f"voor de shortlist; haal {labels.shortlist} eraf en kies een ander verhaal",
         )
     return ()
-
-
-def labels_approved(issue: Issue, config: Config) -> bool:
-    """True when an editor approved the issue (label `approved`)."""
-    return config.labels.approved in issue.labels
 
 
 def _consent_withdrawn(problems: Iterable[Problem], form: Form) -> bool:
