@@ -137,7 +137,6 @@ class _Existing:
     """A story file already in the content folder."""
 
     number: int
-    path: Path
     text: str
     metadata: Mapping[str, Any]
     hand_edited: bool
@@ -214,9 +213,7 @@ class _Stories:
                     f"{path.as_posix()} is onleesbaar (kapotte front matter): de pipeline laat "
                     "het staan; herstel of verwijder het bestand"
                 )
-            self._parsed[number] = _Existing(
-                number, path, text, metadata, is_hand_edited(text), body
-            )
+            self._parsed[number] = _Existing(number, text, metadata, is_hand_edited(text), body)
         return self._parsed[number]
 
     def ranked(self, number: int) -> _Ranked | None:
@@ -291,13 +288,11 @@ class _Judged:
 
     def __call__(self, body: str) -> ConversionProblem:
         key = body_fingerprint(body)
-        if self.known[0] == key and self.known[1] is not None:
-            verdict = self.known[1]
-            self.result = (key, verdict)
-            return None if verdict == CLEAN else verdict  # type: ignore[return-value]
-        problem = self.check(body)
-        self.result = (key, problem or CLEAN)
-        return problem
+        checked, verdict = self.known
+        if checked != key or verdict is None:
+            verdict = self.check(body) or CLEAN
+        self.result = (key, verdict)
+        return None if verdict == CLEAN else verdict  # type: ignore[return-value]
 
 
 def _who_withdrew(issue: Issue, config: Config, commanded: bool) -> str:
@@ -487,13 +482,12 @@ def _story_change(
     path = config.story_path(decision.number)
     if decision.state is State.FAILED:
         kept = f", {path.as_posix()} blijft zoals het is" if story is not None else ""
-        if decision.postponed:
-            out.report.append(
-                f"issue #{decision.number}: wacht op de volgende sync (de rekentijd voor "
-                f"teksten van deze sync is op){kept}"
-            )
-        else:
-            out.report.append(f"issue #{decision.number}: niet verwerkt ({decision.failure}){kept}")
+        why = (
+            "wacht op de volgende sync (de rekentijd voor teksten van deze sync is op)"
+            if decision.postponed
+            else f"niet verwerkt ({decision.failure})"
+        )
+        out.report.append(f"issue #{decision.number}: {why}{kept}")
         return decision
     if decision.state is State.SHORTLISTED and decision.number not in picks:
         out.report.append(
@@ -521,10 +515,7 @@ def _story_change(
                 )
     elif story is not None and story.hand_edited:
         out.skipped.append(path)
-        out.report.append(
-            f"issue #{decision.number}: {path.as_posix()} is met de hand bewerkt "
-            "en blijft zoals het is"
-        )
+        out.report.append(_kept_by_hand(decision.number, path))
         decision = replace(decision, hand_edited=True)
     elif decision.show != "current" and story is not None:
         # the approved text stays online: only votes and flags move
@@ -548,6 +539,10 @@ def _story_change(
         if story is None or story.text != text:
             out.writes[path] = text
     return decision
+
+
+def _kept_by_hand(number: int, path: Path) -> str:
+    return f"issue #{number}: {path.as_posix()} is met de hand bewerkt en blijft zoals het is"
 
 
 def _held_online(decision: Decision, story: _Existing | None) -> Decision:
@@ -643,9 +638,7 @@ def plan_sync(
         if ranked_story is None:
             continue
         if ranked_story.hand_edited:
-            out.report.append(
-                f"issue #{number}: {path.as_posix()} is met de hand bewerkt en blijft zoals het is"
-            )
+            out.report.append(_kept_by_hand(number, path))
         elif ranked_story.shortlisted is not (number in picks):
             out.writes[path] = restamp(stories.files[path], shortlisted=number in picks)
 
