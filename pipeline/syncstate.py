@@ -144,8 +144,7 @@ def _record_json(record: IssueRecord) -> dict[str, Any]:
     }
     optional = {"seen": record.seen, "checked": record.checked, "verdict": record.verdict}
     data.update({key: value for key, value in optional.items() if value is not None})
-    editorial = _editorial_json(record.editorial)
-    if editorial:
+    if editorial := _editorial_json(record.editorial):
         data["editorial"] = editorial
     return data
 

@@ -255,7 +255,6 @@ def build_submission(
         for key in ("approach", "impact", "links")
     }
     name = one_line["name"].text
-    participants = _answer(answers, form, "participants")
     return Submission(
         number=issue.number,
         # a title of nothing but comments or invisible characters would fail the build
@@ -267,7 +266,7 @@ def build_submission(
         organisation=one_line["organisation"].text,
         municipality=one_line["municipality"].text,
         sector=_answer(answers, form, "sector"),
-        participants=parse_number(participants) if participants else None,
+        participants=parse_number(_answer(answers, form, "participants")),
         approach=markdown["approach"].text,
         impact=markdown["impact"].text,
         links=markdown["links"].text,
