@@ -332,14 +332,13 @@ def _decide_issue(
         if config.labels.approved in issue.labels and _consent_withdrawn(problems, form):
             state, problems = State.WITHDRAWN, ()
     late = is_late(issue, config)
+    flagged = config.labels.changed in issue.labels
     picked = state is State.SHORTLISTED
     show, flag = "current", False
     if state is State.WITHDRAWN:
         editorial = withdrawn(before, _who_withdrew(issue, config, commanded), issue.updated_at)
     elif state.on_site and text is not None:
-        outcome = review(
-            before, text, flagged_now=config.labels.changed in issue.labels, moment=issue.updated_at
-        )
+        outcome = review(before, text, flagged_now=flagged, moment=issue.updated_at)
         editorial, show, flag = outcome.record, outcome.show, outcome.flag
         if show != "current":
             state = State.CHANGED
@@ -351,10 +350,6 @@ def _decide_issue(
         closed_at=issue.closed_at or editorial.closed_at,
     )
     wanted = wanted_labels(state, late, config)
-    present = issue.labels & config.labels.managed
-    add = wanted - issue.labels
-    if flag:
-        add |= {config.labels.changed}
     return Decision(
         number=issue.number,
         state=state,
@@ -362,10 +357,10 @@ def _decide_issue(
         submission=submission,
         url=config.story_url(issue.number) if state.on_site else None,
         late=late,
-        labels_add=add,
+        labels_add=(wanted - issue.labels) | ({config.labels.changed} if flag else frozenset()),
         # `changed` is the editors' to remove: it says a new text waits for them
-        labels_remove=present - wanted - {config.labels.changed},
-        flagged=config.labels.changed in issue.labels,
+        labels_remove=(issue.labels & config.labels.managed) - wanted - {config.labels.changed},
+        flagged=flagged,
         on_behalf=config.labels.on_behalf in issue.labels,
         editorial=editorial,
         show=show,
