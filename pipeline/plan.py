@@ -500,6 +500,7 @@ def _story_change(
             ),
         )
     submission = decision.submission
+    shortlisted = decision.number in picks
     if submission is None:
         if story is not None:
             out.deletes.append(path)
@@ -515,19 +516,13 @@ def _story_change(
     elif decision.show != "current" and story is not None:
         # the approved text stays online: only votes and flags move
         text = restamp(
-            story.text,
-            votes=submission.votes,
-            shortlisted=decision.number in picks,
-            late=decision.late,
+            story.text, votes=submission.votes, shortlisted=shortlisted, late=decision.late
         )
         if story.text != text:
             out.writes[path] = text
     else:
         text = render_story(
-            submission,
-            shortlisted=decision.number in picks,
-            late=decision.late,
-            timezone=config.timezone,
+            submission, shortlisted=shortlisted, late=decision.late, timezone=config.timezone
         )
         if story is not None and story.text != text:
             text = _keep_modified_if_unchanged(story, text)
