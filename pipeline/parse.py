@@ -60,10 +60,8 @@ def _clean_answer(raw: str, form_field: Field) -> str:
     unselected = form_field.type == "dropdown" and answer == UNSELECTED
     if answer == NO_RESPONSE or (unselected and UNSELECTED not in form_field.options):
         return ""
-    if form_field.render:
-        match = FENCED.match(raw)
-        if match:
-            return match.group("code")
+    if form_field.render and (match := FENCED.match(raw)):
+        return match.group("code")
     return raw
 
 
@@ -93,12 +91,10 @@ def _headings(lines: list[str]) -> list[tuple[int, str]]:
             if _closes(line, fence):
                 fence = ""
             continue
-        opening = FENCE.match(line)
-        if opening:
+        if opening := FENCE.match(line):
             fence = opening.group("fence")
             continue
-        match = HEADING.match(line)
-        if match and (number == 0 or not lines[number - 1].strip()):
+        if (match := HEADING.match(line)) and (number == 0 or not lines[number - 1].strip()):
             found.append((number, match.group("label")))
     return found
 

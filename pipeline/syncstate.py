@@ -265,8 +265,8 @@ def _recent_writes(data: Any) -> tuple[tuple[datetime, int], ...]:
         raise ValueError("recent_writes is not a list")
     entries = []
     for entry in data:
-        moment = _moment(entry.get("at")) if isinstance(entry, dict) else None
-        count = _count(entry.get("count"), "write count") if isinstance(entry, dict) else None
+        found = entry if isinstance(entry, dict) else {}
+        moment, count = _moment(found.get("at")), _count(found.get("count"), "write count")
         if moment is None or count is None:
             raise ValueError("a recent write without time or count")
         entries.append((moment, count))
