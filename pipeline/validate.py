@@ -185,11 +185,7 @@ def _validate_display_name(answers: Answers, form: Form, config: Config) -> Iter
     name = _answer(answers, form, "name")
     if not name:
         return
-    slug = slugify(
-        name,
-        regex_subs=config.author_slug_substitutions,
-        use_unicode=config.slugify_use_unicode,
-    )
+    slug = slugify(name, config.author_slug_substitutions, use_unicode=config.slugify_use_unicode)
     if not slug.strip("-"):
         yield (
             "name",
