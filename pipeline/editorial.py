@@ -90,8 +90,7 @@ class Review:
 
 def review(before: Editorial | None, text: str, *, flagged_now: bool, moment: Any) -> Review:
     """Rules 1-5 of the module docstring for an approved submission with a valid text."""
-    if before is None:
-        return Review("current", _approve(Editorial(), text, APPROVED_BY_LABEL, moment))
+    before = before or Editorial()  # first seen: as if `approved` just came on
     if not before.approval_label:
         if before.text in (None, text):
             return Review("current", _approve(before, text, APPROVED_BY_LABEL, moment))
@@ -151,13 +150,14 @@ def seed(
         record = seeded.get(number) or IssueRecord("", "")
         if record.editorial.approved is not None:
             continue
+        text = text_fingerprint(metadata, body)
         editorial = replace(
             record.editorial,
-            approved=text_fingerprint(metadata, body),
+            approved=text,
             approved_by=APPROVED_AT_MIGRATION,
             approval_label=True,
             flagged=record.told == "changed",
-            text=text_fingerprint(metadata, body),
+            text=text,
         )
         checked = record.checked or body_fingerprint(body)
         verdict = record.verdict or CLEAN

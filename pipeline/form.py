@@ -12,10 +12,10 @@ import yaml
 from pipeline.errors import UserError
 from pipeline.i18n import os_reason, yaml_reason
 
-# Field types that produce a section in the issue body; `markdown` blocks produce none.
 # libyaml's safe loader when PyYAML was built with it; the pure-Python one otherwise. Every YAML
 # the project reads goes through it.
 SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# Field types that produce a section in the issue body; `markdown` blocks produce none.
 INPUT_TYPES = frozenset({"input", "textarea", "dropdown", "checkboxes"})
 # Field types whose answer is one line of text.
 ONE_LINE_TYPES = frozenset({"input", "dropdown"})

@@ -71,28 +71,23 @@ def parse_timestamp(value: object, key: str = "timestamp") -> datetime:
     return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
 
 
+def _integer(value: object) -> int:
+    """The value when it is a whole number (a bool is not), else 0."""
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
 def count_votes(reactions: object) -> int:
     """Sum of the positive reactions in GitHub's reaction rollup."""
     if not isinstance(reactions, Mapping):
         return 0
-    total = 0
-    for key in VOTE_REACTIONS:
-        value = reactions.get(key, 0)
-        if isinstance(value, int) and not isinstance(value, bool) and value > 0:
-            total += value
-    return total
+    return sum(max(_integer(reactions.get(key, 0)), 0) for key in VOTE_REACTIONS)
 
 
 def _label_names(labels: object) -> frozenset[str]:
     if not isinstance(labels, list):
         return frozenset()
-    names = set()
-    for label in labels:
-        if isinstance(label, Mapping) and isinstance(label.get("name"), str):
-            names.add(label["name"])
-        elif isinstance(label, str):
-            names.add(label)
-    return frozenset(names)
+    names = (label.get("name") if isinstance(label, Mapping) else label for label in labels)
+    return frozenset(name for name in names if isinstance(name, str))
 
 
 def _text(data: Mapping[str, Any], key: str) -> str:
@@ -111,14 +106,12 @@ def issue_from_json(data: Mapping[str, Any]) -> Issue:
     number = data.get("number")
     if not isinstance(number, int) or isinstance(number, bool) or number <= 0:
         raise IssueDataError(f"issue zonder geldig nummer: {number!r}")
-    login = login_of(data.get("user"))
     html_url = _text(data, "html_url")
-    comments = data.get("comments", 0)
     return Issue(
         number=number,
         title=_text(data, "title"),
         body=_text(data, "body"),
-        author=login or "ghost",
+        author=login_of(data.get("user")) or "ghost",
         author_association=_text(data, "author_association") or "NONE",
         state=_text(data, "state") or "open",
         state_reason=data.get("state_reason")
@@ -130,7 +123,7 @@ def issue_from_json(data: Mapping[str, Any]) -> Issue:
         html_url=html_url,
         votes=count_votes(data.get("reactions")),
         is_pull_request="/pull/" in html_url or "pull_request" in data,
-        comments=comments if isinstance(comments, int) and not isinstance(comments, bool) else 0,
+        comments=_integer(data.get("comments", 0)),
         closed_at=_closed_at(data),
         closed_by=login_of(data.get("closed_by")),
     )

@@ -56,29 +56,22 @@ def _trim_blank_lines(lines: list[str]) -> str:
 
 
 def _clean_answer(raw: str, form_field: Field) -> str:
-    if raw.strip() == NO_RESPONSE:
+    answer = raw.strip()
+    unselected = form_field.type == "dropdown" and answer == UNSELECTED
+    if answer == NO_RESPONSE or (unselected and UNSELECTED not in form_field.options):
         return ""
-    if (
-        form_field.type == "dropdown"
-        and raw.strip() == UNSELECTED
-        and UNSELECTED not in (form_field.options)
-    ):
-        return ""
-    if form_field.render:
-        match = FENCED.match(raw)
-        if match:
-            return match.group("code")
+    if form_field.render and (match := FENCED.match(raw)):
+        return match.group("code")
     return raw
 
 
 def _checked(raw: str, form_field: Field) -> frozenset[str]:
-    options = set(form_field.options)
-    ticked = set()
-    for line in raw.splitlines():
-        match = CHECKBOX.match(line)
-        if match and match.group("mark") in "xX" and match.group("label") in options:
-            ticked.add(match.group("label"))
-    return frozenset(ticked)
+    matches = (CHECKBOX.match(line) for line in raw.splitlines())
+    return frozenset(
+        match.group("label")
+        for match in matches
+        if match and match.group("mark") in "xX" and match.group("label") in form_field.options
+    )
 
 
 def _closes(line: str, fence: str) -> bool:
@@ -98,23 +91,21 @@ def _headings(lines: list[str]) -> list[tuple[int, str]]:
             if _closes(line, fence):
                 fence = ""
             continue
-        opening = FENCE.match(line)
-        if opening:
+        if opening := FENCE.match(line):
             fence = opening.group("fence")
             continue
-        match = HEADING.match(line)
-        if match and (number == 0 or not lines[number - 1].strip()):
+        if (match := HEADING.match(line)) and (number == 0 or not lines[number - 1].strip()):
             found.append((number, match.group("label")))
     return found
 
 
-def _section_starts(lines: list[str], form: Form) -> list[tuple[int, Field]]:
+def _section_starts(headings: list[tuple[int, str]], form: Form) -> list[tuple[int, Field]]:
     """Line numbers of the headings that open a section: form labels in form order only."""
     order = {form_field.id: position for position, form_field in enumerate(form.fields)}
     by_label = form.labels_by_text
     starts: list[tuple[int, Field]] = []
     last = -1
-    for number, label in _headings(lines):
+    for number, label in headings:
         form_field = by_label.get(label)
         if form_field is not None and order[form_field.id] > last:
             starts.append((number, form_field))
@@ -122,19 +113,11 @@ def _section_starts(lines: list[str], form: Form) -> list[tuple[int, Field]]:
     return starts
 
 
-def _unknown_headings(lines: list[str], form: Form) -> tuple[str, ...]:
-    labels = form.labels_by_text
-    found: list[str] = []
-    for _, label in _headings(lines):
-        if label not in labels and label not in found:
-            found.append(label)
-    return tuple(found)
-
-
 def parse_body(body: str | None, form: Form) -> Answers:
     """Split a body into answers per field of the form (pure, never raises on odd input)."""
     lines = (body or "").replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    starts = _section_starts(lines, form)
+    headings = _headings(lines)
+    starts = _section_starts(headings, form)
     values: dict[str, str] = {}
     checked: dict[str, frozenset[str]] = {}
     bounds = [number for number, _ in starts] + [len(lines)]
@@ -143,11 +126,11 @@ def parse_body(body: str | None, form: Form) -> Answers:
         values[form_field.id] = _clean_answer(raw, form_field)
         if form_field.type == "checkboxes":
             checked[form_field.id] = _checked(raw, form_field)
-    preamble = _trim_blank_lines(lines[: bounds[0]]) if starts else _trim_blank_lines(lines)
+    known = form.labels_by_text
     return Answers(
         values=MappingProxyType(values),
         checked=MappingProxyType(checked),
         missing=tuple(f.id for f in form.fields if f.id not in values),
-        unknown=_unknown_headings(lines, form),
-        preamble=preamble,
+        unknown=tuple(dict.fromkeys(label for _, label in headings if label not in known)),
+        preamble=_trim_blank_lines(lines[: bounds[0]]),
     )

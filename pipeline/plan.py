@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import traceback
 from collections.abc import Iterable, Mapping
+from contextlib import suppress
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
@@ -136,7 +137,6 @@ class _Existing:
     """A story file already in the content folder."""
 
     number: int
-    path: Path
     text: str
     metadata: Mapping[str, Any]
     hand_edited: bool
@@ -175,12 +175,11 @@ RANKING_LINES = {
 
 def story_numbers(files: Iterable[Path], config: Config) -> dict[Path, int]:
     """The story files among these paths, with their issue numbers."""
-    found = {}
-    for path in files:
-        match = STORY_FILE.fullmatch(path.name) if config.is_story_file(path) else None
-        if match:
-            found[path] = int(match.group("number"))
-    return found
+    return {
+        path: int(match.group("number"))
+        for path in files
+        if config.is_story_file(path) and (match := STORY_FILE.fullmatch(path.name))
+    }
 
 
 class _Stories:
@@ -214,9 +213,7 @@ class _Stories:
                     f"{path.as_posix()} is onleesbaar (kapotte front matter): de pipeline laat "
                     "het staan; herstel of verwijder het bestand"
                 )
-            self._parsed[number] = _Existing(
-                number, path, text, metadata, is_hand_edited(text), body
-            )
+            self._parsed[number] = _Existing(number, text, metadata, is_hand_edited(text), body)
         return self._parsed[number]
 
     def ranked(self, number: int) -> _Ranked | None:
@@ -231,11 +228,8 @@ class _Stories:
             found = {key: pattern.search(header) for key, pattern in RANKING_LINES.items()}
             values = {key: match.group(1) for key, match in found.items() if match}
             if len(values) == len(RANKING_LINES):
-                try:
+                with suppress(IssueDataError):  # an unreadable date: the parsed file decides
                     created = parse_timestamp(values["date"], "date")
-                except IssueDataError:
-                    created = None
-                if created is not None:
                     entry = Entry(number, int(values["votes"]), created, values["late"] == "true")
                     return _Ranked(entry, values["shortlisted"] == "true", False)
         story = self.get(number)
@@ -294,13 +288,11 @@ class _Judged:
 
     def __call__(self, body: str) -> ConversionProblem:
         key = body_fingerprint(body)
-        if self.known[0] == key and self.known[1] is not None:
-            verdict = self.known[1]
-            self.result = (key, verdict)
-            return None if verdict == CLEAN else verdict  # type: ignore[return-value]
-        problem = self.check(body)
-        self.result = (key, problem or CLEAN)
-        return problem
+        checked, verdict = self.known
+        if checked != key or verdict is None:
+            verdict = self.check(body) or CLEAN
+        self.result = (key, verdict)
+        return None if verdict == CLEAN else verdict  # type: ignore[return-value]
 
 
 def _who_withdrew(issue: Issue, config: Config, commanded: bool) -> str:
@@ -337,17 +329,16 @@ def _decide_issue(
             text = _text_of(checked, config)
             if state.on_site:
                 submission = checked
-        if labels_approved(issue, config) and _consent_withdrawn(problems, form):
+        if config.labels.approved in issue.labels and _consent_withdrawn(problems, form):
             state, problems = State.WITHDRAWN, ()
     late = is_late(issue, config)
+    flagged = config.labels.changed in issue.labels
     picked = state is State.SHORTLISTED
     show, flag = "current", False
     if state is State.WITHDRAWN:
         editorial = withdrawn(before, _who_withdrew(issue, config, commanded), issue.updated_at)
     elif state.on_site and text is not None:
-        outcome = review(
-            before, text, flagged_now=config.labels.changed in issue.labels, moment=issue.updated_at
-        )
+        outcome = review(before, text, flagged_now=flagged, moment=issue.updated_at)
         editorial, show, flag = outcome.record, outcome.show, outcome.flag
         if show != "current":
             state = State.CHANGED
@@ -359,10 +350,6 @@ def _decide_issue(
         closed_at=issue.closed_at or editorial.closed_at,
     )
     wanted = wanted_labels(state, late, config)
-    present = issue.labels & config.labels.managed
-    add = wanted - issue.labels
-    if flag:
-        add |= {config.labels.changed}
     return Decision(
         number=issue.number,
         state=state,
@@ -370,10 +357,10 @@ def _decide_issue(
         submission=submission,
         url=config.story_url(issue.number) if state.on_site else None,
         late=late,
-        labels_add=add,
+        labels_add=(wanted - issue.labels) | ({config.labels.changed} if flag else frozenset()),
         # `changed` is the editors' to remove: it says a new text waits for them
-        labels_remove=present - wanted - {config.labels.changed},
-        flagged=config.labels.changed in issue.labels,
+        labels_remove=(issue.labels & config.labels.managed) - wanted - {config.labels.changed},
+        flagged=flagged,
         on_behalf=config.labels.on_behalf in issue.labels,
         editorial=editorial,
         show=show,
@@ -404,11 +391,6 @@ def _label_notes(issue: Issue, state: State, late: bool, config: Config) -> tupl
             f"voor de shortlist; haal {labels.shortlist} eraf en kies een ander verhaal",
         )
     return ()
-
-
-def labels_approved(issue: Issue, config: Config) -> bool:
-    """True when an editor approved the issue (label `approved`)."""
-    return config.labels.approved in issue.labels
 
 
 def _consent_withdrawn(problems: Iterable[Problem], form: Form) -> bool:
@@ -495,13 +477,12 @@ def _story_change(
     path = config.story_path(decision.number)
     if decision.state is State.FAILED:
         kept = f", {path.as_posix()} blijft zoals het is" if story is not None else ""
-        if decision.postponed:
-            out.report.append(
-                f"issue #{decision.number}: wacht op de volgende sync (de rekentijd voor "
-                f"teksten van deze sync is op){kept}"
-            )
-        else:
-            out.report.append(f"issue #{decision.number}: niet verwerkt ({decision.failure}){kept}")
+        why = (
+            "wacht op de volgende sync (de rekentijd voor teksten van deze sync is op)"
+            if decision.postponed
+            else f"niet verwerkt ({decision.failure})"
+        )
+        out.report.append(f"issue #{decision.number}: {why}{kept}")
         return decision
     if decision.state is State.SHORTLISTED and decision.number not in picks:
         out.report.append(
@@ -519,6 +500,7 @@ def _story_change(
             ),
         )
     submission = decision.submission
+    shortlisted = decision.number in picks
     if submission is None:
         if story is not None:
             out.deletes.append(path)
@@ -529,33 +511,28 @@ def _story_change(
                 )
     elif story is not None and story.hand_edited:
         out.skipped.append(path)
-        out.report.append(
-            f"issue #{decision.number}: {path.as_posix()} is met de hand bewerkt "
-            "en blijft zoals het is"
-        )
+        out.report.append(_kept_by_hand(decision.number, path))
         decision = replace(decision, hand_edited=True)
     elif decision.show != "current" and story is not None:
         # the approved text stays online: only votes and flags move
         text = restamp(
-            story.text,
-            votes=submission.votes,
-            shortlisted=decision.number in picks,
-            late=decision.late,
+            story.text, votes=submission.votes, shortlisted=shortlisted, late=decision.late
         )
         if story.text != text:
             out.writes[path] = text
     else:
         text = render_story(
-            submission,
-            shortlisted=decision.number in picks,
-            late=decision.late,
-            timezone=config.timezone,
+            submission, shortlisted=shortlisted, late=decision.late, timezone=config.timezone
         )
         if story is not None and story.text != text:
             text = _keep_modified_if_unchanged(story, text)
         if story is None or story.text != text:
             out.writes[path] = text
     return decision
+
+
+def _kept_by_hand(number: int, path: Path) -> str:
+    return f"issue #{number}: {path.as_posix()} is met de hand bewerkt en blijft zoals het is"
 
 
 def _held_online(decision: Decision, story: _Existing | None) -> Decision:
@@ -651,9 +628,7 @@ def plan_sync(
         if ranked_story is None:
             continue
         if ranked_story.hand_edited:
-            out.report.append(
-                f"issue #{number}: {path.as_posix()} is met de hand bewerkt en blijft zoals het is"
-            )
+            out.report.append(_kept_by_hand(number, path))
         elif ranked_story.shortlisted is not (number in picks):
             out.writes[path] = restamp(stories.files[path], shortlisted=number in picks)
 

@@ -141,11 +141,9 @@ def _field_problems(name: str, metadata: Mapping[str, Any]) -> list[str]:
     title = metadata.get("title")
     if title is None or not str(title).strip():
         problems.append(f"{name}: er staat geen titel in. Zet een regel {EXAMPLE_TITLE} in de kop.")
-    date_problem = _date_problem(name, metadata.get("date"))
-    if date_problem:
+    if date_problem := _date_problem(name, metadata.get("date")):
         problems.append(date_problem)
-    summary = metadata.get("summary")
-    if is_placeholder_summary(summary):
+    if is_placeholder_summary(metadata.get("summary")):
         problems.append(
             f"{name}: de samenvatting (summary) is nog de voorbeeldtekst. Vervang "
             f"\u201c{SUMMARY_PLACEHOLDER}\u201d door een of twee eigen zinnen over het bericht."

@@ -75,19 +75,19 @@ def story_body(submission: Submission) -> str:
     return "\n\n".join(parts)
 
 
-def _dump(metadata: Mapping[str, Any], body: str) -> str:
+def dump_page(metadata: Mapping[str, Any], body: str) -> str:
+    """A page of ours (front matter and body) as the pipeline writes it."""
     return frontmatter.dumps(frontmatter.Post(body, **metadata), **_YAML_OPTIONS) + "\n"
 
 
-def dump_page(metadata: Mapping[str, Any], body: str) -> str:
-    """A page of ours (front matter and body) as the pipeline writes it."""
-    return _dump(metadata, body)
+def _hash(text: str) -> str:
+    return HASH_PREFIX + hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def source_hash(metadata: Mapping[str, Any], body: str) -> str:
     """Hash of the rendered file without its `source_hash` key, as written in it."""
     rest = {key: value for key, value in metadata.items() if key != "source_hash"}
-    return HASH_PREFIX + hashlib.sha256(_dump(rest, body).encode("utf-8")).hexdigest()
+    return _hash(dump_page(rest, body))
 
 
 def story_metadata(
@@ -114,7 +114,7 @@ def story_metadata(
 def render_story(submission: Submission, *, shortlisted: bool, late: bool, timezone: tzinfo) -> str:
     """The complete text of content/<stories>/<number>.md (deterministic bytes)."""
     metadata = story_metadata(submission, shortlisted=shortlisted, late=late, timezone=timezone)
-    return _stamped(_dump(metadata, story_body(submission)))
+    return _stamped(dump_page(metadata, story_body(submission)))
 
 
 def _stamped(text: str) -> str:
@@ -123,9 +123,8 @@ def _stamped(text: str) -> str:
     The same bytes as dumping the metadata with the hash in it (a test holds this), for one
     YAML dump instead of two: the hash is a plain scalar on a line of its own.
     """
-    digest = HASH_PREFIX + hashlib.sha256(text.encode("utf-8")).hexdigest()
     header, rest = text.split(FRONT_MATTER_END, 1)
-    return f"{header}\nsource_hash: {digest}{FRONT_MATTER_END}{rest}"
+    return f"{header}\nsource_hash: {_hash(text)}{FRONT_MATTER_END}{rest}"
 
 
 class _SafeYAML(YAMLHandler):
@@ -155,9 +154,7 @@ def is_hand_edited(text: str) -> bool:
     stamp = STAMP_LINE.search(text, 0, header_end) if header_end > len(FRONT_MATTER_END) else None
     if stamp is None:
         return True
-    unstamped = text[: stamp.start()] + text[stamp.end() :]
-    digest = HASH_PREFIX + hashlib.sha256(unstamped.encode("utf-8")).hexdigest()
-    return digest != stamp.group("digest")
+    return _hash(text[: stamp.start()] + text[stamp.end() :]) != stamp.group("digest")
 
 
 def restamp(text: str, **changes: Any) -> str:
@@ -166,7 +163,7 @@ def restamp(text: str, **changes: Any) -> str:
     metadata.update(changes)
     metadata.pop("source_hash", None)
     metadata["source_hash"] = source_hash(metadata, body)
-    return _dump(metadata, body)
+    return dump_page(metadata, body)
 
 
 def rank(entries: Iterable[Entry]) -> list[int]:
@@ -192,4 +189,4 @@ def render_shortlist(picks: Sequence[int], ranking: Sequence[int]) -> str:
         "ranking": [int(number) for number in ranking],
         "provisional": not picks,
     }
-    return _dump(metadata, SHORTLIST_INTRO)
+    return dump_page(metadata, SHORTLIST_INTRO)

@@ -127,13 +127,11 @@ def _optional_time(moment: datetime | None) -> str | None:
 
 def _editorial_json(editorial: Editorial) -> dict[str, Any]:
     """The editorial record's fields that are set (an empty record: an empty object)."""
-    data: dict[str, Any] = {}
-    for name in EDITORIAL_FIELDS:
-        value = getattr(editorial, name)
-        if value is None or value is False:
-            continue
-        data[name] = _timestamp(value) if isinstance(value, datetime) else value
-    return data
+    return {
+        name: _timestamp(value) if isinstance(value, datetime) else value
+        for name in EDITORIAL_FIELDS
+        if (value := getattr(editorial, name)) is not None and value is not False
+    }
 
 
 def _record_json(record: IssueRecord) -> dict[str, Any]:
@@ -146,8 +144,7 @@ def _record_json(record: IssueRecord) -> dict[str, Any]:
     }
     optional = {"seen": record.seen, "checked": record.checked, "verdict": record.verdict}
     data.update({key: value for key, value in optional.items() if value is not None})
-    editorial = _editorial_json(record.editorial)
-    if editorial:
+    if editorial := _editorial_json(record.editorial):
         data["editorial"] = editorial
     return data
 
@@ -202,9 +199,15 @@ def _text_or_none(value: Any, what: str) -> str | None:
     return value
 
 
-def _editorial(data: Any) -> Editorial:
-    if not isinstance(data, dict):
-        raise ValueError("editorial is not an object")
+def _object(data: Any, key: str) -> dict[str, Any]:
+    """The object at `key` of data (absent or empty: an empty one)."""
+    value = data.get(key) or {}
+    if not isinstance(value, dict):
+        raise ValueError(f"{key} is not an object")
+    return value
+
+
+def _editorial(data: dict[str, Any]) -> Editorial:
     values: dict[str, Any] = {}
     for name in EDITORIAL_FIELDS:
         value = data.get(name)
@@ -231,7 +234,7 @@ def _record(data: Any) -> IssueRecord:
         _text_or_none(data.get("seen"), "seen"),
         _text_or_none(data.get("checked"), "checked"),
         verdict if verdict in (CLEAN, *VERDICTS) else None,  # else: convert the text again
-        _editorial(data.get("editorial") or {}),
+        _editorial(_object(data, "editorial")),
     )
 
 
@@ -245,19 +248,13 @@ def from_json(text: str) -> SyncState:
     if not isinstance(issues, dict):
         raise ValueError("issues is not an object")
     records = {int(number): _record(record) for number, record in issues.items()}
-    dashboard = data.get("dashboard") or {}
-    if not isinstance(dashboard, dict):
-        raise ValueError("dashboard is not an object")
-    stage = data.get("stage") or {}
-    if not isinstance(stage, dict):
-        raise ValueError("stage is not an object")
     state = SyncState(
         moment,
         MappingProxyType(records),
-        MappingProxyType(dashboard),
-        MappingProxyType(stage),
+        MappingProxyType(_object(data, "dashboard")),
+        MappingProxyType(_object(data, "stage")),
         recent_writes=_recent_writes(data.get("recent_writes") or []),
-        refused_writes=MappingProxyType(_refused_writes(data.get("refused_writes") or {})),
+        refused_writes=MappingProxyType(_refused_writes(_object(data, "refused_writes"))),
     )
     return replace(state, migrate=True) if data["version"] < VERSION else state
 
@@ -268,18 +265,16 @@ def _recent_writes(data: Any) -> tuple[tuple[datetime, int], ...]:
         raise ValueError("recent_writes is not a list")
     entries = []
     for entry in data:
-        moment = _moment(entry.get("at")) if isinstance(entry, dict) else None
-        count = _count(entry.get("count"), "write count") if isinstance(entry, dict) else None
+        found = entry if isinstance(entry, dict) else {}
+        moment, count = _moment(found.get("at")), _count(found.get("count"), "write count")
         if moment is None or count is None:
             raise ValueError("a recent write without time or count")
         entries.append((moment, count))
     return tuple(entries)
 
 
-def _refused_writes(data: Any) -> dict[int, RefusedWrite]:
+def _refused_writes(data: dict[str, Any]) -> dict[int, RefusedWrite]:
     """The `refused_writes` object: per issue number, the fingerprint and GitHub's reason."""
-    if not isinstance(data, dict):
-        raise ValueError("refused_writes is not an object")
     refused = {}
     for number, entry in data.items():
         if not isinstance(entry, dict) or not all(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from typing import Literal, TypeAlias, get_args
 
 from pipeline.form import Field, Form
@@ -78,6 +78,10 @@ def _dutch_number(number: int) -> str:
 
 def _quoted(form_field: Field) -> str:
     return f"“{form_field.label}”"
+
+
+def _answer(answers: Answers, form: Form, field_id: str) -> str:
+    return answers.text(field_id).strip() if form.has(field_id) else ""
 
 
 def _validate_recognised(answers: Answers, form: Form) -> Iterator[Problem]:
@@ -178,14 +182,10 @@ def _validate_characters(answers: Answers, form: Form) -> Iterator[Problem]:
 def _validate_display_name(answers: Answers, form: Form, config: Config) -> Iterator[Problem]:
     # Pelican makes a slug of the author name (HTML tags stripped) and warns on an empty one,
     # which fails a strict build: the name must keep a letter or digit after that.
-    name = answers.text("name").strip()
-    if not form.has("name") or not name:
+    name = _answer(answers, form, "name")
+    if not name:
         return
-    slug = slugify(
-        name,
-        regex_subs=config.author_slug_substitutions,
-        use_unicode=config.slugify_use_unicode,
-    )
+    slug = slugify(name, config.author_slug_substitutions, use_unicode=config.slugify_use_unicode)
     if not slug.strip("-"):
         yield (
             "name",
@@ -204,9 +204,7 @@ def parse_number(value: str) -> int | None:
 
 def _validate_numbers(answers: Answers, form: Form) -> Iterator[Problem]:
     for field_id in sorted(NUMBER_FIELDS):
-        if not form.has(field_id):
-            continue
-        value = answers.text(field_id).strip()
+        value = _answer(answers, form, field_id)
         if not value:
             continue
         number = parse_number(value)
@@ -226,25 +224,6 @@ def conversion_problem(verdict: Verdict) -> Problem:
         f"We konden je tekst niet verwerken: {CONVERSION_REASONS[verdict]}. "
         "Maak de opmaak eenvoudiger en bewerk het issue.",
     )
-
-
-def conversion_verdict(problems: Iterable[Problem]) -> ConversionProblem:
-    """The verdict behind a conversion problem among problems, or None when there is none."""
-    found = set(problems)
-    for verdict in VERDICTS:
-        if conversion_problem(verdict) in found:
-            return verdict
-    return None
-
-
-def _validate_markdown(body: str, check_markdown: MarkdownCheck) -> Iterator[Problem]:
-    problem = check_markdown(body)
-    if problem is not None:
-        yield conversion_problem(problem)
-
-
-def _answer(answers: Answers, form: Form, field_id: str) -> str:
-    return answers.text(field_id).strip() if form.has(field_id) else ""
 
 
 def build_submission(
@@ -272,7 +251,6 @@ def build_submission(
         for key in ("approach", "impact", "links")
     }
     name = one_line["name"].text
-    participants = _answer(answers, form, "participants")
     return Submission(
         number=issue.number,
         # a title of nothing but comments or invisible characters would fail the build
@@ -284,7 +262,7 @@ def build_submission(
         organisation=one_line["organisation"].text,
         municipality=one_line["municipality"].text,
         sector=_answer(answers, form, "sector"),
-        participants=parse_number(participants) if participants else None,
+        participants=parse_number(_answer(answers, form, "participants")),
         approach=markdown["approach"].text,
         impact=markdown["impact"].text,
         links=markdown["links"].text,
@@ -320,5 +298,5 @@ def validate(
         return problems
     on_behalf = config.labels.on_behalf in issue.labels
     submission = build_submission(issue, answers, form, on_behalf=on_behalf)
-    problems = list(_validate_markdown(story_body(submission), check_markdown))
-    return problems or submission
+    verdict = check_markdown(story_body(submission))
+    return submission if verdict is None else [conversion_problem(verdict)]
