@@ -22,6 +22,7 @@ from pipeline.editorial import (
     withdrawn,
 )
 from pipeline.form import Form
+from pipeline.i18n import counted
 from pipeline.model import Issue, IssueDataError, Submission, parse_timestamp
 from pipeline.parse import parse_body
 from pipeline.render import (
@@ -122,7 +123,8 @@ class Plan:
         for decision in self.decisions:
             if decision.state is State.IGNORED:
                 continue  # no submission: nothing to say
-            extra = f" ({len(decision.problems)} problemen)" if decision.problems else ""
+            problems = counted(len(decision.problems), "probleem", "problemen")
+            extra = f" ({problems})" if decision.problems else ""
             if decision.failure:
                 extra = f" ({decision.failure})"
             lines.append(f"issue #{decision.number}: {decision.state.value}{extra}")

@@ -256,7 +256,7 @@ def test_each_hostile_submission_is_decided(synced: Synced, hostile: Hostile) ->
         )
         assert problem in synced.status.out.splitlines()
         assert row[4] == "Tekst van het issue"
-        assert f"issue #{number}: onvolledig (1 problemen)" in dry_run
+        assert f"issue #{number}: onvolledig (1 probleem)" in dry_run
 
 
 def test_injected_crash_is_one_line_for_that_issue_and_logged(synced: Synced) -> None:
