@@ -22,13 +22,13 @@ the issue gone) is recorded with who did it; an approval clears it.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
 from pipeline.model import Issue
+from pipeline.render import text_hash
 from pipeline.syncstate import CLEAN, Editorial, IssueRecord
 
 # Front-matter keys whose change after approval waits for the editors (with the body).
@@ -44,8 +44,7 @@ APPROVED_AT_MIGRATION = "migratie"
 
 
 def _digest(value: object) -> str:
-    data = json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
-    return "sha256:" + hashlib.sha256(data.encode("utf-8", "surrogatepass")).hexdigest()
+    return text_hash(json.dumps(value, ensure_ascii=False, sort_keys=True, default=str))
 
 
 def text_fingerprint(metadata: Mapping[str, Any], body: str) -> str:

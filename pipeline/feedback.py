@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
@@ -12,6 +11,7 @@ from typing import Protocol
 from pipeline.commands import BOT_MARKER
 from pipeline.model import Issue
 from pipeline.plan import Decision
+from pipeline.render import text_hash
 from pipeline.state import State
 from pipeline.syncstate import IssueRecord
 
@@ -173,7 +173,7 @@ def status_text(decision: Decision) -> str | None:
 
 def fingerprint(text: str) -> str:
     """A short stable hash of a status text: equal texts, equal fingerprints."""
-    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return text_hash(text)
 
 
 @dataclass(frozen=True)

@@ -4,19 +4,18 @@ same write is not sent again at every sync, only once its input changed (pure)."
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Iterable, Mapping
 
 from pipeline.feedback import IssueWrites
+from pipeline.render import text_hash
 from pipeline.syncstate import RefusedWrite
 
 
 def input_fingerprint(write: IssueWrites) -> str:
     """A hash of what one issue's writes would send: the state, the comment, the labels."""
     data = [write.state.name, write.body, sorted(write.labels_add), sorted(write.labels_remove)]
-    text = json.dumps(data, ensure_ascii=False)
-    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return text_hash(json.dumps(data, ensure_ascii=False))
 
 
 def still_refused(

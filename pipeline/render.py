@@ -80,14 +80,16 @@ def dump_page(metadata: Mapping[str, Any], body: str) -> str:
     return frontmatter.dumps(frontmatter.Post(body, **metadata), **_YAML_OPTIONS) + "\n"
 
 
-def _hash(text: str) -> str:
-    return HASH_PREFIX + hashlib.sha256(text.encode("utf-8")).hexdigest()
+def text_hash(text: str) -> str:
+    """The project's fingerprint of a text: "sha256:" and the hex digest of its UTF-8 (a lone
+    surrogate, which JSON from GitHub may hold, is hashed rather than refused)."""
+    return HASH_PREFIX + hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def source_hash(metadata: Mapping[str, Any], body: str) -> str:
     """Hash of the rendered file without its `source_hash` key, as written in it."""
     rest = {key: value for key, value in metadata.items() if key != "source_hash"}
-    return _hash(dump_page(rest, body))
+    return text_hash(dump_page(rest, body))
 
 
 def story_metadata(
@@ -124,7 +126,7 @@ def _stamped(text: str) -> str:
     YAML dump instead of two: the hash is a plain scalar on a line of its own.
     """
     header, rest = text.split(FRONT_MATTER_END, 1)
-    return f"{header}\nsource_hash: {_hash(text)}{FRONT_MATTER_END}{rest}"
+    return f"{header}\nsource_hash: {text_hash(text)}{FRONT_MATTER_END}{rest}"
 
 
 class _SafeYAML(YAMLHandler):
@@ -154,7 +156,7 @@ def is_hand_edited(text: str) -> bool:
     stamp = STAMP_LINE.search(text, 0, header_end) if header_end > len(FRONT_MATTER_END) else None
     if stamp is None:
         return True
-    return _hash(text[: stamp.start()] + text[stamp.end() :]) != stamp.group("digest")
+    return text_hash(text[: stamp.start()] + text[stamp.end() :]) != stamp.group("digest")
 
 
 def restamp(text: str, **changes: Any) -> str:
