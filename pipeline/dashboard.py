@@ -169,7 +169,7 @@ def _waiting(row: Row, as_of: datetime, config: Config, days: bool) -> str:
 
 
 def _votes(count: int) -> str:
-    return "1 stem" if count == 1 else f"{count} stemmen"
+    return counted(count, "stem", "stemmen")
 
 
 def _search(repo_url: str, *terms: str) -> str:

@@ -268,3 +268,31 @@ def test_the_readme_names_the_prerequisites() -> None:
     system = (ROOT / "scripts" / "system-deps.sh").read_text(encoding="utf-8")
     for package in re.findall(r"missing\+=\(([\w-]+)\)", system):
         assert f"`{package}`" in readme, package
+
+
+def test_a_dutch_count_is_worded_once() -> None:
+    """A count and its noun ("1 verhaal", "2 verhalen"): i18n.counted, no `one if n == 1 else
+    many` elsewhere (the mail route's "is"/"zijn" agrees a verb; it counts nothing)."""
+
+    def picks_a_form_by_one(node: ast.AST) -> bool:
+        return (
+            isinstance(node, ast.IfExp) and re.search(r"== 1\b", ast.unparse(node.test)) is not None
+        )
+
+    assert where(SOURCES, picks_a_form_by_one) == {"pipeline/i18n.py", "pipeline/mailstory.py"}
+
+
+def test_a_texts_fingerprint_is_made_once() -> None:
+    def writes_the_prefix(node: ast.AST) -> bool:
+        return isinstance(node, ast.Constant) and node.value == "sha256:"
+
+    assert where(SOURCES, writes_the_prefix) == {"pipeline/render.py"}
+
+
+def test_pygithubs_errors_are_turned_into_the_dutch_line_once() -> None:
+    def catches_them(node: ast.AST) -> bool:
+        return isinstance(node, ast.ExceptHandler) and "GITHUB_ERRORS" in ast.unparse(
+            node.type or node
+        )
+
+    assert where(SOURCES, catches_them) == {"pipeline/githuberrors.py"}
