@@ -15,7 +15,7 @@ from typing import Any, Protocol
 from pipeline import board
 from pipeline.model import Issue
 from pipeline.phase import CallPhase, phase_at
-from pipeline.posts import POSTS_DIR, post_problems
+from pipeline.posts import POSTS_DIR, faulty_posts
 from pipeline.settings import Config
 from pipeline.stage import (
     Invitation,
@@ -122,25 +122,6 @@ def act(
     return Act(replace(record, invited=MappingProxyType(invited)), tuple(report), writes)
 
 
-def faulty_posts(content: Path) -> list[str]:
-    """Every editor's post in the content folder that cannot go online, with its fix."""
-    folder = content / POSTS_FOLDER
-    if not folder.is_dir():
-        return []
-    problems = []
-    for path in sorted(folder.rglob("*.md")):
-        relative = path.relative_to(content).as_posix()
-        if any(part.startswith(".") for part in path.relative_to(content).parts):
-            continue
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            problems.append(f"{relative}: het bestand is onleesbaar. Sla het op als UTF-8-tekst.")
-            continue
-        problems += post_problems(relative, text)
-    return problems
-
-
 @dataclass(frozen=True)
 class Board:
     """What the top of the dashboard and its own sections say, gathered for one drawing."""
@@ -160,7 +141,8 @@ class Board:
         picks, ranking = shortlist(plan, content, config)
         record, _ = load_record(stage)
         call = phase_at(config.calendar, now, len(picks))
-        return cls(call, tuple(picks), tuple(ranking), record, tuple(faulty_posts(content)), now)
+        faulty = tuple(faulty_posts(content, [POSTS_FOLDER]))
+        return cls(call, tuple(picks), tuple(ranking), record, faulty, now)
 
     def key(self) -> list[str]:
         """What the drawing depends on besides the rows, the day and the problems."""

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -21,6 +22,8 @@ BROWSER_TITLE = "Nieuw bericht"
 # The file name a post started in the browser gets after its date (the editor may rename it).
 BROWSER_SLUG = "nieuw-bericht"
 POSTS_DIR = "content/posts"
+# File endings of the posts the Markdown reader reads.
+POST_SUFFIXES = frozenset({".md", ".markdown", ".mkd", ".mdown"})
 GITHUB_WEB = "https://github.com"
 # The front matter as pelican-yaml-metadata finds it: a line `---`, the YAML, a line `---`
 # (or `...`), then the body.
@@ -174,3 +177,31 @@ def post_problems(name: str, text: str) -> list[str]:
             f"{EXAMPLE_TITLE}."
         ]
     return _field_problems(name, metadata)
+
+
+def post_files(root: Path, folders: Iterable[str]) -> Iterator[tuple[str, Path]]:
+    """(name relative to root, path) of every post in these folders of a content folder: the
+    files the Markdown reader reads, hidden ones left out."""
+    for folder in folders:
+        base = root / folder
+        if not base.is_dir():
+            continue
+        for path in sorted(base.rglob("*")):
+            relative = path.relative_to(root)
+            hidden = any(part.startswith(".") for part in relative.parts)
+            if path.is_file() and not hidden and path.suffix in POST_SUFFIXES:
+                yield relative.as_posix(), path
+
+
+def faulty_posts(root: Path, folders: Iterable[str]) -> list[str]:
+    """Every problem of every post in these folders, each naming its file and fix: the build
+    leaves such posts out, the dashboard lists them."""
+    problems = []
+    for name, path in post_files(root, folders):
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            problems.append(f"{name}: het bestand is onleesbaar. Sla het op als UTF-8-tekst.")
+            continue
+        problems += post_problems(name, text)
+    return problems

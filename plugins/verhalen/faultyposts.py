@@ -11,18 +11,16 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from pipeline.posts import post_problems
+from pipeline import posts
 
 from . import settings
 
 # The file GitHub Actions shows as the run's summary (Markdown), when the build runs there.
 STEP_SUMMARY_ENV = "GITHUB_STEP_SUMMARY"
-# File endings of the posts the Markdown reader reads.
-POST_SUFFIXES = frozenset({".md", ".markdown", ".mkd", ".mdown"})
 HEADING = "Berichten die niet online staan"
 
 
@@ -36,7 +34,9 @@ def is_post(relative: str, config: Mapping[str, Any]) -> bool:
     """True for a content path (relative to the content folder) in a posts folder."""
     parts = Path(relative).parts
     return (
-        bool(parts) and parts[0] in post_folders(config) and Path(relative).suffix in POST_SUFFIXES
+        bool(parts)
+        and parts[0] in post_folders(config)
+        and Path(relative).suffix in posts.POST_SUFFIXES
     )
 
 
@@ -48,30 +48,9 @@ def relative_path(source_path: str, config: Mapping[str, Any]) -> str:
         return ""
 
 
-def _posts(config: Mapping[str, Any]) -> Iterator[tuple[str, Path]]:
-    root = Path(config["PATH"])
-    for folder in post_folders(config):
-        base = root / folder
-        if not base.is_dir():
-            continue
-        for path in sorted(base.rglob("*")):
-            relative = path.relative_to(root)
-            hidden = any(part.startswith(".") for part in relative.parts)
-            if path.is_file() and not hidden and path.suffix in POST_SUFFIXES:
-                yield relative.as_posix(), path
-
-
 def faulty_posts(config: Mapping[str, Any]) -> list[str]:
     """Every problem of every post in the content folder, each naming its file and fix."""
-    problems = []
-    for name, path in _posts(config):
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            problems.append(f"{name}: het bestand is onleesbaar. Sla het op als UTF-8-tekst.")
-            continue
-        problems += post_problems(name, text)
-    return problems
+    return posts.faulty_posts(Path(config["PATH"]), post_folders(config))
 
 
 def report_text(problems: list[str]) -> str:

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from pipeline.posts import BROWSER_TITLE, SUMMARY_PLACEHOLDER, post_problems, post_text
+from pipeline.posts import (
+    BROWSER_TITLE,
+    SUMMARY_PLACEHOLDER,
+    faulty_posts,
+    post_problems,
+    post_text,
+)
 
 
 def test_the_template_quotes_the_title_so_a_typed_colon_is_safe() -> None:
@@ -75,3 +83,21 @@ def test_post_problems(name: str, text: str, expected: list[str]) -> None:
 def test_a_post_without_a_header_of_names_and_values_is_named(text: str) -> None:
     (problem,) = post_problems("posts/a.md", text)
     assert problem.startswith("posts/a.md: ")
+
+
+def test_the_build_and_the_dashboard_find_the_same_faulty_posts(tmp_path: Path) -> None:
+    """One rule for which files are posts (every ending the reader reads, no hidden files) and
+    for an unreadable one: the plugin and the dashboard both call faulty_posts."""
+    posts = tmp_path / "posts"
+    (posts / ".concept").mkdir(parents=True)
+    good = post_text("Goed", "2012-09-22T10:00:00+02:00", "Redactie")
+    (posts / "goed.md").write_text(good.replace(SUMMARY_PLACEHOLDER, "Over de dag."), "utf-8")
+    (posts / "zonder-kop.markdown").write_text("Alleen tekst.\n", encoding="utf-8")
+    (posts / "kapot.mkd").write_bytes(b"---\ntitle: \xff\n---\n")
+    (posts / ".concept" / "half.md").write_text("Nog niet af.\n", encoding="utf-8")
+    (posts / "notities.txt").write_text("Geen bericht.\n", encoding="utf-8")
+    problems = faulty_posts(tmp_path, ["posts", "ontbreekt"])
+    assert problems == [
+        "posts/kapot.mkd: het bestand is onleesbaar. Sla het op als UTF-8-tekst.",
+        *post_problems("posts/zonder-kop.markdown", "Alleen tekst.\n"),
+    ]
