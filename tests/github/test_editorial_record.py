@@ -19,7 +19,7 @@ from pipeline.store import load_state as load
 from pipeline.syncstate import STATE_NAME
 from tests.github.fakegithub import FakeGitHub
 from tests.github.test_dashboard import _section
-from tests.github.test_sync import status_comments, story, sync, writes
+from tests.github.test_sync import counting_conversions, status_comments, story, sync, writes
 from tests.pipeline.helpers import AFTER_DEADLINE, answers_with, form_body
 
 APPROVED = ("verhaal", "goedgekeurd")
@@ -231,18 +231,6 @@ def test_an_unchanged_incremental_sync_writes_nothing_and_reads_no_story(
 DEEP = "* " * 3000 + "x"  # refused by the guard ("deep")
 
 
-def _counting(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    converted: list[str] = []
-    convert = pipeline.markdown_guard._convert_bounded
-
-    def counting(converter: Any, text: str, limit: float) -> Any:
-        converted.append(text)
-        return convert(converter, text, limit)
-
-    monkeypatch.setattr(pipeline.markdown_guard, "_convert_bounded", counting)
-    return converted
-
-
 def test_a_refused_wave_past_the_write_budget_is_converted_once(
     online: FakeGitHub,
     tmp_path: Path,
@@ -250,7 +238,7 @@ def test_a_refused_wave_past_the_write_budget_is_converted_once(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     github, content = online, tmp_path / "content"
-    converted = _counting(monkeypatch)
+    converted = counting_conversions(monkeypatch)
     for number in range(1, 15):
         story(github, number, answers=answers_with(approach=f"{DEEP} {number}"))
     code, out, _ = sync(capsys, github, content, "--max-writes", "6")
@@ -273,7 +261,7 @@ def test_conversion_time_per_run_is_bounded_and_the_rest_waits(
     github, content = online, tmp_path / "content"
     defaults = {**pipeline.settings.DEFAULTS, "MARKDOWN_CHECK_SECONDS": 0}
     monkeypatch.setattr(pipeline.settings, "DEFAULTS", MappingProxyType(defaults))
-    converted = _counting(monkeypatch)
+    converted = counting_conversions(monkeypatch)
     for number in (1, 2, 3):
         story(github, number, labels=APPROVED, answers=answers_with(impact=f"Verhaal {number}."))
     code, out, _ = sync(capsys, github, content)

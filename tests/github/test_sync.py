@@ -170,6 +170,19 @@ def test_request_counts_for_250_issues(
     )
 
 
+def counting_conversions(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The texts the Markdown guard converts from now on, in order."""
+    converted: list[str] = []
+    convert = pipeline.markdown_guard._convert_bounded
+
+    def counting(converter: Any, text: str, limit: float) -> Any:
+        converted.append(text)
+        return convert(converter, text, limit)
+
+    monkeypatch.setattr(pipeline.markdown_guard, "_convert_bounded", counting)
+    return converted
+
+
 # --- feedback: one status comment, edited in place; labels --------------------------------------
 def test_one_status_comment_edited_in_place(
     online: FakeGitHub, tmp_path: Path, capsys: pytest.CaptureFixture[str]
@@ -211,14 +224,7 @@ def test_a_refused_text_costs_one_conversion_until_it_is_edited(
     """The guard's verdict is kept in the sync state: a stranger's text that is refused is not
     converted again at every sync (a full one too) while the issue stays as it is."""
     github, content = online, tmp_path / "content"
-    converted: list[str] = []
-    convert = pipeline.markdown_guard._convert_bounded
-
-    def counting(converter: Any, text: str, limit: float) -> Any:
-        converted.append(text)
-        return convert(converter, text, limit)
-
-    monkeypatch.setattr(pipeline.markdown_guard, "_convert_bounded", counting)
+    converted = counting_conversions(monkeypatch)
     story(github, 1, answers=answers_with(approach="* " * 3000 + "x"))
     story(github, 2)
     assert sync(capsys, github, content)[0] == 0
