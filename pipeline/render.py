@@ -81,8 +81,8 @@ def dump_page(metadata: Mapping[str, Any], body: str) -> str:
 
 
 def text_hash(text: str) -> str:
-    """The project's fingerprint of a text: "sha256:" and the hex digest of its UTF-8 (a lone
-    surrogate, which JSON from GitHub may hold, is hashed rather than refused)."""
+    """The project's fingerprint of a text: "sha256:" and the hex digest of its UTF-8. GitHub
+    never stores a lone surrogate; an offline JSON file may (`\\ud800`), and it is hashed."""
     return HASH_PREFIX + hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
