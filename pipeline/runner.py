@@ -181,9 +181,8 @@ def _waiting_lines(
                 "GITHUB_WRITES_PER_RUN"
             )
         yield (
-            f"nog {counted(len(outcome.deferred), 'issue wacht', 'issues wachten')} op hun "
-            "statusreactie of labels "
-            f"({limit}); een volgende sync gaat verder"
+            f"nog {counted(len(outcome.deferred), 'issue wacht op zijn', 'issues wachten op hun')} "
+            f"statusreactie of labels ({limit}); een volgende sync gaat verder"
         )
 
 
@@ -207,8 +206,10 @@ def keep_dashboard(
     problems = [f"issue #{number}: niet gevonden op GitHub" for number in outcome.failed]
     problems += refusals.problems(memory.refused or {})
     if outcome.deferred:
-        waiting = counted(len(outcome.deferred), "issue wacht", "issues wachten")
-        problems.append(f"{waiting} nog op hun statusreactie")
+        waiting = counted(
+            len(outcome.deferred), "issue wacht nog op zijn", "issues wachten nog op hun"
+        )
+        problems.append(f"{waiting} statusreactie")
     problems = [*plan.content.report, *problems]
     as_of = datetime.now(UTC)
     stage = plan.state.stage if memory.stage is None else memory.stage

@@ -10,8 +10,10 @@ from types import MappingProxyType
 import pytest
 
 from pipeline import i18n, refusals, syncstate, writebudget
-from pipeline.feedback import IssueWrites
+from pipeline.feedback import IssueWrites, Outcome
+from pipeline.runner import _waiting_lines
 from pipeline.state import State
+from tests.pipeline.helpers import CONFIG
 
 NOW = datetime(2026, 12, 7, 12, 0, tzinfo=UTC)
 
@@ -91,3 +93,33 @@ def test_the_sync_state_keeps_the_hours_writes_and_the_refusals() -> None:
     assert syncstate.from_json(plain).recent_writes == ()
     with pytest.raises(ValueError, match="not a number"):
         syncstate.from_json(text.replace('"count": 3', '"count": "drie"'))
+
+
+@pytest.mark.parametrize(
+    ("skipped", "deferred", "lines"),
+    [
+        (
+            1,
+            (7,),
+            [
+                "1 issue overgeslagen: GitHub weigerde precies deze schrijfactie eerder; de sync "
+                "probeert het weer zodra er iets verandert (zie het overzicht)",
+                "nog 1 issue wacht op zijn statusreactie of labels (hoogstens 50 schrijfacties per "
+                "sync, zie GITHUB_WRITES_PER_RUN); een volgende sync gaat verder",
+            ],
+        ),
+        (
+            0,
+            (7, 8),
+            [
+                "nog 2 issues wachten op hun statusreactie of labels (hoogstens 50 schrijfacties "
+                "per sync, zie GITHUB_WRITES_PER_RUN); een volgende sync gaat verder"
+            ],
+        ),
+    ],
+)
+def test_the_runs_waiting_lines_count_in_the_right_form(
+    skipped: int, deferred: tuple[int, ...], lines: list[str]
+) -> None:
+    outcome = Outcome(deferred=deferred)
+    assert list(_waiting_lines(skipped, outcome, CONFIG, 50, False)) == lines
